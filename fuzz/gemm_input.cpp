@@ -1,0 +1,172 @@
+#include "fuzz/gemm_input.h"
+
+#include <algorithm>
+
+#include "harness/engine/check_runner.h"
+#include "harness/engine/generators.h"
+#include "harness/engine/registry.h"
+
+namespace numguard::fuzz {
+namespace {
+
+bool reduction_op(const KernelDesc& k) {
+  return k.op == "dot" || k.op == "sum" || k.op == "gemm";
+}
+
+// Little-endian reads; bytes past the end read as 0.
+class Header {
+ public:
+  explicit Header(std::span<const uint8_t> d) : d_(d) {}
+  uint8_t u8(size_t at) const { return at < d_.size() ? d_[at] : 0; }
+  uint16_t u16(size_t at) const { return static_cast<uint16_t>(u8(at) | (u8(at + 1) << 8)); }
+
+ private:
+  std::span<const uint8_t> d_;
+};
+
+// The value stream, read cyclically.
+class Stream {
+ public:
+  explicit Stream(std::span<const uint8_t> d) : d_(d) {}
+  uint64_t bytes(int n) {
+    uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v |= static_cast<uint64_t>(next()) << (8 * i);
+    return v;
+  }
+
+ private:
+  uint8_t next() {
+    if (d_.empty()) return 0;
+    const uint8_t b = d_[pos_];
+    pos_ = (pos_ + 1) % d_.size();
+    return b;
+  }
+  std::span<const uint8_t> d_;
+  size_t pos_ = 0;
+};
+
+int container_bytes(const FormatDesc& d) {
+  return (d.storage_bits + 7) / 8;
+}
+
+// Clears the bits below a format's precision (tf32's low 13): the canonical encoding.
+uint64_t canonical(const FormatDesc& d, uint64_t bits) {
+  const uint64_t pad = (uint64_t{1} << d.pad_bits()) - 1;
+  return bits & d.storage_mask() & ~pad;
+}
+
+uint64_t element(Format f, ValueMode mode, Stream& s) {
+  const FormatDesc& d = desc(f);
+  switch (mode) {
+    case ValueMode::raw:
+      return canonical(d, s.bytes(container_bytes(d)));
+    case ValueMode::unit:
+      return to_bits(f, static_cast<int16_t>(s.bytes(2)) / 32768.0);
+    case ValueMode::small_int:
+      return to_bits(f, static_cast<int8_t>(s.bytes(1)));
+    case ValueMode::window: {
+      const uint64_t raw = canonical(d, s.bytes(container_bytes(d)));
+      const uint64_t field = (raw >> d.frac_field_bits) & d.exp_field_max();
+      const int64_t e = static_cast<int64_t>(field % 16) - 8;
+      // Normal encodings only; the top field is inf/NaN in IEEE formats.
+      const int64_t top = static_cast<int64_t>(d.exp_field_max()) - (d.has_inf() ? 1 : 0);
+      const auto folded = static_cast<uint64_t>(std::clamp<int64_t>(d.bias() + e, 1, top));
+      return (raw & (d.sign_mask() | d.frac_mask())) | (folded << d.frac_field_bits);
+    }
+  }
+  return 0;
+}
+
+uint64_t special_bits(Format f, SpecialKind k) {
+  const FormatDesc& d = desc(f);
+  switch (k) {
+    case SpecialKind::none:
+      return 0;
+    case SpecialKind::neg_zero:
+      return d.sign_mask();
+    case SpecialKind::pos_inf:
+      return d.has_inf() ? d.inf_bits(false) : d.nan_bits();
+    case SpecialKind::neg_inf:
+      return d.has_inf() ? d.inf_bits(true) : d.nan_bits() | d.sign_mask();
+    case SpecialKind::nan:
+      return d.nan_bits();
+    case SpecialKind::pos_max:
+      return d.max_finite_bits();
+    case SpecialKind::neg_max:
+      return d.max_finite_bits() | d.sign_mask();
+    case SpecialKind::min_subnormal:
+      return d.min_subnormal_bits();
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string_view name(ValueMode m) {
+  constexpr std::string_view kNames[] = {"raw", "unit", "small_int", "window"};
+  return kNames[static_cast<size_t>(m)];
+}
+
+std::string_view name(SpecialKind s) {
+  constexpr std::string_view kNames[] = {"none", "-0",   "+inf", "-inf",
+                                         "nan",  "+max", "-max", "min_subnormal"};
+  return kNames[static_cast<size_t>(s)];
+}
+
+Candidates candidate_kernels(const std::string& pin) {
+  Candidates c;
+  std::vector<const KernelDesc*> family;
+  for (const KernelDesc* k : select_kernels(pin.empty() ? "*" : pin, !pin.empty()))
+    if (reduction_op(*k) && (!pin.empty() || k->device == Device::cpu)) family.push_back(k);
+  c.kernels = pin.empty()
+                  ? family
+                  : runnable_kernels(family, DeviceChoice::automatic, &c.skipped_why, &c.skipped);
+  return c;
+}
+
+std::optional<GemmInput> decode_gemm_input(std::span<const uint8_t> data,
+                                           std::span<const KernelDesc* const> kernels) {
+  if (data.empty() || kernels.empty()) return std::nullopt;
+  const Header h(data);
+  GemmInput in;
+  in.kernel = kernels[h.u8(0) % kernels.size()];
+  const KernelDesc& k = *in.kernel;
+  const bool gemm = k.op == "gemm", sum = k.op == "sum";
+  Problem& p = in.problem;
+  p.m = gemm ? 1 + h.u8(1) % kMaxMn : 1;
+  p.n = gemm ? 1 + h.u8(2) % kMaxMn : 1;
+  p.k = h.u16(3) % (kMaxK + 1);
+  for (int t = 0; t < 3; ++t) in.modes[t] = static_cast<ValueMode>((h.u8(5) >> (2 * t)) & 3);
+  if (gemm && (h.u8(6) & 0x80)) {
+    p.alpha = kAlphas[h.u8(6) & 7];
+    p.beta = kBetas[(h.u8(6) >> 3) & 7];
+  }
+
+  Stream s(data.size() > kHeaderBytes ? data.subspan(kHeaderBytes) : std::span<const uint8_t>{});
+  const Format f = k.recipe.in;
+  p.a = Tensor(f, {p.m, p.k});
+  for (uint64_t& b : p.a.bits) b = element(f, in.modes[0], s);
+  if (!sum) {
+    p.b = Tensor(f, {p.k, p.n});
+    for (uint64_t& b : p.b.bits) b = element(f, in.modes[1], s);
+  }
+  // C is read only when beta != 0, so it exists only then (as the engine's generators do).
+  if (p.beta != 0) {
+    p.c = Tensor(k.recipe.out, {p.m, p.n});
+    for (uint64_t& b : p.c.bits) b = element(k.recipe.out, in.modes[2], s);
+  }
+
+  in.plant = static_cast<SpecialKind>(h.u8(7) & 7);
+  const size_t slots = p.a.size() + p.b.size();
+  if (in.plant != SpecialKind::none && slots > 0) {
+    in.plant_index = h.u16(8) % slots;
+    Tensor& t = in.plant_index < p.a.size() ? p.a : p.b;
+    const size_t at = in.plant_index < p.a.size() ? in.plant_index : in.plant_index - p.a.size();
+    t.bits[at] = special_bits(f, in.plant);
+  } else {
+    in.plant = SpecialKind::none;
+  }
+  return in;
+}
+
+}  // namespace numguard::fuzz

@@ -1,0 +1,200 @@
+#include "harness/cli/case_details.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/cli/atomic_file.h"
+#include "harness/cli/number_text.h"
+#include "harness/cli/repro_line.h"
+#include "harness/engine/model_conformance.h"
+#include "harness/engine/reduction_reference.h"
+
+namespace numguard::cli {
+namespace {
+
+// Beyond this many inputs a terminal listing stops being readable; they go to a file.
+constexpr size_t kInlineInputs = 16;
+
+// An input's exact value: every value of every format is a double, and the shortest decimal
+// that reads back to that double names it exactly (fp16 0x71c2 prints as 11792, where the
+// shortest decimal that reads back to the fp16 would be 11790).
+std::string exact_decimal(Format f, uint64_t bits) {
+  return fmt::format("{}", decode(f, bits));
+}
+
+// "0.5 (0x3800)": the exact value and its bit pattern.
+std::string value_text(Format f, uint64_t bits) {
+  return fmt::format("{} ({})", exact_decimal(f, bits), bits_hex(f, bits).view());
+}
+
+// The exact reference as a hex float of its 64-bit significand; "+" marks nonzero bits
+// beyond those 64 (Unpacked::sticky).
+std::string exact_hex(const Unpacked& x) {
+  const char* sign = x.negative ? "-" : "";
+  switch (x.kind) {
+    case Unpacked::Kind::nan:
+      return "nan";
+    case Unpacked::Kind::inf:
+      return fmt::format("{}inf", sign);
+    case Unpacked::Kind::zero:
+      return fmt::format("{}0x0p+0", sign);
+    case Unpacked::Kind::finite:
+      break;
+  }
+  // mant in [2^63, 2^64) has value mant * 2^(exp - 63): the leading bit weighs 2^exp.
+  uint64_t frac = x.mant << 1;  // the 63 bits below the leading one, left-aligned
+  int digits = 16;
+  while (digits > 0 && (frac & 0xF) == 0) frac >>= 4, --digits;
+  std::string s = fmt::format("{}0x1", sign);
+  if (digits > 0) s += fmt::format(".{:0{}x}", frac, digits);
+  s += fmt::format("p{:+}", x.exp);
+  return x.sticky ? s + "+" : s;
+}
+
+// Whether the reference rounded to double is the exact value itself.
+bool double_is_exact(const Unpacked& x) {
+  return x.kind != Unpacked::Kind::finite || (!x.sticky && (x.mant & 0x7FF) == 0);
+}
+
+struct Feed {  // the inputs of one output element (row, col)
+  int64_t row = 0, col = 0;
+  size_t count = 0;
+};
+
+Feed feed_of(const Problem& p, size_t element) {
+  Feed f;
+  f.row = static_cast<int64_t>(element) / p.n;
+  f.col = static_cast<int64_t>(element) % p.n;
+  f.count = static_cast<size_t>(p.k) * (p.b.empty() ? 1 : 2) + (p.c.empty() ? 0 : 1);
+  return f;
+}
+
+std::string inline_inputs(const Problem& p, const Feed& f) {
+  std::vector<std::string> a(static_cast<size_t>(p.k));
+  size_t width = 8;
+  for (int64_t j = 0; j < p.k; ++j) {
+    a[static_cast<size_t>(j)] =
+        value_text(p.a.format, p.a.bits[static_cast<size_t>(f.row * p.k + j)]);
+    width = std::max(width, a[static_cast<size_t>(j)].size() + 2);
+  }
+  const std::string a_head = fmt::format("a[{}, j]", f.row);
+  std::string out = p.b.empty()
+                        ? fmt::format("  {:>4}  {}\n", "j", a_head)
+                        : fmt::format("  {:>4}  {:<{}}b[j, {}]\n", "j", a_head, width, f.col);
+  for (int64_t j = 0; j < p.k; ++j) {
+    const std::string& aj = a[static_cast<size_t>(j)];
+    if (p.b.empty())
+      out += fmt::format("  {:>4}  {}\n", j, aj);
+    else
+      out += fmt::format("  {:>4}  {:<{}}{}\n", j, aj, width,
+                         value_text(p.b.format, p.b.bits[static_cast<size_t>(j * p.n + f.col)]));
+  }
+  if (!p.c.empty())
+    out += fmt::format("  c[{}, {}] = {}\n", f.row, f.col,
+                       value_text(p.c.format, p.c.bits[static_cast<size_t>(f.row * p.n + f.col)]));
+  return out;
+}
+
+// One line per element of A, B and C: "a ROW COL BITS VALUE", for scripts and diffing.
+std::string all_inputs(const Problem& p, const std::string& header) {
+  std::string out = header;
+  out += "# tensor row col bits value\n";
+  const auto dump = [&out](const char* tag, const Tensor& t) {
+    if (t.empty()) return;
+    const int64_t cols = t.shape.size() > 1 ? t.shape[1] : static_cast<int64_t>(t.size());
+    for (size_t i = 0; i < t.size(); ++i)
+      out += fmt::format("{} {} {} {} {}\n", tag, static_cast<int64_t>(i) / cols,
+                         static_cast<int64_t>(i) % cols, bits_hex(t.format, t.bits[i]).view(),
+                         exact_decimal(t.format, t.bits[i]));
+  };
+  dump("a", p.a);
+  dump("b", p.b);
+  dump("c", p.c);
+  return out;
+}
+
+std::string file_safe(const std::string& name) {
+  std::string s = name;
+  for (char& c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+          c == '-' || c == '_'))
+      c = '_';
+  return s;
+}
+
+}  // namespace
+
+CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index) {
+  std::string generator;
+  const Problem p = make_case(k, seed, index, &generator);
+  Tensor out;
+  CaseOutcome c = evaluate_case(k, p, &out);
+  c.index = index;
+  c.generator = generator;
+  const std::vector<ElementReference> refs = reduction_reference(k.op, p);
+  const Recipe& r = k.recipe;
+
+  std::string text = fmt::format("kernel     {} ({}, {})\n", k.name, k.op, name(k.device));
+  if (k.mutant) text += fmt::format("mutant of  {}: {}\n", k.imitates, k.bug);
+  text += fmt::format("recipe     {}\n", r.summary());
+  text += fmt::format("case       {} of seed {}, generator {}\n", index, seed, generator);
+  text +=
+      fmt::format("shape      m={} n={} k={}, alpha={}, beta={}\n", p.m, p.n, p.k, p.alpha, p.beta);
+  if (refs.empty() || out.empty()) {
+    fmt::print("{}output     no elements\nverdict    {}\n", text, name(c.verdict));
+    return c;
+  }
+  const size_t w = c.worst_element;
+  const Feed feed = feed_of(p, w);
+  text += fmt::format("worst      element {} (row {}, col {}) of {}\n", w, feed.row, feed.col,
+                      refs.size());
+  if (feed.count <= kInlineInputs) {
+    text += fmt::format("inputs     {} values feed it:\n", feed.count);
+    text += inline_inputs(p, feed);
+  } else {
+    const std::string path =
+        fmt::format("numguard-case-{}-{}-{}.txt", file_safe(k.name), seed, index);
+    const std::string header =
+        fmt::format("# {}\n# generator {}, m={} n={} k={}, alpha={}, beta={}; worst element {}\n",
+                    repro_line(k, seed, index), generator, p.m, p.n, p.k, p.alpha, p.beta, w);
+    const std::string error = write_file_atomically(path, all_inputs(p, header));
+    if (error.empty())
+      text += fmt::format("inputs     {} values feed it; all inputs (a, b, c) written to {}\n",
+                          feed.count, path);
+    else
+      text += fmt::format("inputs     {} values feed it; not written: {}\n", feed.count, error);
+  }
+  const ElementReference& ref = refs[w];
+  const ElementCheck& e = c.worst;
+  const uint64_t y = out.bits[w];
+  text += fmt::format("reference  {}{} (exact {})\n", double_is_exact(ref.exact) ? "" : "~",
+                      ref.value, exact_hex(ref.exact));
+  text += fmt::format("output     {} ({}, bits {})\n", shortest_decimal(r.out, y).view(),
+                      hex_float(r.out, y).view(), bits_hex(r.out, y).view());
+  // Bit-accurate recipes (fused_block) are held to their model bit for bit: show its answer.
+  if (const std::optional<Tensor> model = model_output(k, p); model && w < model->size()) {
+    const uint64_t want = model->bits[w];
+    text += fmt::format("model      {} ({}, bits {}): the recipe's bit-accurate model\n",
+                        shortest_decimal(r.out, want).view(), hex_float(r.out, want).view(),
+                        bits_hex(r.out, want).view());
+  }
+  text += fmt::format("error      {:.6g} ({:.4g} ulp of {})\n", e.error, e.ulps, name(r.out));
+  text += fmt::format("bound      {:.6g} (S = {:.6g}); error/bound {:.4g}\n", e.bound, ref.sum_abs,
+                      e.ratio());
+  text += fmt::format("estimate   {:.6g} (probabilistic, not used to fail)\n", e.prob_bound);
+  if (c.twin_diff)
+    text +=
+        fmt::format("twin       element {} differs: device bits {}, twin bits {}\n", *c.twin_diff,
+                    bits_hex(r.out, c.device_bits).view(), bits_hex(r.out, c.twin_bits).view());
+  text += fmt::format("verdict    {}\n", name(c.verdict));
+  text += fmt::format("domain     {}\n", c.domain_limit ? c.domain_reason : "inside");
+  fmt::print("{}", text);
+  return c;
+}
+
+}  // namespace numguard::cli

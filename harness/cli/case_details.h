@@ -1,0 +1,17 @@
+// `numguard check --kernel K --seed S --case I`: rebuilds one case, runs the kernel on it and
+// prints what a person needs to debug it — the generator and shape, the worst output element,
+// the inputs that feed it (CUTLASS-style dump: inline up to 16 values, otherwise all inputs go
+// to numguard-case-<kernel>-<seed>-<case>.txt in the current directory), the exact reference,
+// the output, and the error against the derived bound.
+#pragma once
+
+#include <cstdint>
+
+#include "harness/engine/check_runner.h"
+
+namespace numguard::cli {
+
+// Prints the details on stdout and returns the outcome (its verdict decides the exit status).
+CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index);
+
+}  // namespace numguard::cli

@@ -1,0 +1,75 @@
+#include "harness/cli/check_json.h"
+
+#include <string>
+
+#include "harness/cli/json_number.h"
+#include "harness/cli/repro_line.h"
+
+namespace numguard::cli {
+namespace {
+
+nlohmann::json verdict_counts(const KernelSummary& s) {
+  nlohmann::json j = nlohmann::json::object();
+  for (int v = 0; v < kVerdictCount; ++v)
+    j[std::string(name(static_cast<Verdict>(v)))] = s.verdicts[static_cast<size_t>(v)];
+  return j;
+}
+
+nlohmann::json generator_json(const GeneratorSummary& g) {
+  return {{"name", g.name},
+          {"cases", g.cases},
+          {"failures", g.failures},
+          {"domain_limits", g.domain_limits},
+          {"max_bound_ratio", json_number(g.max_ratio)}};
+}
+
+nlohmann::json kernel_summary_json(const KernelSummary& s, const CheckResults& r) {
+  const KernelDesc& k = *s.kernel;
+  nlohmann::json generators = nlohmann::json::array();
+  // Generators left out by --generator ran no case: they are omitted, not reported as 0.
+  for (const GeneratorSummary& g : s.generators)
+    if (g.cases > 0) generators.push_back(generator_json(g));
+  const bool any_inside = s.domain_limits < s.cases;
+  return {
+      {"name", k.name},
+      {"op", k.op},
+      {"mutant", k.mutant},
+      {"cases", s.cases},
+      {"failures", s.failures},
+      {"domain_limits", s.domain_limits},
+      {"max_ulp", json_number(s.max_ulps)},
+      {"max_bound_ratio", json_number(s.max_bound_ratio)},
+      {"max_prob_ratio", json_number(s.max_prob_ratio)},
+      {"verdict", s.pass() ? "pass" : "fail"},
+      {"repro", s.first_failure
+                    ? nlohmann::json(repro_line(k, r.options.seed, s.first_failure->index))
+                    : nlohmann::json(nullptr)},
+      {"verdicts", verdict_counts(s)},
+      {"generators", generators},
+      {"domain",
+       {{"max_sum_abs_inside", any_inside ? json_number(s.domain_max_in) : nullptr},
+        {"min_sum_abs_outside", s.domain_limits > 0 ? json_number(s.domain_min_out) : nullptr}}},
+  };
+}
+
+}  // namespace
+
+nlohmann::json check_json(const CheckResults& r) {
+  nlohmann::json kernels = nlohmann::json::array();
+  for (const KernelSummary& s : r.kernels) kernels.push_back(kernel_summary_json(s, r));
+  const int64_t failed = r.failed();
+  nlohmann::json j;
+  j["seed"] = r.options.seed;
+  // --case runs one case: there is no per-generator count.
+  j["cases_per_generator"] =
+      r.options.only_case ? nlohmann::json(nullptr) : nlohmann::json(r.options.cases);
+  if (r.options.only_case) j["case"] = *r.options.only_case;
+  j["generators"] = r.generators;
+  j["passed"] = static_cast<int64_t>(r.kernels.size()) - failed;
+  j["failed"] = failed;
+  j["seconds"] = r.seconds;
+  j["kernels"] = kernels;
+  return j;
+}
+
+}  // namespace numguard::cli

@@ -1,0 +1,39 @@
+#include "harness/cli/repro_line.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "harness/engine/registry.h"
+
+namespace numguard::cli {
+namespace {
+
+bool shell_safe(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-' || c == '+' || c == '/' || c == ':' || c == '=';
+  });
+}
+
+std::string shell_quote(const std::string& s) {
+  if (shell_safe(s)) return s;
+  std::string q = "'";
+  for (const char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+bool selects_only(const std::string& glob, bool include_mutants, const KernelDesc& k) {
+  const std::vector<const KernelDesc*> picked = select_kernels(glob, include_mutants);
+  return picked.size() == 1 && picked.front() == &k;
+}
+
+}  // namespace
+
+std::string repro_line(const KernelDesc& k, uint64_t seed, int64_t case_index) {
+  const std::string flags = selects_only(k.name, false, k) ? "" : " --include-mutants";
+  return fmt::format("numguard check --kernel {}{} --seed {} --case {}", shell_quote(k.name), flags,
+                     seed, case_index);
+}
+
+}  // namespace numguard::cli

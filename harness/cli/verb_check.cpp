@@ -1,0 +1,187 @@
+// numguard check: runs kernels over every input generator against the exact reference and
+// judges each output element against the bound derived from the kernel's recipe. Prints a
+// table (check_report_table.h), optionally writes a JSON summary (check_json.h), and prints
+// for every failing kernel the one line that reproduces its first failure; with --case it
+// re-runs that one case and prints its details (case_details.h).
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/cli/atomic_file.h"
+#include "harness/cli/case_details.h"
+#include "harness/cli/check_json.h"
+#include "harness/cli/check_progress.h"
+#include "harness/cli/check_report_table.h"
+#include "harness/cli/check_results.h"
+#include "harness/cli/kernel_selection.h"
+#include "harness/cli/runnable_selection.h"
+#include "harness/cli/verb.h"
+#include "harness/engine/generators.h"
+
+namespace numguard::cli {
+namespace {
+
+// Limits that keep a typo from exhausting memory: run_check lists every case index up front
+// (8 bytes each) and starts one thread per --threads.
+constexpr int64_t kMaxCases = 10'000'000;
+constexpr unsigned kMaxThreads = 1024;
+
+struct CheckCommand {
+  CheckOptions engine;
+  std::optional<int64_t> case_index;
+  std::vector<std::string> generators;
+  std::string json_path;
+  std::string device = "auto";
+};
+
+std::string generator_names() {
+  std::string s;
+  for (const Generator& g : reduction_generators()) s += (s.empty() ? "" : ", ") + g.name;
+  return s;
+}
+
+std::optional<DeviceChoice> device_choice(const std::string& name) {
+  if (name == "cpu") return DeviceChoice::cpu;
+  if (name == "cuda") return DeviceChoice::cuda;
+  if (name == "auto") return DeviceChoice::automatic;
+  return std::nullopt;
+}
+
+// Validates what CLI11 cannot; returns the kernels to run.
+std::vector<const KernelDesc*> validate(CheckCommand& c) {
+  const std::optional<DeviceChoice> device = device_choice(c.device);
+  if (!device) throw UsageError("--device must be cpu, cuda or auto, not '" + c.device + "'");
+  c.engine.device = *device;
+  if (c.engine.cases < 1 || c.engine.cases > kMaxCases)
+    throw UsageError(fmt::format("--cases must be between 1 and {}", kMaxCases));
+  if (c.engine.threads > kMaxThreads)
+    throw UsageError(fmt::format("--threads must be between 0 (all cores) and {}", kMaxThreads));
+  for (const std::string& g : c.generators)
+    if (!find_generator(g))
+      throw UsageError(fmt::format("unknown generator '{}' (known: {})", g, generator_names()));
+  c.engine.generators = c.generators;
+  std::vector<const KernelDesc*> kernels =
+      select_or_fail(c.engine.kernels, c.engine.include_mutants);
+  if (c.case_index) {
+    if (*c.case_index < 0) throw UsageError("--case must be a case index >= 0");
+    if (kernels.size() != 1)
+      throw UsageError(
+          fmt::format("--case needs --kernel to name exactly one kernel ('{}' matches {})",
+                      c.engine.kernels, kernels.size()));
+    // Case I always uses generator I % G (check_runner.h); a filter could only contradict it.
+    if (!c.generators.empty())
+      throw UsageError("--case picks its generator from the case index; drop --generator");
+    c.engine.only_case = c.case_index;
+  }
+  if (!c.json_path.empty()) {
+    const std::string error = probe_writable(c.json_path);
+    if (!error.empty()) throw UsageError("--json: " + error);
+  }
+  return runnable_selection(kernels, c.engine.device);
+}
+
+CheckResults run(const CheckCommand& c, const std::vector<const KernelDesc*>& kernels) {
+  CheckResults r;
+  r.options = c.engine;
+  const auto all = reduction_generators();
+  if (c.case_index)
+    r.generators.push_back(all[static_cast<size_t>(*c.case_index) % all.size()].name);
+  else
+    for (const Generator& g : all)
+      if (c.generators.empty() ||
+          std::find(c.generators.begin(), c.generators.end(), g.name) != c.generators.end())
+        r.generators.push_back(g.name);
+  CheckProgress progress;
+  const auto start = std::chrono::steady_clock::now();
+  r.kernels = run_check(kernels, c.engine,
+                        [&progress](int64_t done, int64_t total) { progress.update(done, total); });
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  progress.finish();
+  return r;
+}
+
+int write_json(const CheckCommand& c, const CheckResults& r) {
+  if (c.json_path.empty()) return kExitOk;
+  const std::string error = write_file_atomically(c.json_path, check_json(r).dump(2) + "\n");
+  if (error.empty()) return kExitOk;
+  fmt::print(stderr, "numguard check: --json: {}\n", error);
+  return kExitUsage;
+}
+
+int run_check_verb(CheckCommand& c) {
+  const std::vector<const KernelDesc*> kernels = validate(c);
+  if (c.case_index) {
+    const CaseOutcome outcome = print_case_details(*kernels.front(), c.engine.seed, *c.case_index);
+    if (!c.json_path.empty()) {
+      const int status = write_json(c, run(c, kernels));
+      if (status != kExitOk) return status;
+    }
+    return is_failure(outcome.verdict) ? kExitFailure : kExitOk;
+  }
+  const CheckResults r = run(c, kernels);
+  fmt::print("{}", check_report_table(r));
+  std::fflush(stdout);
+  const int status = write_json(c, r);
+  if (status != kExitOk) return status;
+  return r.failed() == 0 ? kExitOk : kExitFailure;
+}
+
+VerbAction setup_check(CLI::App& app) {
+  auto c = std::make_shared<CheckCommand>();
+  app.add_option("--kernel", c->engine.kernels,
+                 "Comma-separated name globs ('*', '?', '[...]'), default '*'; an exact "
+                 "mutant name selects it without --include-mutants")
+      ->type_name("GLOB");
+  app.add_flag("--include-mutants", c->engine.include_mutants,
+               "Also check the mutants matched by --kernel (each must fail)");
+  app.add_option("--cases", c->engine.cases, "Cases per kernel per generator (default 200)")
+      ->type_name("N");
+  // CLI11 would wrap "-1" around to 2^64 - 1: a seed nobody meant, printed in every repro line.
+  app.add_option("--seed", c->engine.seed, "Run seed (default 1); case I depends only on it and I")
+      ->type_name("S")
+      ->check([](const std::string& s) {
+        return s.find('-') == std::string::npos ? std::string() : "must be >= 0";
+      });
+  app.add_option("--threads", c->engine.threads, "Worker threads (default 0: all cores)")
+      ->type_name("T");
+  app.add_option("--json", c->json_path,
+                 "Also write the JSON summary to FILE (via FILE.tmp, then renamed)")
+      ->type_name("FILE")
+      ->check([](const std::string& s) { return s.empty() ? "needs a file name" : std::string(); });
+  app.add_option("--case", c->case_index,
+                 "Re-run only case I of --seed for the one kernel --kernel names, and print its "
+                 "inputs, reference, output and error")
+      ->type_name("I");
+  app.add_option("--generator", c->generators,
+                 "Only these generators (comma-separated): " + generator_names())
+      ->delimiter(',')
+      ->type_name("NAME,...");
+  app.add_option("--device", c->device,
+                 "auto (default): GPU kernels run on a CUDA device when one is present (and must "
+                 "match their CPU twins bit for bit), otherwise their CPU twins are checked in "
+                 "their place; cpu: always the twins; cuda: a GPU is required")
+      ->type_name("cpu|cuda|auto");
+  app.footer(
+      "Examples:\n"
+      "  numguard check\n"
+      "  numguard check --kernel 'dot.*' --cases 1000 --json build/check.json\n"
+      "  numguard check --include-mutants --kernel 'mutant.*' --generator tile_edges\n"
+      "  numguard check --kernel mutant.gemm.fp16.dropped_k_tail --seed 1 --case 3\n"
+      "Exit status: 0 every kernel passed (or the --case passed), 1 a violation, 2 usage error.");
+  return [c] { return run_check_verb(*c); };
+}
+
+NUMGUARD_REGISTER_VERB({
+    .name = "check",
+    .summary = "Check kernels against exact references and the bounds derived from their recipes",
+    .setup = setup_check,
+});
+
+}  // namespace
+}  // namespace numguard::cli

@@ -1,0 +1,118 @@
+// numguard formats: the constants of every format, computed from the descriptor table.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "harness/cli/format_constants.h"
+#include "harness/cli/number_text.h"
+#include "harness/cli/verb.h"
+
+namespace numguard::cli {
+namespace {
+
+std::string pow2(double v) {
+  return fmt::format("2^{}", std::ilogb(v));
+}
+
+std::string layout(const FormatDesc& d) {
+  return fmt::format("1-{}-{}", d.exp_bits, d.precision - 1);
+}
+
+nlohmann::json value_json(Format f, double v, uint64_t bits) {
+  return {{"value", v},
+          {"hex", std::string(hex_float(f, bits).view())},
+          {"bits", std::string(bits_hex(f, bits).view())}};
+}
+
+nlohmann::json to_json(const FormatConstants& c) {
+  const FormatDesc& d = *c.desc;
+  const Format f = d.id;
+  nlohmann::json j = {
+      {"name", d.name},
+      {"storage_bits", d.storage_bits},
+      {"exponent_bits", d.exp_bits},
+      {"fraction_bits", d.precision - 1},
+      {"precision", d.precision},
+      {"bias", d.bias()},
+      {"emin", d.emin()},
+      {"emax", d.emax()},
+      {"has_inf", d.has_inf()},
+      {"saturates_by_default", d.saturates_by_default},
+      {"max_finite", c.max_finite},
+      {"min_normal", c.min_normal},
+      {"min_subnormal", c.min_subnormal},
+      {"eps", c.eps},
+      {"u", c.u},
+      {"exp_overflow", c.exp_overflow},
+      {"exp_overflow_result", c.exp_overflow_result},
+      {"exp_subnormal", c.exp_subnormal},
+      {"exp_zero", c.exp_zero},
+      {"nan_bits", std::string(bits_hex(f, d.nan_bits()).view())},
+      {"inf_bits", d.has_inf() ? nlohmann::json(std::string(bits_hex(f, d.inf_bits(false)).view()))
+                               : nlohmann::json(nullptr)},
+  };
+  j["max_finite_detail"] = value_json(f, c.max_finite, d.max_finite_bits());
+  j["min_normal_detail"] = value_json(f, c.min_normal, d.min_normal_bits());
+  j["min_subnormal_detail"] = value_json(f, c.min_subnormal, d.min_subnormal_bits());
+  return j;
+}
+
+void print_table() {
+  std::string out = fmt::format("{:<7}{:<9}{:<14}{:<14}{:<15}{:<8}{:<8}{:<16}{:<15}{}\n", "format",
+                                "layout", "max finite", "min normal", "min subnormal", "eps", "u",
+                                "exp overflow", "exp subnormal", "exp zero");
+  for (const FormatDesc& d : all_formats()) {
+    const FormatConstants c = constants_of(d.id);
+    const std::string overflow =
+        fmt::format("{:.6g}{}", c.exp_overflow, d.has_inf() ? "" : " (nan)");
+    out += fmt::format("{:<7}{:<9}{:<14.6g}{:<14.6g}{:<15.6g}{:<8}{:<8}{:<16}{:<15.6g}{:.6g}\n",
+                       d.name, layout(d), c.max_finite, c.min_normal, c.min_subnormal, pow2(c.eps),
+                       pow2(c.u), overflow, c.exp_subnormal, c.exp_zero);
+  }
+  out += fmt::format("\n{:<7}{:<21}{:<21}{:<21}{:<21}{}\n", "bits", "max finite", "min normal",
+                     "min subnormal", "inf", "nan");
+  for (const FormatDesc& d : all_formats()) {
+    const Format f = d.id;
+    out += fmt::format(
+        "{:<7}{:<21}{:<21}{:<21}{:<21}{}\n", d.name, bits_hex(f, d.max_finite_bits()).view(),
+        bits_hex(f, d.min_normal_bits()).view(), bits_hex(f, d.min_subnormal_bits()).view(),
+        d.has_inf() ? bits_hex(f, d.inf_bits(false)).view() : "none",
+        bits_hex(f, d.nan_bits()).view());
+  }
+  out +=
+      "\nexp overflow: exp(x) rounds (RNE) beyond max finite for x > ln(max + ulp/2): inf, or\n"
+      "NaN for e4m3 (no inf; max finite with saturation). exp subnormal: exp(x) is subnormal\n"
+      "below ln(min normal - min subnormal/2). exp zero: exp(x) rounds to 0 at or below\n"
+      "ln(min subnormal / 2).\n";
+  fmt::print("{}", out);
+}
+
+int run_formats(bool json) {
+  if (!json) {
+    print_table();
+    return kExitOk;
+  }
+  nlohmann::json list = nlohmann::json::array();
+  for (const FormatDesc& d : all_formats()) list.push_back(to_json(constants_of(d.id)));
+  fmt::print("{}\n", nlohmann::json{{"formats", list}}.dump(2));
+  return kExitOk;
+}
+
+VerbAction setup_formats(CLI::App& app) {
+  auto json = std::make_shared<bool>(false);
+  app.add_flag("--json", *json, "Print JSON: {\"formats\": [{\"name\": \"fp16\", ...}]}");
+  return [json] { return run_formats(*json); };
+}
+
+NUMGUARD_REGISTER_VERB({
+    .name = "formats",
+    .summary = "Constants of every format: range, eps, u, exp() overflow and underflow points",
+    .setup = setup_formats,
+});
+
+}  // namespace
+}  // namespace numguard::cli

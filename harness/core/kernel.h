@@ -1,0 +1,57 @@
+// Kernel descriptors and the table they register into. Kernels include only core; the
+// engine reads the table. Registration is a static object in the kernel's own file, so
+// adding a kernel edits nothing else (the kernels build as an OBJECT library so the
+// linker keeps every registration).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/core/recipe.h"
+#include "harness/core/tensor.h"
+
+namespace numguard {
+
+enum class Device : uint8_t { cpu, cuda, library };
+std::string_view name(Device d);
+
+// Inputs of one evaluation of a reduction-family op (dot, sum, gemm):
+//   out (m x n) = alpha * a (m x k) * b (k x n) + beta * c (m x n)
+// dot: m = n = 1; sum: b is empty and out = sum over k of a.
+struct Problem {
+  int64_t m = 1, n = 1, k = 0;
+  Tensor a, b, c;
+  double alpha = 1.0, beta = 0.0;
+};
+
+using KernelFn = std::function<void(const Problem&, Tensor& out)>;
+
+struct KernelDesc {
+  std::string name;  // <op>.<input>.<accumulation>.<algorithm>, mutants start with "mutant."
+  std::string op;    // "dot", "sum", "gemm", ...
+  Recipe recipe;
+  Device device = Device::cpu;
+  KernelFn run;
+  // Mutants: a planted, documented bug; `imitates` names the correct kernel whose recipe
+  // the mutant declares.
+  bool mutant = false;
+  std::string imitates;
+  std::string bug;
+  // CUDA kernels: the CPU kernel that reproduces this one bit for bit.
+  std::string twin_of;
+};
+
+std::vector<KernelDesc>& kernel_table();
+
+struct KernelRegistration {
+  explicit KernelRegistration(KernelDesc d) { kernel_table().push_back(std::move(d)); }
+};
+
+#define NUMGUARD_CONCAT_INNER(a, b) a##b
+#define NUMGUARD_CONCAT(a, b) NUMGUARD_CONCAT_INNER(a, b)
+#define NUMGUARD_REGISTER_KERNEL(...)                                                    \
+  static const ::numguard::KernelRegistration NUMGUARD_CONCAT(numguard_kernel_, __LINE__)( \
+      ::numguard::KernelDesc __VA_ARGS__)
+
+}  // namespace numguard

@@ -1,0 +1,142 @@
+#include "harness/engine/bound.h"
+
+#include <cmath>
+
+namespace numguard {
+namespace {
+
+// Relative error of one rounding into f: u for nearest modes, 2u (one ulp) for directed ones.
+double unit(Format f, Rounding m) {
+  const double u = desc(f).unit_roundoff();
+  return m == Rounding::rne || m == Rounding::rna ? u : 2 * u;
+}
+// Absolute error of one rounding into f's subnormal range: half a subnormal step, or a full
+// step for directed modes (Higham 2002, sec. 2.1, the model fl(x) = x(1+d) + e).
+double eta(Format f, Rounding m) {
+  const double s = desc(f).min_subnormal();
+  return m == Rounding::rne || m == Rounding::rna ? s / 2 : s;
+}
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t ceil_log(int64_t n, int64_t base) {
+  int64_t levels = 0;
+  for (int64_t span = 1; span < n; span *= base) ++levels;
+  return levels;
+}
+
+// (1 + u)^k - 1, computed without cancellation.
+double growth(double u, double k) { return std::expm1(k * std::log1p(u)); }
+
+}  // namespace
+
+int64_t accumulation_depth(const Accumulation& a, int64_t n) {
+  if (n <= 0) return 0;
+  switch (a.order) {
+    case Order::sequential:
+      return n;  // the first term is rounded too when it is a product (FMA into zero)
+    case Order::pairwise:
+      return ceil_log(n, 2) + 1;
+    case Order::blocked:
+      return std::min(n, static_cast<int64_t>(a.block)) + ceil_div(n, a.block);
+    case Order::tree:
+      return ceil_log(n, a.fanin) * (a.fanin - 1) + 1;
+    case Order::compensated:
+      return 2;  // see derive_bound
+    case Order::split_k:
+      return ceil_div(n, a.splits) + a.splits;
+    case Order::fused_block:
+      return ceil_div(n, a.block);
+    case Order::strided:
+      return ceil_div(n, a.lanes) + ceil_log(std::min<int64_t>(n, a.lanes), 2);
+  }
+  return n;
+}
+
+BoundModel derive_bound(const Recipe& r, int64_t n, bool epilogue, double alpha_abs,
+                        double align_inflation) {
+  BoundModel m;
+  const double u_acc = unit(r.acc, r.acc_rounding);
+  const double eta_acc = r.ftz ? desc(r.acc).min_normal() : eta(r.acc, r.acc_rounding);
+  double log_growth = 0;  // sum of k * log1p(u) over all rounding stages
+  int64_t roundings = 0;
+
+  if (r.input_cast && n > 0)  // both operands of each product rounded once more
+    log_growth += 2 * std::log1p(unit(*r.input_cast, Rounding::rne));
+  if (r.product && n > 0) {  // each product rounded once before it is summed
+    log_growth += std::log1p(unit(*r.product, Rounding::rne));
+    roundings += n;
+  }
+  const Accumulation& a = r.shape;
+  const int64_t depth = accumulation_depth(a, n);
+  switch (a.order) {
+    case Order::compensated:
+      // Kahan summation: |E| <= (2u + O(n u^2)) sum |x_i| (Knuth, TAOCP 2, 4.2.2; Higham
+      // 2002, eq. 4.8). The O(n u^2) term is taken as 4 n u^2; for fp32 at n = 4096 it is
+      // 1e-4 of the leading 2u, so its constant cannot make the bound loose or unsafe.
+      log_growth += std::log1p(2 * u_acc + 4.0 * static_cast<double>(n) * u_acc * u_acc);
+      roundings += n;
+      break;
+    case Order::fused_block: {
+      // Per block: b products and C truncated to f fraction bits below the largest exponent
+      // lose < 2^-f of the largest magnitude each, then one rounding of the exact sum.
+      const double rho = (a.block + 1) * std::ldexp(align_inflation, -a.frac_bits) + u_acc;
+      log_growth += static_cast<double>(depth) * std::log1p(rho);
+      roundings += depth * (a.block + 1);
+      break;
+    }
+    case Order::split_k: {
+      const int64_t chunk = ceil_div(n, a.splits);
+      if (a.frac_bits > 0) {  // chunks run chained fused blocks (see fused_block)
+        const double rho = (a.block + 1) * std::ldexp(align_inflation, -a.frac_bits) + u_acc;
+        log_growth += static_cast<double>(ceil_div(chunk, a.block)) * std::log1p(rho);
+        log_growth += static_cast<double>(a.splits) * std::log1p(unit(r.acc, Rounding::rne));
+      } else {
+        log_growth += static_cast<double>(depth) * std::log1p(u_acc);
+      }
+      if (desc(a.partial).precision < desc(r.acc).precision)
+        log_growth += std::log1p(unit(a.partial, Rounding::rne));
+      roundings += n + a.splits;
+      break;
+    }
+    default:
+      log_growth += static_cast<double>(depth) * std::log1p(u_acc);
+      roundings += n;
+  }
+  // Underflow: an addition of two accumulator values whose result is subnormal is exact
+  // (Hauser 1996), so only roundings of values that are not accumulator values can add an
+  // absolute error: each term's first rounding (a product fused into the sum), each fused
+  // block's rounding of its exact sum, and the epilogue's products.
+  int64_t abs_steps = n;
+  if (a.order == Order::fused_block) abs_steps += depth;
+  if (epilogue) {  // alpha * acc, beta * c, and their sum: three roundings in acc
+    log_growth += 3 * std::log1p(u_acc);
+    abs_steps += 3;
+  }
+  m.phi = std::expm1(log_growth);
+  m.abs_acc = static_cast<double>(abs_steps) * eta_acc * (1 + m.phi);
+  if (r.product) m.abs_acc += static_cast<double>(n) * eta(*r.product, Rounding::rne);
+  m.abs_acc *= std::max(1.0, alpha_abs);  // accumulator errors are scaled by alpha afterwards
+
+  const FormatDesc& in = desc(r.acc);
+  const FormatDesc& out = desc(r.out);
+  m.out_cast = out.precision < in.precision || out.emin() > in.emin() || out.emax() < in.emax();
+  if (m.out_cast) {
+    m.u_out = unit(r.out, r.out_rounding);
+    m.eta_out = r.ftz ? out.min_normal() : eta(r.out, r.out_rounding);
+  }
+  m.prob_factor = 5.0 * std::sqrt(static_cast<double>(std::max<int64_t>(roundings, 1))) * u_acc;
+  return m;
+}
+
+double element_bound(const BoundModel& m, double sum_abs, double y_abs) {
+  const double acc = accumulation_bound(m, sum_abs);
+  if (!m.out_cast) return acc;
+  return acc * (1 + m.u_out) + m.u_out * y_abs + m.eta_out;
+}
+
+double probabilistic_bound(const BoundModel& m, double sum_abs, double y_abs) {
+  const double acc = m.prob_factor * sum_abs;
+  return m.out_cast ? acc + m.u_out * y_abs : acc;
+}
+
+}  // namespace numguard

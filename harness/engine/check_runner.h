@@ -1,0 +1,83 @@
+// Runs kernels over generated cases on a thread pool and aggregates verdicts per kernel.
+// Case i of a run uses generator i % G and the rng seeded by (seed, i), so the repro line
+// `numguard check --kernel K --seed S --case I` rebuilds exactly that case.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/core/kernel.h"
+#include "harness/engine/verdict.h"
+
+namespace numguard {
+
+enum class DeviceChoice : uint8_t { cpu, cuda, automatic };
+
+struct CheckOptions {
+  std::string kernels = "*";  // comma-separated globs
+  bool include_mutants = false;
+  int64_t cases = 200;  // per kernel per generator
+  uint64_t seed = 1;
+  unsigned threads = 0;  // 0: all cores
+  std::optional<int64_t> only_case;
+  std::vector<std::string> generators;  // empty: all
+  DeviceChoice device = DeviceChoice::automatic;
+};
+
+// Which of `kernels` can run on the chosen device. GPU kernels (device cuda or library) run
+// when the choice is cuda or automatic and a CUDA device is present; otherwise they are
+// skipped and *skipped_why says why in one line. On a device, the CPU twins switch to the
+// tensor-core preset of the device's architecture.
+std::vector<const KernelDesc*> runnable_kernels(const std::vector<const KernelDesc*>& kernels,
+                                                DeviceChoice choice, std::string* skipped_why,
+                                                int* skipped);
+
+// One evaluated case, with its worst element.
+struct CaseOutcome {
+  int64_t index = 0;
+  std::string generator;
+  bool domain_limit = false;
+  std::string domain_reason;
+  Verdict verdict = Verdict::within_bound;  // worst over the elements
+  size_t worst_element = 0;
+  ElementCheck worst;
+  double max_ulps = 0, max_ratio = 0, max_prob_ratio = 0;
+  double sum_abs = 0;  // S of the worst element
+  // Device kernels: the first element whose bits differ from the twin's, if any.
+  std::optional<size_t> twin_diff;
+  uint64_t twin_bits = 0, device_bits = 0;
+};
+
+struct GeneratorSummary {
+  std::string name;
+  int64_t cases = 0, failures = 0, domain_limits = 0;
+  double max_ratio = 0;
+};
+
+struct KernelSummary {
+  const KernelDesc* kernel = nullptr;
+  int64_t cases = 0, failures = 0, domain_limits = 0;
+  double max_ulps = 0, max_bound_ratio = 0, max_prob_ratio = 0;
+  std::array<int64_t, kVerdictCount> verdicts{};
+  std::vector<GeneratorSummary> generators;
+  std::optional<CaseOutcome> first_failure;  // lowest failing case index
+  double domain_max_in = 0;    // largest S seen inside the domain
+  double domain_min_out = 0;   // smallest S among domain limits (0: none)
+  bool pass() const { return failures == 0; }
+};
+
+// Builds case `index` for kernel `k` (same inputs on every machine and thread).
+Problem make_case(const KernelDesc& k, uint64_t seed, int64_t index, std::string* generator = nullptr);
+
+// Evaluates one case: runs the kernel and judges every element.
+CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out = nullptr);
+
+using Progress = std::function<void(int64_t done, int64_t total)>;
+std::vector<KernelSummary> run_check(const std::vector<const KernelDesc*>& kernels,
+                                     const CheckOptions& opt, const Progress& progress = {});
+
+}  // namespace numguard

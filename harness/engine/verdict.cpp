@@ -1,0 +1,82 @@
+#include "harness/engine/verdict.h"
+
+#include <cmath>
+#include <limits>
+
+#include "harness/core/ulp.h"
+
+namespace numguard {
+
+std::string_view name(Verdict v) {
+  constexpr std::string_view kNames[] = {"within_bound",     "bound_violation", "spurious_nonfinite",
+                                         "missed_nonfinite", "nan_mismatch",    "model_mismatch",
+                                         "domain_limit",     "twin_mismatch",   "kernel_error"};
+  return kNames[static_cast<size_t>(v)];
+}
+
+double ElementCheck::ratio() const {
+  if (error == 0) return 0;
+  if (bound == 0) return std::numeric_limits<double>::infinity();
+  return error / bound;
+}
+
+namespace {
+bool toward_zero(Rounding mode, double y) {
+  return mode == Rounding::rz || (mode == Rounding::ru && y < 0) || (mode == Rounding::rd && y > 0);
+}
+}  // namespace
+
+ElementCheck judge_element(const Recipe& r, const BoundModel& m, const ElementReference& ref,
+                           uint64_t out_bits) {
+  const Format out = r.out;
+  const FormatDesc& d = desc(out);
+  ElementCheck e;
+  e.output = decode(out, out_bits);
+  e.reference = ref.value;
+  const bool out_nan = std::isnan(e.output), out_inf = std::isinf(e.output);
+  const double inf = std::numeric_limits<double>::infinity();
+
+  switch (ref.exact.kind) {
+    case Unpacked::Kind::nan:
+      e.error = out_nan ? 0 : inf;
+      e.verdict = out_nan ? Verdict::within_bound : Verdict::nan_mismatch;
+      return e;
+    case Unpacked::Kind::inf:
+      e.error = e.output == e.reference ? 0 : inf;
+      e.verdict = e.output == e.reference ? Verdict::within_bound
+                  : out_nan || out_inf    ? Verdict::nan_mismatch
+                                          : Verdict::missed_nonfinite;
+      return e;
+    default:
+      break;
+  }
+  const double y = ref.value, ay = std::fabs(y);
+  e.bound = element_bound(m, ref.sum_abs, ay);
+  e.prob_bound = probabilistic_bound(m, ref.sum_abs, ay);
+  if (out_nan) {
+    e.error = inf;
+    e.verdict = Verdict::spurious_nonfinite;
+    return e;
+  }
+  if (out_inf) {
+    // Overflow is legitimate when the computed value may lie beyond the largest finite.
+    const bool may_overflow = ay + e.bound > d.max_finite() && std::signbit(e.output) == std::signbit(y);
+    e.error = may_overflow ? 0 : inf;
+    e.verdict = may_overflow ? Verdict::within_bound : Verdict::spurious_nonfinite;
+    return e;
+  }
+  e.error = std::fabs(e.output - y);
+  e.ulps = ulp_error(out, e.output, y);
+  // Beyond the format's range, rounding toward zero legitimately gives +-max.
+  if (ay > d.max_finite() && std::fabs(e.output) == d.max_finite() &&
+      (toward_zero(r.out_rounding, y) || (!m.out_cast && toward_zero(r.acc_rounding, y))) &&
+      std::signbit(e.output) == std::signbit(y)) {
+    e.verdict = Verdict::within_bound;
+    e.error = 0;
+    return e;
+  }
+  e.verdict = e.error <= e.bound ? Verdict::within_bound : Verdict::bound_violation;
+  return e;
+}
+
+}  // namespace numguard

@@ -1,0 +1,37 @@
+// Per-element verdicts of a check (DESIGN.md, issue "Check engine").
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "harness/core/recipe.h"
+#include "harness/engine/bound.h"
+#include "harness/engine/reduction_reference.h"
+
+namespace numguard {
+
+enum class Verdict : uint8_t {
+  within_bound,
+  bound_violation,     // finite reference, finite output, error above the derived bound
+  spurious_nonfinite,  // inf/NaN where the reference is finite and representable
+  missed_nonfinite,    // finite output where the reference is inf
+  nan_mismatch,        // NaN against a number, or an infinity of the wrong sign
+  model_mismatch,      // output differs from the recipe's bit-accurate model (fused_block)
+  domain_limit,        // the case lies outside the kernel's promised domain
+  twin_mismatch,       // a device kernel's output differs from its CPU twin's bits
+  kernel_error,        // the kernel threw (bad shape, device failure) instead of answering
+};
+constexpr int kVerdictCount = 9;
+std::string_view name(Verdict v);
+inline bool is_failure(Verdict v) { return v != Verdict::within_bound && v != Verdict::domain_limit; }
+
+struct ElementCheck {
+  Verdict verdict = Verdict::within_bound;
+  double output = 0, reference = 0, error = 0, bound = 0, prob_bound = 0, ulps = 0;
+  double ratio() const;  // error / bound (0 when both are 0, inf when only the bound is 0)
+};
+
+ElementCheck judge_element(const Recipe& r, const BoundModel& m, const ElementReference& ref,
+                           uint64_t out_bits);
+
+}  // namespace numguard

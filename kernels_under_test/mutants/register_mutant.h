@@ -1,0 +1,23 @@
+// Declaring a mutant: a kernel with a planted, documented numerical bug that declares the
+// recipe of the correct kernel it imitates (DESIGN.md vocabulary). The recipe is rebuilt here
+// with the same helper the imitated kernel uses (static registrations of other files are not
+// yet constructed when this one runs); tensor_core_model_test checks that the two agree.
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "kernels_under_test/cpu/reduction_kernel.h"
+
+namespace numguard::kernels {
+
+inline void register_mutant(std::string name, std::string op, std::string imitates, std::string bug,
+                            Recipe declared, KernelFn run) {
+  KernelDesc d = cpu_kernel(std::move(name), op, std::move(declared), std::move(run));
+  d.mutant = true;
+  d.imitates = std::move(imitates);
+  d.bug = std::move(bug);
+  register_kernel(std::move(d));
+}
+
+}  // namespace numguard::kernels

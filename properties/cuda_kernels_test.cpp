@@ -1,0 +1,458 @@
+// The CUDA kernels (kernels_under_test/cuda/) and their CPU twins (DESIGN.md principle 3:
+// every CUDA kernel has a bit-exact CPU twin; CI tests the twin; a GPU run asserts device ==
+// twin bit for bit, then checks the device against the reference).
+//
+// Everywhere: every CUDA kernel names an existing twin with an identical recipe, recipes follow
+// the twin architecture, the CPU mutant twins are caught by their bounds, and the sum-of-squares
+// twins (outside reduction_family_test's ops) pass theirs.
+// With a CUDA device (else GTEST_SKIP with the reason): every CUDA kernel against its twin on
+// shapes around the tiles and on the engine's generated cases, bitwise (NaN compared as NaN:
+// REFERENCE.md, CUDA returns the canonical NaN); every CUDA and library kernel within its
+// recipe's bound; every device mutant caught.
+#include <gtest/gtest.h>
+
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "harness/engine/check_runner.h"
+#include "harness/engine/generators.h"
+#include "harness/engine/random.h"
+#include "harness/engine/registry.h"
+#include "kernels_under_test/cpu/twin_arch.h"
+#include "kernels_under_test/cpu/twin_kernels.h"
+#include "kernels_under_test/cuda/device_status.h"
+#include "kernels_under_test/cuda/register_common.h"
+
+namespace numguard {
+namespace {
+
+constexpr uint64_t kSeed = 20261124;
+
+const std::vector<std::string> kCudaKernels = {
+    "gemm.fp16.tc-mma",          "gemm.bf16.tc-mma",          "gemm.tf32.tc-mma",
+    "gemm.fp16.tc-mma.splitk4",  "gemm.fp16.tc-mma.fp16acc",  "sum.fp16.fp32acc.warp",
+    "sum.bf16.fp32acc.warp",     "sumsq.fp16.fp32acc.warp",   "sumsq.bf16.fp32acc.warp",
+    "dot.fp16.fp32acc.cuda-core", "dot.bf16.fp32acc.cuda-core"};
+
+std::vector<const KernelDesc*> with_device(Device d, bool mutants) {
+  std::vector<const KernelDesc*> out;
+  for (const KernelDesc* k : select_kernels("*", true))
+    if (k->device == d && k->mutant == mutants) out.push_back(k);
+  return out;
+}
+
+bool tensor_core(const KernelDesc& k) { return k.name.find(".tc-mma") != std::string::npos; }
+
+// Picks the twins' architecture from the device once, before any test runs.
+class DeviceEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    const cuda::DeviceStatus& s = cuda::device_status();
+    if (s.available) {
+      const std::string arch = cuda::use_device_twin_arch();
+      std::printf("CUDA device: %s (sm_%d%d); twins model '%s'\n", s.name.c_str(), s.cc_major,
+                  s.cc_minor, arch.c_str());
+    } else {
+      std::printf("no CUDA device: %s; twins model '%s'\n", s.why_not.c_str(),
+                  kernels::twin_arch().c_str());
+    }
+  }
+};
+[[maybe_unused]] const auto* const kEnvironment =
+    ::testing::AddGlobalTestEnvironment(new DeviceEnvironment);
+
+#define SKIP_WITHOUT_DEVICE()                                                     \
+  do {                                                                            \
+    if (!cuda::device_status().available)                                         \
+      GTEST_SKIP() << "no CUDA device: " << cuda::device_status().why_not;        \
+  } while (0)
+
+// ---------------------------------------------------------------------------------------
+// The table (everywhere)
+
+TEST(CudaKernelTable, EveryCudaKernelNamesAnExistingTwinWithTheSameRecipe) {
+  for (const std::string& n : kCudaKernels) {
+    const KernelDesc* k = find_kernel(n);
+    ASSERT_NE(k, nullptr) << n << " is not registered";
+    EXPECT_EQ(k->device, Device::cuda) << n;
+  }
+  const auto kernels = with_device(Device::cuda, false);
+  EXPECT_GE(kernels.size(), kCudaKernels.size());
+  for (const KernelDesc* k : kernels) {
+    SCOPED_TRACE(k->name);
+    ASSERT_FALSE(k->twin_of.empty()) << "a CUDA kernel without a twin";
+    const KernelDesc* twin = find_kernel(k->twin_of);
+    ASSERT_NE(twin, nullptr) << "twin " << k->twin_of << " is not registered";
+    EXPECT_EQ(twin->name, k->name + ".twin");
+    EXPECT_EQ(twin->device, Device::cpu);
+    EXPECT_FALSE(twin->mutant);
+    EXPECT_EQ(twin->twin_of, k->name) << "the twin names its CUDA kernel back";
+    EXPECT_EQ(twin->op, k->op);
+    EXPECT_EQ(twin->recipe.summary(), k->recipe.summary());
+  }
+}
+
+TEST(CudaKernelTable, EveryDeviceMutantImitatesACudaKernelAndHasATwin) {
+  const auto mutants = with_device(Device::cuda, true);
+  EXPECT_GE(mutants.size(), 3u);
+  for (const KernelDesc* k : mutants) {
+    SCOPED_TRACE(k->name);
+    EXPECT_EQ(k->name.rfind("mutant.", 0), 0u);
+    EXPECT_FALSE(k->bug.empty());
+    const KernelDesc* imitated = find_kernel(k->imitates);
+    ASSERT_NE(imitated, nullptr) << "imitates unknown " << k->imitates;
+    EXPECT_EQ(imitated->device, Device::cuda);
+    EXPECT_FALSE(imitated->mutant);
+    EXPECT_EQ(k->recipe.summary(), imitated->recipe.summary());
+    const KernelDesc* twin = find_kernel(k->twin_of);
+    ASSERT_NE(twin, nullptr) << "twin " << k->twin_of << " is not registered";
+    EXPECT_EQ(twin->device, Device::cpu);
+    EXPECT_EQ(twin->recipe.summary(), k->recipe.summary());
+    // Either the twin carries the bug (a CPU mutant imitating the correct twin), or it is the
+    // correct kernel's twin and only the device run can tell them apart.
+    if (twin->mutant) {
+      EXPECT_EQ(twin->imitates, imitated->twin_of);
+      EXPECT_EQ(twin->twin_of, k->name);
+    } else {
+      EXPECT_EQ(twin->name, imitated->twin_of);
+    }
+  }
+}
+
+TEST(CudaKernelTable, LibraryKernelsHaveNoTwin) {
+  const auto library = with_device(Device::library, false);
+  EXPECT_GE(library.size(), 7u);
+  for (const KernelDesc* k : library) {
+    EXPECT_TRUE(k->twin_of.empty()) << k->name;
+    EXPECT_EQ(k->op, "gemm") << k->name;
+    EXPECT_NE(k->name.find(".cublas."), std::string::npos) << k->name;
+  }
+  const KernelDesc* tf32 = find_kernel("gemm.fp32.cublas.fast-tf32");
+  ASSERT_NE(tf32, nullptr);
+  EXPECT_EQ(tf32->recipe.input_cast, Format::tf32);
+}
+
+// Every tensor-core kernel, twin and mutant declares the block and fraction bits of the twin
+// architecture, and keeps agreeing with its counterpart when the architecture changes.
+TEST(CudaKernelTable, RecipesFollowTheTwinArchitecture) {
+  const std::string saved = kernels::twin_arch();
+  for (const char* arch : {"ampere", "volta", "hopper"}) {
+    kernels::set_twin_arch(arch);
+    for (const KernelDesc& k : kernel_table()) {
+      if (!tensor_core(k)) continue;
+      SCOPED_TRACE(k.name + " under " + arch);
+      const Format acc = k.recipe.acc;
+      const kernels::TcModel m = kernels::twin_tc_model(arch, k.recipe.in, acc);
+      EXPECT_EQ(k.recipe.shape.block, m.block);
+      EXPECT_EQ(k.recipe.shape.frac_bits, m.frac_bits);
+      if (const KernelDesc* twin = find_kernel(k.twin_of)) {
+        EXPECT_EQ(twin->recipe.summary(), k.recipe.summary());
+      }
+      if (!k.imitates.empty()) {
+        EXPECT_EQ(find_kernel(k.imitates)->recipe.summary(), k.recipe.summary());
+      }
+    }
+  }
+  kernels::set_twin_arch(saved);
+  EXPECT_THROW(kernels::set_twin_arch("pascal"), std::invalid_argument);
+  EXPECT_EQ(kernels::twin_arch(), saved);
+}
+
+// ---------------------------------------------------------------------------------------
+// The twins (everywhere)
+
+std::vector<const KernelDesc*> cpu_mutant_twins() {
+  std::vector<const KernelDesc*> out;
+  for (const KernelDesc* k : with_device(Device::cpu, true))
+    if (!k->twin_of.empty()) out.push_back(k);
+  return out;
+}
+
+TEST(CudaTwins, CpuMutantTwinsAreCaughtByTheirBounds) {
+  const auto mutants = cpu_mutant_twins();
+  ASSERT_GE(mutants.size(), 3u);
+  CheckOptions opt;
+  opt.cases = 40;
+  opt.seed = kSeed;
+  for (const KernelSummary& s : run_check(mutants, opt)) {
+    EXPECT_TRUE(s.first_failure.has_value())
+        << s.kernel->name << " (" << s.kernel->bug << ") was not caught";
+    const KernelDesc* original = find_kernel(s.kernel->imitates);
+    ASSERT_NE(original, nullptr) << s.kernel->name;
+    EXPECT_EQ(original->device, Device::cpu);
+    EXPECT_EQ(s.kernel->recipe.summary(), original->recipe.summary()) << s.kernel->name;
+  }
+}
+
+// reduction_family_test covers dot, sum and gemm; the sum-of-squares twins are checked here.
+TEST(CudaTwins, SumOfSquaresTwinsPassTheirBounds) {
+  std::vector<const KernelDesc*> twins;
+  for (const KernelDesc* k : select_kernels("sumsq.*.twin", false)) twins.push_back(k);
+  ASSERT_EQ(twins.size(), 2u);
+  CheckOptions opt;
+  opt.cases = 40;
+  opt.seed = kSeed;
+  for (const KernelSummary& s : run_check(twins, opt)) {
+    EXPECT_EQ(s.failures, 0) << s.kernel->name << " case "
+                             << (s.first_failure ? s.first_failure->index : -1);
+    EXPECT_GT(s.cases - s.domain_limits, 0) << s.kernel->name;
+  }
+}
+
+// The warp order on an input that shows it: lane l holds l+1 (k = 32), the butterfly adds
+// lanes pairwise; the wrong-offset mutant doubles the even lanes' sum.
+TEST(CudaTwins, WarpTwinsFollowTheButterfly) {
+  Problem p;
+  p.m = 1;
+  p.k = 32;
+  p.a = Tensor(Format::fp16, {1, 32});
+  for (int i = 0; i < 32; ++i) p.a.bits[static_cast<size_t>(i)] = to_bits(Format::fp16, i + 1);
+  Tensor good, bad;
+  find_kernel("sum.fp16.fp32acc.warp.twin")->run(p, good);
+  find_kernel("mutant.sum.fp16.fp32acc.warp.wrong_shuffle_offset.twin")->run(p, bad);
+  EXPECT_EQ(good.value(0), 528.0);            // 1 + 2 + ... + 32
+  EXPECT_EQ(bad.value(0), 2 * (1 + 3 + 5 + 7 + 9 + 11 + 13 + 15 + 17 + 19 + 21 + 23 + 25 + 27 + 29 + 31));
+}
+
+// ---------------------------------------------------------------------------------------
+// Device against twin (needs a device)
+
+struct Shape {
+  int64_t m, n, k;
+};
+
+// M and N around the 64 x 64 tile, K around the 32-wide K tile and the 16 / 8 instruction
+// width, K = 0 and 1, and long K.
+const std::vector<Shape> kGemmShapes = {{1, 1, 1},    {64, 64, 32},  {65, 63, 33}, {17, 9, 100},
+                                        {128, 72, 257}, {3, 5, 0},   {1, 1, 16},   {70, 130, 31},
+                                        {33, 7, 1000}, {64, 64, 64},  {2, 3, 5},    {16, 8, 8}};
+const std::vector<Shape> kSumShapes = {{1, 1, 1},  {5, 1, 31},  {8, 1, 32},   {9, 1, 33},
+                                       {3, 1, 1000}, {2, 1, 0}, {17, 1, 2048}, {1, 1, 5}};
+const std::vector<Shape> kDotShapes = {{1, 1, 1},    {1, 1, 255}, {1, 1, 256}, {1, 1, 257},
+                                       {1, 1, 1000}, {1, 1, 0},   {1, 1, 5000}, {3, 2, 77}};
+
+const std::vector<Shape>& shapes_for(const KernelDesc& k) {
+  if (k.op == "gemm") return kGemmShapes;
+  if (k.op == "dot") return kDotShapes;
+  return kSumShapes;
+}
+
+// Values of `f`: uniform in [-1, 1], or (wide) random sign and exponent over most of the
+// format's range, subnormals included, where truncation and alignment differ the most.
+double value(Format f, Rng& r, bool wide) {
+  if (!wide) return r.uniform(-1, 1);
+  const FormatDesc& d = desc(f);
+  const int lo = d.emin() - d.precision + 1, hi = std::min(d.emax() / 2 - 4, 8);
+  const double mag = std::ldexp(r.uniform(1, 2), static_cast<int>(r.integer(lo, hi)));
+  return r.coin() ? mag : -mag;
+}
+
+Problem shaped_case(const KernelDesc& k, Shape s, uint64_t seed, bool wide, bool epilogue) {
+  Rng r(seed);
+  const Format in = k.recipe.in;
+  Problem p;
+  p.m = s.m;
+  p.n = k.op == "gemm" || k.op == "dot" ? s.n : 1;
+  p.k = s.k;
+  p.a = Tensor(in, {p.m, p.k});
+  for (auto& b : p.a.bits) b = to_bits(in, value(in, r, wide));
+  if (k.op == "gemm" || k.op == "dot") {
+    p.b = Tensor(in, {p.k, p.n});
+    for (auto& b : p.b.bits) b = to_bits(in, value(in, r, wide));
+  }
+  if (epilogue) {
+    p.alpha = 1.5;
+    p.beta = -0.75;
+    p.c = Tensor(k.recipe.out, {p.m, p.n});
+    for (auto& b : p.c.bits) b = to_bits(k.recipe.out, r.uniform(-1, 1));
+  }
+  return p;
+}
+
+struct Labeled {
+  std::string label;
+  Problem problem;
+};
+
+// The shapes above (uniform and wide values, every third with the epilogue), then the
+// engine's generated cases (every generator, specials and tile edges included).
+std::vector<Labeled> cases_for(const KernelDesc& k) {
+  std::vector<Labeled> out;
+  uint64_t i = 0;
+  for (const Shape& s : shapes_for(k)) {
+    for (bool wide : {false, true}) {
+      std::ostringstream label;
+      label << (wide ? "wide" : "uniform") << " m=" << s.m << " n=" << s.n << " k=" << s.k;
+      const bool epilogue = i % 3 == 2;
+      if (epilogue) label << " alpha=1.5 beta=-0.75";
+      out.push_back({label.str(), shaped_case(k, s, case_seed(kSeed, i), wide, epilogue)});
+      ++i;
+    }
+  }
+  const int64_t generated = 5 * static_cast<int64_t>(reduction_generators().size());
+  for (int64_t c = 0; c < generated; ++c) {
+    std::string gen;
+    Problem p = make_case(k, kSeed, c, &gen);
+    out.push_back({"generator " + gen + " (--seed " + std::to_string(kSeed) + " --case " +
+                       std::to_string(c) + ")",
+                   std::move(p)});
+  }
+  return out;
+}
+
+bool same_bits(Format f, uint64_t x, uint64_t y) {
+  return x == y || (is_nan(f, x) && is_nan(f, y));
+}
+
+std::string hex(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
+  return buf;
+}
+
+// The inputs of output element e: row i of a (and column j of b), up to 48 terms.
+std::string inputs_of(const Problem& p, int64_t i, int64_t j) {
+  std::ostringstream s;
+  const int64_t shown = std::min<int64_t>(p.k, 48);
+  s << "a[" << i << "][0.." << shown << ") =";
+  for (int64_t l = 0; l < shown; ++l) s << " " << hex(p.a.bits[static_cast<size_t>(i * p.k + l)]);
+  if (!p.b.empty()) {
+    s << "\n  b[0.." << shown << ")[" << j << "] =";
+    for (int64_t l = 0; l < shown; ++l)
+      s << " " << hex(p.b.bits[static_cast<size_t>(l * p.n + j)]);
+  }
+  if (p.k > shown) s << " ... (k = " << p.k << ")";
+  if (p.alpha != 1 || p.beta != 0)
+    s << "\n  alpha=" << p.alpha << " beta=" << p.beta
+      << (p.c.empty() ? "" : " c=" + hex(p.c.bits[static_cast<size_t>(i * p.n + j)]));
+  return s.str();
+}
+
+struct Comparison {
+  size_t differing = 0, first = 0;
+  Tensor device, twin;
+};
+
+Comparison compare(const KernelDesc& k, const KernelDesc& twin, const Problem& p) {
+  Comparison c;
+  k.run(p, c.device);
+  twin.run(p, c.twin);
+  EXPECT_EQ(c.device.bits.size(), c.twin.bits.size()) << k.name;
+  for (size_t e = 0; e < std::min(c.device.bits.size(), c.twin.bits.size()); ++e)
+    if (!same_bits(k.recipe.out, c.device.bits[e], c.twin.bits[e]) && c.differing++ == 0)
+      c.first = e;
+  return c;
+}
+
+// Which architectures' twins reproduce the device on p: a diagnosis for a mismatch of a
+// tensor-core kernel (the presets are the published models; the device may follow another).
+std::string matching_architectures(const KernelDesc& k, const KernelDesc& twin, const Problem& p,
+                                   const Tensor& device) {
+  const std::string saved = kernels::twin_arch();
+  std::string out;
+  for (std::string_view arch : kernels::tc_architectures()) {
+    kernels::set_twin_arch(std::string(arch));
+    Tensor t;
+    twin.run(p, t);
+    bool all = t.bits.size() == device.bits.size();
+    for (size_t e = 0; all && e < t.bits.size(); ++e)
+      all = same_bits(k.recipe.out, t.bits[e], device.bits[e]);
+    if (all) out += (out.empty() ? "" : ", ") + std::string(arch);
+  }
+  kernels::set_twin_arch(saved);
+  return out.empty() ? "none" : out;
+}
+
+TEST(CudaDevice, EveryKernelMatchesItsTwinBitForBit) {
+  SKIP_WITHOUT_DEVICE();
+  std::vector<const KernelDesc*> kernels = with_device(Device::cuda, false);
+  for (const KernelDesc* m : with_device(Device::cuda, true))
+    if (find_kernel(m->twin_of) && find_kernel(m->twin_of)->mutant) kernels.push_back(m);
+  for (const KernelDesc* k : kernels) {
+    const KernelDesc* twin = find_kernel(k->twin_of);
+    ASSERT_NE(twin, nullptr) << k->name;
+    int64_t cases = 0, mismatches = 0;
+    for (const Labeled& c : cases_for(*k)) {
+      ++cases;
+      const Comparison r = compare(*k, *twin, c.problem);
+      if (r.differing == 0) continue;
+      if (++mismatches > 3) continue;  // the first three mismatching cases in full
+      const int64_t n = std::max<int64_t>(c.problem.n, 1), i = static_cast<int64_t>(r.first) / n,
+                    j = static_cast<int64_t>(r.first) % n;
+      ADD_FAILURE() << k->name << " differs from " << twin->name << " on " << c.label << ": "
+                    << r.differing << " of " << r.device.size() << " elements; first [" << i
+                    << "][" << j << "]: device " << hex(r.device.bits[r.first]) << " ("
+                    << r.device.value(r.first) << "), twin " << hex(r.twin.bits[r.first]) << " ("
+                    << r.twin.value(r.first) << ")\n  " << inputs_of(c.problem, i, j)
+                    << (tensor_core(*k) ? "\n  twin architectures reproducing the device: " +
+                                              matching_architectures(*k, *twin, c.problem,
+                                                                     r.device)
+                                        : "");
+    }
+    std::printf("%-55s %3" PRId64 " cases, %" PRId64 " differ from the twin\n", k->name.c_str(),
+                cases, mismatches);
+  }
+}
+
+// A device mutant whose declared twin is the correct kernel's twin must differ from it on
+// some case (and agree where its bug does not show: K a multiple of the 32-wide K tile).
+TEST(CudaDevice, MutantsWithTheCorrectTwinDifferFromIt) {
+  SKIP_WITHOUT_DEVICE();
+  for (const KernelDesc* m : with_device(Device::cuda, true)) {
+    const KernelDesc* twin = find_kernel(m->twin_of);
+    ASSERT_NE(twin, nullptr) << m->name;
+    if (twin->mutant) continue;  // compared bit for bit above
+    int64_t differing = 0;
+    for (const Labeled& c : cases_for(*m)) {
+      const Comparison r = compare(*m, *twin, c.problem);
+      differing += r.differing > 0;
+      if (m->name.find("dropped_k_tail") != std::string::npos && c.problem.k % 32 == 0) {
+        EXPECT_EQ(r.differing, 0u) << m->name << " on " << c.label;
+      }
+    }
+    EXPECT_GT(differing, 0) << m->name << " (" << m->bug << ") agreed with " << twin->name
+                            << " on every case";
+  }
+}
+
+TEST(CudaDevice, KernelsStayWithinTheirRecipeBounds) {
+  SKIP_WITHOUT_DEVICE();
+  std::vector<const KernelDesc*> kernels = with_device(Device::cuda, false);
+  for (const KernelDesc* k : with_device(Device::library, false)) kernels.push_back(k);
+  CheckOptions opt;
+  opt.cases = 20;
+  opt.seed = kSeed;
+  for (const KernelSummary& s : run_check(kernels, opt)) {
+    std::printf("%-55s %4" PRId64 " cases, %4" PRId64 " failures, %4" PRId64
+                " domain limits, max error/bound %.3g\n",
+                s.kernel->name.c_str(), s.cases, s.failures, s.domain_limits, s.max_bound_ratio);
+    EXPECT_EQ(s.failures, 0) << s.kernel->name << ": first failure "
+                             << (s.first_failure ? "numguard check --kernel " + s.kernel->name +
+                                                       " --seed " + std::to_string(kSeed) +
+                                                       " --case " +
+                                                       std::to_string(s.first_failure->index) +
+                                                       " (" + s.first_failure->generator + ", " +
+                                                       std::string(name(s.first_failure->verdict)) +
+                                                       ")"
+                                                 : "");
+  }
+}
+
+TEST(CudaDevice, DeviceMutantsAreCaughtByTheirBounds) {
+  SKIP_WITHOUT_DEVICE();
+  CheckOptions opt;
+  opt.cases = 20;
+  opt.seed = kSeed;
+  for (const KernelSummary& s : run_check(with_device(Device::cuda, true), opt))
+    EXPECT_TRUE(s.first_failure.has_value())
+        << s.kernel->name << " (" << s.kernel->bug << ") was not caught";
+}
+
+}  // namespace
+}  // namespace numguard

@@ -1,0 +1,70 @@
+// The probe must recover every CPU model preset exactly: if it cannot find the parameters of
+// a model whose parameters are known, its answers about a GPU mean nothing.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "harness/studies/tensor_core_probe.h"
+#include "kernels_under_test/cpu/tensor_core_model.h"
+
+namespace numguard {
+namespace {
+
+constexpr std::pair<Format, Format> kPairings[] = {
+    {Format::fp16, Format::fp32}, {Format::fp16, Format::fp16}, {Format::bf16, Format::fp32},
+    {Format::tf32, Format::fp32}, {Format::e4m3, Format::fp32}, {Format::e5m2, Format::fp32}};
+
+TEST(TensorCoreProbe, RecoversEveryPresetOfTheModel) {
+  int probed = 0;
+  for (std::string_view arch : kernels::tc_architectures()) {
+    for (auto [in, out] : kPairings) {
+      const auto model = kernels::find_preset(arch, in, out);
+      if (!model) continue;
+      ++probed;
+      const ProbeResult r = probe(model_unit(std::string(arch), in, out));
+      const std::string what = std::string(arch) + " " + std::string(name(in)) + "->" + std::string(name(out));
+      EXPECT_EQ(r.block, model->block) << what;
+      EXPECT_EQ(r.fraction_bits, model->frac_bits) << what;
+      EXPECT_TRUE(r.products_exact) << what;
+      EXPECT_EQ(r.subnormal_inputs, true) << what;
+      if (r.subnormal_outputs) EXPECT_TRUE(*r.subnormal_outputs) << what;
+      // fp8's 13 fraction bits sit below fp32's 24: the final rounding is then exact and the
+      // window's truncation is all the probe can see.
+      if (model->frac_bits >= desc(out).precision - 1) {
+        EXPECT_EQ(r.final_rounding, out == Format::fp32 ? "rz" : "rne") << what;
+        EXPECT_EQ(r.c_in_block, true) << what;
+      }
+      EXPECT_EQ(r.tree.find("irregular"), std::string::npos) << what;
+    }
+  }
+  EXPECT_GE(probed, 12);
+}
+
+// Models no architecture has: the probe must not be tuned to the presets it knows.
+TEST(TensorCoreProbe, RecoversModelsOutsideThePresets) {
+  struct Case {
+    int block, frac_bits;
+    Rounding rounding;
+    Format out;
+  };
+  for (const Case c : {Case{12, 21, Rounding::rz, Format::fp32}, Case{5, 27, Rounding::rz, Format::fp32},
+                       Case{32, 30, Rounding::rne, Format::fp32}, Case{6, 20, Rounding::rne, Format::fp16}}) {
+    const kernels::TcModel model{c.block, c.frac_bits, c.rounding};
+    MatrixUnit u;
+    u.name = "custom";
+    u.in = Format::fp16;
+    u.out = c.out;
+    u.max_k = 128;
+    u.dot = [model, out = c.out](std::span<const uint64_t> a, std::span<const uint64_t> b, uint64_t cc) {
+      return kernels::mma_dot(model, Format::fp16, a, b, cc, out);
+    };
+    const ProbeResult r = probe(u);
+    EXPECT_EQ(r.block, c.block);
+    EXPECT_EQ(r.fraction_bits, c.frac_bits);
+    EXPECT_EQ(r.final_rounding, std::string(name(c.rounding)));
+    EXPECT_EQ(r.c_in_block, true);
+  }
+}
+
+}  // namespace
+}  // namespace numguard

@@ -1,0 +1,45 @@
+// Bridges between MPFR numbers and the core's Unpacked representation, and exact parsing of
+// decimal and hexadecimal real literals. Everything here rounds once: MPFR values are read
+// as a 64-bit truncated significand plus a sticky bit, which round_to() then rounds into any
+// format in any mode.
+#pragma once
+
+#include <cstdint>  // before mpfr.h: enables mpfr_get_uj
+#include <inttypes.h>
+#include <mpfr.h>
+
+#include <optional>
+#include <string_view>
+
+#include "harness/core/rounding.h"
+
+namespace numguard {
+
+// RAII holder for an mpfr_t.
+class Mpfr {
+ public:
+  explicit Mpfr(mpfr_prec_t prec) { mpfr_init2(v_, prec); }
+  ~Mpfr() { mpfr_clear(v_); }
+  Mpfr(const Mpfr&) = delete;
+  Mpfr& operator=(const Mpfr&) = delete;
+  mpfr_ptr get() { return v_; }
+  mpfr_srcptr get() const { return v_; }
+  operator mpfr_ptr() { return v_; }
+  operator mpfr_srcptr() const { return v_; }
+
+ private:
+  mpfr_t v_;
+};
+
+// Exact reading of any MPFR value (precision and exponent range unrestricted).
+Unpacked unpack(mpfr_srcptr x);
+
+// Correct rounding of an MPFR value into a format.
+RoundResult round_mpfr(Format to, mpfr_srcptr x, const RoundOptions& opt = {});
+
+// Parses a real literal: decimal ("0.26914", "-3e-8"), hexadecimal float ("0x1.8p-3"),
+// "inf", "-inf", "nan". The whole string must be consumed. Returns the value exactly enough
+// to round correctly (64-bit significand and sticky bit), or nullopt.
+std::optional<Unpacked> parse_real(std::string_view text);
+
+}  // namespace numguard

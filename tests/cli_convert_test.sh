@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# ctest "cli_convert": the acceptance cases of `numguard convert` and `numguard formats`,
+# exit statuses, and a 10,000-line batch checked value by value (no timing assertions).
+# Usage: tests/cli_convert_test.sh path/to/numguard
+set -uo pipefail
+NG=${1:?usage: cli_convert_test.sh path/to/numguard}
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# Last JSON line's field, e.g. field bits --to bf16 0.26914
+field() {
+  local key=$1; shift
+  "$NG" convert "$@" --json | python3 -c \
+    'import json,sys; print(json.loads(sys.stdin.read().splitlines()[-1])[sys.argv[1]])' "$key"
+}
+expect_bits() {
+  local want=$1; shift
+  local got; got=$(field bits "$@")
+  [[ "$got" == "$want" ]] || fail "convert $*: bits $got, want $want"
+}
+expect_status() {
+  local want=$1; shift
+  "$NG" "$@" >/dev/null 2>&1
+  local got=$?
+  [[ $got -eq $want ]] || fail "numguard $*: exit $got, want $want"
+}
+
+# Acceptance cases.
+expect_bits 0x3e8a --to bf16 0.26914
+expect_bits 0x3e89 --to bf16 --mode rz 0.26914
+expect_bits 0x7c00 --to fp16 65520
+expect_bits 0x7bff --to fp16 65519.99
+expect_bits 0x0001 --to fp16 3e-8
+expect_bits 0x0000 --to fp16 --ftz 3e-8
+expect_bits 0x3f800000 --from fp16 --to fp32 0x3c00
+[[ $(field value --to fp16 3e-8) == 6e-08 ]] || fail "fp16 3e-8 should print as 6e-08"
+[[ $(field value --to fp16 65520) == inf ]] || fail "fp16 65520 should print as inf"
+[[ $(field ulp_error --to fp16 65520) == inf ]] || fail "overflow error should be \"inf\""
+[[ $(field value --to bf16 0.26914) == 0.27 ]] || fail "shortest bf16 decimal of 0x3e8a is 0.27"
+[[ $(field hex --to bf16 0.26914) == 0x1.14p-2 ]] || fail "hex float of bf16 0x3e8a"
+"$NG" convert --to bf16 0.26914 | grep -q '0x1.14p-2' || fail "plain output shows the hex float"
+
+# More of the format table and the other modes.
+expect_bits 0x7e --to e4m3 448
+expect_bits 0x7f --to e4m3 1000
+expect_bits 0x7e --to e4m3 --saturate 1000
+expect_bits 0x7bff --to fp16 --saturate 1e9
+expect_bits 0x7bff --to fp16 --mode rz 1e9
+expect_bits 0xfc00 --to fp16 -inf
+expect_bits 0x8000 --to fp16 -0
+expect_bits 0x3f802000 --to tf32 --mode rna 0x1.003p0
+expect_bits 0x3f800000 --to tf32 --mode rne 0x1.002p0
+expect_bits 0x3c00 --from fp32 --to fp16 1.0001
+expect_bits 0x3e8a --from fp32 --to bf16 0x3e8a0000
+[[ $(field ulp_error --to fp16 1) == 0 ]] || fail "exact conversion has error 0"
+a=$("$NG" convert --to bf16 --mode sr --seed 7 0.1 0.1 0.1 0.1 --json)
+b=$("$NG" convert --to bf16 --mode sr --seed 7 0.1 0.1 0.1 0.1 --json)
+[[ "$a" == "$b" ]] || fail "--mode sr with one seed must repeat"
+
+# Exit statuses: usage errors and unparsable values are 2, with a one-line message.
+expect_status 0 convert --to fp16 1
+expect_status 0 convert --help
+expect_status 0 formats --help
+expect_status 0 --version
+expect_status 2 convert --to fp16 --mode banana 1
+expect_status 2 convert --to fp16 abc
+expect_status 2 convert --to fp99 1
+expect_status 2 convert 1
+expect_status 2 convert --to fp16 --seed 3 1
+expect_status 2 convert --from fp16 --to fp32 0x10000
+expect_status 2 convert --from tf32 --to fp32 0x3f800001
+expect_status 2 nosuchverb
+expect_status 2
+msg=$("$NG" convert --to fp16 1 abc 2 2>&1 >/dev/null)
+[[ $(echo "$msg" | wc -l) -eq 1 && "$msg" == *"'abc'"* ]] || fail "one-line message naming abc: $msg"
+msg=$(printf '1\nbanana\n3\n' | "$NG" convert --to fp16 2>&1 >/dev/null)
+[[ "$msg" == *"line 2"*"'banana'"* ]] || fail "batch message names the line: $msg"
+out=$(printf '1\nbanana\n3\n' | "$NG" convert --to fp16 2>/dev/null)
+[[ $(echo "$out" | wc -l) -eq 2 ]] || fail "the good lines of a batch are still converted"
+[[ $(printf '1\n0x1.8p-3\n-2.5\n' | "$NG" convert --to fp16 --json | grep -c '"bits"') -eq 3 ]] ||
+  fail "batch --json gives one object per line"
+
+# formats: valid JSON that carries fp16's 65504.
+"$NG" formats --json | python3 -c '
+import json, sys
+d = {f["name"]: f for f in json.load(sys.stdin)["formats"]}
+assert d["fp16"]["max_finite"] == 65504 and d["fp16"]["max_finite_detail"]["bits"] == "0x7bff"
+assert d["e4m3"]["max_finite"] == 448 and d["e4m3"]["exp_overflow_result"] == "nan"
+assert abs(d["fp16"]["exp_overflow"] - 11.0901) < 1e-4
+' || fail "formats --json"
+
+# Batch: 10,000 values, every result checked against Python's own fp16 rounding of values
+# that are exact in double (k/64), so Python's double -> half conversion rounds only once.
+python3 - "$NG" <<'PY' || fail "10,000-line batch"
+import json, struct, subprocess, sys
+values = [(k - 5000) / 64 for k in range(10000)]
+run = subprocess.run([sys.argv[1], "convert", "--to", "fp16", "--json"], capture_output=True,
+                     text=True, input="".join(f"{v!r}\n" for v in values))
+lines = run.stdout.splitlines()
+assert run.returncode == 0 and len(lines) == len(values), (run.returncode, len(lines))
+for v, line in zip(values, lines):
+    want = "0x%04x" % struct.unpack("<H", struct.pack("<e", v))[0]
+    got = json.loads(line)
+    assert got["bits"] == want, (v, got, want)
+    # The shortest decimal reads back to the same half (78.1 for 78.125).
+    assert struct.pack("<e", float(got["value"])) == struct.pack("<e", v), (v, got)
+PY
+
+if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
+echo "cli_convert: all checks passed"
