@@ -41,8 +41,8 @@ struct Mismatch {
 void compare(Format to, uint32_t fbits, Mismatch& m) {
   const uint64_t ours = convert(Format::fp32, fbits, to).bits;
   const uint16_t cuda = cuda_rn(to, fbits);
-  const bool agree = is_nan(to, ours) || is_nan(to, cuda) ? is_nan(to, ours) && is_nan(to, cuda)
-                                                         : ours == cuda;
+  const bool agree =
+      is_nan(to, ours) || is_nan(to, cuda) ? is_nan(to, ours) && is_nan(to, cuda) : ours == cuda;
   if (!agree && m.count.fetch_add(1) == 0) m.first = fbits;
 }
 
@@ -73,9 +73,8 @@ void check_binades(Format to, std::initializer_list<uint32_t> fields) {
 
 void check_stride(Format to, uint64_t stride) {
   Mismatch m;
-  parallel_for((uint64_t{1} << 32) / stride, [&](uint64_t i) {
-    compare(to, static_cast<uint32_t>(i * stride), m);
-  });
+  parallel_for((uint64_t{1} << 32) / stride,
+               [&](uint64_t i) { compare(to, static_cast<uint32_t>(i * stride), m); });
   EXPECT_EQ(m.count.load(), 0u) << name(to) << ": first mismatch at fp32 0x" << std::hex
                                 << m.first.load();
 }
@@ -88,12 +87,22 @@ TEST(CudaHostConversion, Fp16EdgeBinadesAgree) {
 }
 // bf16 shares fp32's exponent range: the edges are the subnormals, the smallest normal binade,
 // the top binade (overflow to inf) and inf/NaN.
-TEST(CudaHostConversion, Bf16EdgeBinadesAgree) { check_binades(Format::bf16, {0, 1, 254, 255}); }
-TEST(CudaHostConversion, Fp16DenseStrideAgrees) { check_stride(Format::fp16, 257); }
-TEST(CudaHostConversion, Bf16DenseStrideAgrees) { check_stride(Format::bf16, 257); }
+TEST(CudaHostConversion, Bf16EdgeBinadesAgree) {
+  check_binades(Format::bf16, {0, 1, 254, 255});
+}
+TEST(CudaHostConversion, Fp16DenseStrideAgrees) {
+  check_stride(Format::fp16, 257);
+}
+TEST(CudaHostConversion, Bf16DenseStrideAgrees) {
+  check_stride(Format::bf16, 257);
+}
 
-TEST(CudaHostConversionExhaustive, Fp16AllFp32Patterns) { check_stride(Format::fp16, 1); }
-TEST(CudaHostConversionExhaustive, Bf16AllFp32Patterns) { check_stride(Format::bf16, 1); }
+TEST(CudaHostConversionExhaustive, Fp16AllFp32Patterns) {
+  check_stride(Format::fp16, 1);
+}
+TEST(CudaHostConversionExhaustive, Bf16AllFp32Patterns) {
+  check_stride(Format::bf16, 1);
+}
 
 }  // namespace
 }  // namespace numguard

@@ -35,9 +35,9 @@ namespace {
 constexpr uint64_t kSeed = 20261124;
 
 const std::vector<std::string> kCudaKernels = {
-    "gemm.fp16.tc-mma",          "gemm.bf16.tc-mma",          "gemm.tf32.tc-mma",
-    "gemm.fp16.tc-mma.splitk4",  "gemm.fp16.tc-mma.fp16acc",  "sum.fp16.fp32acc.warp",
-    "sum.bf16.fp32acc.warp",     "sumsq.fp16.fp32acc.warp",   "sumsq.bf16.fp32acc.warp",
+    "gemm.fp16.tc-mma",           "gemm.bf16.tc-mma",          "gemm.tf32.tc-mma",
+    "gemm.fp16.tc-mma.splitk4",   "gemm.fp16.tc-mma.fp16acc",  "sum.fp16.fp32acc.warp",
+    "sum.bf16.fp32acc.warp",      "sumsq.fp16.fp32acc.warp",   "sumsq.bf16.fp32acc.warp",
     "dot.fp16.fp32acc.cuda-core", "dot.bf16.fp32acc.cuda-core"};
 
 std::vector<const KernelDesc*> with_device(Device d, bool mutants) {
@@ -47,7 +47,9 @@ std::vector<const KernelDesc*> with_device(Device d, bool mutants) {
   return out;
 }
 
-bool tensor_core(const KernelDesc& k) { return k.name.find(".tc-mma") != std::string::npos; }
+bool tensor_core(const KernelDesc& k) {
+  return k.name.find(".tc-mma") != std::string::npos;
+}
 
 // Picks the twins' architecture from the device once, before any test runs.
 class DeviceEnvironment : public ::testing::Environment {
@@ -67,10 +69,10 @@ class DeviceEnvironment : public ::testing::Environment {
 [[maybe_unused]] const auto* const kEnvironment =
     ::testing::AddGlobalTestEnvironment(new DeviceEnvironment);
 
-#define SKIP_WITHOUT_DEVICE()                                                     \
-  do {                                                                            \
-    if (!cuda::device_status().available)                                         \
-      GTEST_SKIP() << "no CUDA device: " << cuda::device_status().why_not;        \
+#define SKIP_WITHOUT_DEVICE()                                              \
+  do {                                                                     \
+    if (!cuda::device_status().available)                                  \
+      GTEST_SKIP() << "no CUDA device: " << cuda::device_status().why_not; \
   } while (0)
 
 // ---------------------------------------------------------------------------------------
@@ -216,8 +218,9 @@ TEST(CudaTwins, WarpTwinsFollowTheButterfly) {
   Tensor good, bad;
   find_kernel("sum.fp16.fp32acc.warp.twin")->run(p, good);
   find_kernel("mutant.sum.fp16.fp32acc.warp.wrong_shuffle_offset.twin")->run(p, bad);
-  EXPECT_EQ(good.value(0), 528.0);            // 1 + 2 + ... + 32
-  EXPECT_EQ(bad.value(0), 2 * (1 + 3 + 5 + 7 + 9 + 11 + 13 + 15 + 17 + 19 + 21 + 23 + 25 + 27 + 29 + 31));
+  EXPECT_EQ(good.value(0), 528.0);  // 1 + 2 + ... + 32
+  EXPECT_EQ(bad.value(0),
+            2 * (1 + 3 + 5 + 7 + 9 + 11 + 13 + 15 + 17 + 19 + 21 + 23 + 25 + 27 + 29 + 31));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -229,12 +232,12 @@ struct Shape {
 
 // M and N around the 64 x 64 tile, K around the 32-wide K tile and the 16 / 8 instruction
 // width, K = 0 and 1, and long K.
-const std::vector<Shape> kGemmShapes = {{1, 1, 1},    {64, 64, 32},  {65, 63, 33}, {17, 9, 100},
-                                        {128, 72, 257}, {3, 5, 0},   {1, 1, 16},   {70, 130, 31},
-                                        {33, 7, 1000}, {64, 64, 64},  {2, 3, 5},    {16, 8, 8}};
-const std::vector<Shape> kSumShapes = {{1, 1, 1},  {5, 1, 31},  {8, 1, 32},   {9, 1, 33},
-                                       {3, 1, 1000}, {2, 1, 0}, {17, 1, 2048}, {1, 1, 5}};
-const std::vector<Shape> kDotShapes = {{1, 1, 1},    {1, 1, 255}, {1, 1, 256}, {1, 1, 257},
+const std::vector<Shape> kGemmShapes = {{1, 1, 1},      {64, 64, 32}, {65, 63, 33}, {17, 9, 100},
+                                        {128, 72, 257}, {3, 5, 0},    {1, 1, 16},   {70, 130, 31},
+                                        {33, 7, 1000},  {64, 64, 64}, {2, 3, 5},    {16, 8, 8}};
+const std::vector<Shape> kSumShapes = {{1, 1, 1},    {5, 1, 31}, {8, 1, 32},    {9, 1, 33},
+                                       {3, 1, 1000}, {2, 1, 0},  {17, 1, 2048}, {1, 1, 5}};
+const std::vector<Shape> kDotShapes = {{1, 1, 1},    {1, 1, 255}, {1, 1, 256},  {1, 1, 257},
                                        {1, 1, 1000}, {1, 1, 0},   {1, 1, 5000}, {3, 2, 77}};
 
 const std::vector<Shape>& shapes_for(const KernelDesc& k) {
@@ -324,8 +327,7 @@ std::string inputs_of(const Problem& p, int64_t i, int64_t j) {
   for (int64_t l = 0; l < shown; ++l) s << " " << hex(p.a.bits[static_cast<size_t>(i * p.k + l)]);
   if (!p.b.empty()) {
     s << "\n  b[0.." << shown << ")[" << j << "] =";
-    for (int64_t l = 0; l < shown; ++l)
-      s << " " << hex(p.b.bits[static_cast<size_t>(l * p.n + j)]);
+    for (int64_t l = 0; l < shown; ++l) s << " " << hex(p.b.bits[static_cast<size_t>(l * p.n + j)]);
   }
   if (p.k > shown) s << " ... (k = " << p.k << ")";
   if (p.alpha != 1 || p.beta != 0)
@@ -386,13 +388,12 @@ TEST(CudaDevice, EveryKernelMatchesItsTwinBitForBit) {
       const int64_t n = std::max<int64_t>(c.problem.n, 1), i = static_cast<int64_t>(r.first) / n,
                     j = static_cast<int64_t>(r.first) % n;
       ADD_FAILURE() << k->name << " differs from " << twin->name << " on " << c.label << ": "
-                    << r.differing << " of " << r.device.size() << " elements; first [" << i
-                    << "][" << j << "]: device " << hex(r.device.bits[r.first]) << " ("
+                    << r.differing << " of " << r.device.size() << " elements; first [" << i << "]["
+                    << j << "]: device " << hex(r.device.bits[r.first]) << " ("
                     << r.device.value(r.first) << "), twin " << hex(r.twin.bits[r.first]) << " ("
                     << r.twin.value(r.first) << ")\n  " << inputs_of(c.problem, i, j)
                     << (tensor_core(*k) ? "\n  twin architectures reproducing the device: " +
-                                              matching_architectures(*k, *twin, c.problem,
-                                                                     r.device)
+                                              matching_architectures(*k, *twin, c.problem, r.device)
                                         : "");
     }
     std::printf("%-55s %3" PRId64 " cases, %" PRId64 " differ from the twin\n", k->name.c_str(),
@@ -433,14 +434,13 @@ TEST(CudaDevice, KernelsStayWithinTheirRecipeBounds) {
                 " domain limits, max error/bound %.3g\n",
                 s.kernel->name.c_str(), s.cases, s.failures, s.domain_limits, s.max_bound_ratio);
     EXPECT_EQ(s.failures, 0) << s.kernel->name << ": first failure "
-                             << (s.first_failure ? "numguard check --kernel " + s.kernel->name +
-                                                       " --seed " + std::to_string(kSeed) +
-                                                       " --case " +
-                                                       std::to_string(s.first_failure->index) +
-                                                       " (" + s.first_failure->generator + ", " +
-                                                       std::string(name(s.first_failure->verdict)) +
-                                                       ")"
-                                                 : "");
+                             << (s.first_failure
+                                     ? "numguard check --kernel " + s.kernel->name + " --seed " +
+                                           std::to_string(kSeed) + " --case " +
+                                           std::to_string(s.first_failure->index) + " (" +
+                                           s.first_failure->generator + ", " +
+                                           std::string(name(s.first_failure->verdict)) + ")"
+                                     : "");
   }
 }
 

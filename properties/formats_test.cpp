@@ -16,7 +16,9 @@ namespace {
 constexpr Rounding kModes[] = {Rounding::rne, Rounding::rz, Rounding::ru, Rounding::rd,
                                Rounding::rna};
 
-uint64_t patterns_of(Format f) { return uint64_t{1} << desc(f).storage_bits; }
+uint64_t patterns_of(Format f) {
+  return uint64_t{1} << desc(f).storage_bits;
+}
 
 // Value of a pattern from its fields, written independently of decode().
 double value_from_fields(Format f, uint64_t bits) {
@@ -33,13 +35,13 @@ bool same_value(double a, double b) {
   return a == b && std::signbit(a) == std::signbit(b);
 }
 
-#define EXPECT_ROUND_TRIP(fmt, pattern)                                                   \
-  do {                                                                                     \
-    const uint64_t rt = round_double(fmt, decode(fmt, pattern)).bits;                      \
-    if (is_nan(fmt, pattern))                                                              \
-      EXPECT_TRUE(is_nan(fmt, rt)) << name(fmt) << " NaN 0x" << std::hex << (pattern);     \
-    else                                                                                   \
-      EXPECT_EQ(rt, pattern) << name(fmt) << " 0x" << std::hex << (pattern);               \
+#define EXPECT_ROUND_TRIP(fmt, pattern)                                                \
+  do {                                                                                 \
+    const uint64_t rt = round_double(fmt, decode(fmt, pattern)).bits;                  \
+    if (is_nan(fmt, pattern))                                                          \
+      EXPECT_TRUE(is_nan(fmt, rt)) << name(fmt) << " NaN 0x" << std::hex << (pattern); \
+    else                                                                               \
+      EXPECT_EQ(rt, pattern) << name(fmt) << " 0x" << std::hex << (pattern);           \
   } while (0)
 
 class SmallFormat : public ::testing::TestWithParam<Format> {};
@@ -101,7 +103,8 @@ TEST(FormatTable, ConstantsMatchTheStandards) {
   EXPECT_EQ(desc(Format::e4m3).min_subnormal(), std::ldexp(1.0, -9));
   EXPECT_EQ(desc(Format::e5m2).max_finite(), 57344.0);
   EXPECT_EQ(desc(Format::e5m2).min_subnormal(), std::ldexp(1.0, -16));
-  EXPECT_EQ(desc(Format::fp32).max_finite(), static_cast<double>(std::numeric_limits<float>::max()));
+  EXPECT_EQ(desc(Format::fp32).max_finite(),
+            static_cast<double>(std::numeric_limits<float>::max()));
   EXPECT_EQ(desc(Format::fp64).max_finite(), std::numeric_limits<double>::max());
   EXPECT_EQ(desc(Format::fp64).min_subnormal(), std::numeric_limits<double>::denorm_min());
 }
@@ -133,19 +136,19 @@ uint64_t rnd(Format f, double x, Rounding m = Rounding::rne, bool ftz = false,
 TEST(Rounding, WorkedExamples) {
   EXPECT_EQ(rnd(Format::bf16, 0.26914), 0x3e8au);
   EXPECT_EQ(rnd(Format::bf16, 0.26914, Rounding::rz), 0x3e89u);
-  EXPECT_EQ(rnd(Format::fp16, 65520.0), 0x7c00u);     // the RNE overflow threshold
-  EXPECT_EQ(rnd(Format::fp16, 65519.99), 0x7bffu);    // just below it
+  EXPECT_EQ(rnd(Format::fp16, 65520.0), 0x7c00u);   // the RNE overflow threshold
+  EXPECT_EQ(rnd(Format::fp16, 65519.99), 0x7bffu);  // just below it
   EXPECT_EQ(rnd(Format::fp16, 65520.0, Rounding::rz), 0x7bffu);
   EXPECT_EQ(rnd(Format::fp16, -1e6, Rounding::ru), 0xfbffu);
   EXPECT_EQ(rnd(Format::fp16, -1e6, Rounding::rd), 0xfc00u);
-  EXPECT_EQ(rnd(Format::fp16, 3e-8), 0x0001u);        // 2^-24, the smallest subnormal
+  EXPECT_EQ(rnd(Format::fp16, 3e-8), 0x0001u);  // 2^-24, the smallest subnormal
   EXPECT_EQ(rnd(Format::fp16, 3e-8, Rounding::rne, /*ftz=*/true), 0x0000u);
   EXPECT_EQ(rnd(Format::fp16, -3e-8, Rounding::rne, /*ftz=*/true), 0x8000u);
   EXPECT_EQ(rnd(Format::fp16, std::ldexp(1.0, -25)), 0x0000u);  // tie to even (zero)
   EXPECT_EQ(rnd(Format::fp16, std::ldexp(1.0, -25), Rounding::rna), 0x0001u);
   EXPECT_EQ(rnd(Format::fp16, std::ldexp(3.0, -25)), 0x0002u);  // tie to even (2)
-  EXPECT_EQ(rnd(Format::e4m3, 464.0), 0x7eu);   // tie between 448 and the NaN slot: even
-  EXPECT_EQ(rnd(Format::e4m3, 465.0), 0x7fu);   // beyond: NaN (no inf in e4m3fn)
+  EXPECT_EQ(rnd(Format::e4m3, 464.0), 0x7eu);  // tie between 448 and the NaN slot: even
+  EXPECT_EQ(rnd(Format::e4m3, 465.0), 0x7fu);  // beyond: NaN (no inf in e4m3fn)
   EXPECT_EQ(rnd(Format::e4m3, 1e9, Rounding::rne, false, /*saturate=*/true), 0x7eu);
   EXPECT_EQ(rnd(Format::e4m3, -INFINITY, Rounding::rne, false, true), 0xfeu);
   EXPECT_EQ(rnd(Format::e5m2, 61440.0), 0x7cu);  // 57344 + half ulp: to inf

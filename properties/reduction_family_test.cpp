@@ -97,17 +97,21 @@ RC_GTEST_PROP(ReductionFamily, PermutingTheReductionAxisStaysWithinBound, ()) {
   Rng rng(c.seed ^ 0x5eed);
   std::vector<int64_t> perm(static_cast<size_t>(p.k));
   for (int64_t i = 0; i < p.k; ++i) perm[static_cast<size_t>(i)] = i;
-  for (int64_t i = p.k - 1; i > 0; --i) std::swap(perm[static_cast<size_t>(i)], perm[static_cast<size_t>(rng.integer(0, i))]);
+  for (int64_t i = p.k - 1; i > 0; --i)
+    std::swap(perm[static_cast<size_t>(i)], perm[static_cast<size_t>(rng.integer(0, i))]);
   Problem q = p;
   for (int64_t i = 0; i < p.m; ++i)
     for (int64_t l = 0; l < p.k; ++l)
-      q.a.bits[static_cast<size_t>(i * p.k + l)] = p.a.bits[static_cast<size_t>(i * p.k + perm[static_cast<size_t>(l)])];
+      q.a.bits[static_cast<size_t>(i * p.k + l)] =
+          p.a.bits[static_cast<size_t>(i * p.k + perm[static_cast<size_t>(l)])];
   if (!p.b.empty())
     for (int64_t l = 0; l < p.k; ++l)
       for (int64_t j = 0; j < p.n; ++j)
-        q.b.bits[static_cast<size_t>(l * p.n + j)] = p.b.bits[static_cast<size_t>(perm[static_cast<size_t>(l)] * p.n + j)];
+        q.b.bits[static_cast<size_t>(l * p.n + j)] =
+            p.b.bits[static_cast<size_t>(perm[static_cast<size_t>(l)] * p.n + j)];
   const CaseOutcome o = evaluate_case(*c.kernel, q);
-  RC_LOG() << repro(*c.kernel, c.seed, c.index) << " with K permuted -> " << name(o.verdict) << "\n";
+  RC_LOG() << repro(*c.kernel, c.seed, c.index) << " with K permuted -> " << name(o.verdict)
+           << "\n";
   RC_ASSERT(!is_failure(o.verdict));
 }
 
@@ -167,8 +171,10 @@ TEST(ReductionFamily, EveryCorrectKernelPassesTheBudget) {
   opt.seed = kSeed;
   for (const KernelSummary& s : run_check(correct_kernels(), opt)) {
     EXPECT_EQ(s.failures, 0) << s.kernel->name << ": "
-                             << (s.first_failure ? repro(*s.kernel, kSeed, s.first_failure->index) : "");
-    EXPECT_GT(s.cases - s.domain_limits, 0) << s.kernel->name << " checked nothing inside its domain";
+                             << (s.first_failure ? repro(*s.kernel, kSeed, s.first_failure->index)
+                                                 : "");
+    EXPECT_GT(s.cases - s.domain_limits, 0)
+        << s.kernel->name << " checked nothing inside its domain";
   }
 }
 
@@ -178,8 +184,10 @@ TEST(ReductionFamily, EveryMutantIsCaughtAndItsReproReFails) {
   opt.cases = kCasesPerGenerator;
   opt.seed = kSeed;
   for (const KernelSummary& s : run_check(mutants(), opt)) {
-    ASSERT_TRUE(s.first_failure.has_value()) << s.kernel->name << " (" << s.kernel->bug << ") was not caught";
-    const CaseOutcome again = evaluate_case(*s.kernel, make_case(*s.kernel, kSeed, s.first_failure->index));
+    ASSERT_TRUE(s.first_failure.has_value())
+        << s.kernel->name << " (" << s.kernel->bug << ") was not caught";
+    const CaseOutcome again =
+        evaluate_case(*s.kernel, make_case(*s.kernel, kSeed, s.first_failure->index));
     EXPECT_TRUE(is_failure(again.verdict)) << repro(*s.kernel, kSeed, s.first_failure->index);
     const KernelDesc* original = find_kernel(s.kernel->imitates);
     ASSERT_NE(original, nullptr) << s.kernel->name << " imitates an unknown kernel";

@@ -15,9 +15,9 @@ namespace numguard {
 namespace {
 
 const std::vector<Format> kTargets = {Format::fp32, Format::tf32, Format::bf16,
-                               Format::fp16, Format::e4m3, Format::e5m2};
+                                      Format::fp16, Format::e4m3, Format::e5m2};
 const std::vector<Rounding> kModes = {Rounding::rne, Rounding::rz, Rounding::ru, Rounding::rd,
-                               Rounding::rna};
+                                      Rounding::rna};
 
 // Finite reals spread over the target's whole range, a little beyond it at both ends.
 rc::Gen<double> real_near(Format f) {

@@ -22,7 +22,8 @@ TEST(TensorCoreProbe, RecoversEveryPresetOfTheModel) {
       if (!model) continue;
       ++probed;
       const ProbeResult r = probe(model_unit(std::string(arch), in, out));
-      const std::string what = std::string(arch) + " " + std::string(name(in)) + "->" + std::string(name(out));
+      const std::string what =
+          std::string(arch) + " " + std::string(name(in)) + "->" + std::string(name(out));
       EXPECT_EQ(r.block, model->block) << what;
       EXPECT_EQ(r.fraction_bits, model->frac_bits) << what;
       EXPECT_TRUE(r.products_exact) << what;
@@ -47,15 +48,17 @@ TEST(TensorCoreProbe, RecoversModelsOutsideThePresets) {
     Rounding rounding;
     Format out;
   };
-  for (const Case c : {Case{12, 21, Rounding::rz, Format::fp32}, Case{5, 27, Rounding::rz, Format::fp32},
-                       Case{32, 30, Rounding::rne, Format::fp32}, Case{6, 20, Rounding::rne, Format::fp16}}) {
+  for (const Case c :
+       {Case{12, 21, Rounding::rz, Format::fp32}, Case{5, 27, Rounding::rz, Format::fp32},
+        Case{32, 30, Rounding::rne, Format::fp32}, Case{6, 20, Rounding::rne, Format::fp16}}) {
     const kernels::TcModel model{c.block, c.frac_bits, c.rounding};
     MatrixUnit u;
     u.name = "custom";
     u.in = Format::fp16;
     u.out = c.out;
     u.max_k = 128;
-    u.dot = [model, out = c.out](std::span<const uint64_t> a, std::span<const uint64_t> b, uint64_t cc) {
+    u.dot = [model, out = c.out](std::span<const uint64_t> a, std::span<const uint64_t> b,
+                                 uint64_t cc) {
       return kernels::mma_dot(model, Format::fp16, a, b, cc, out);
     };
     const ProbeResult r = probe(u);

@@ -4,9 +4,9 @@
 // format in any mode.
 #pragma once
 
-#include <cstdint>  // before mpfr.h: enables mpfr_get_uj
 #include <inttypes.h>
 #include <mpfr.h>
+#include <cstdint>  // before mpfr.h: enables mpfr_get_uj
 
 #include <optional>
 #include <string_view>

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <optional>
 #include <string>
 #include <vector>
@@ -132,19 +133,28 @@ std::string file_safe(const std::string& name) {
 CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index) {
   std::string generator;
   const Problem p = make_case(k, seed, index, &generator);
-  Tensor out;
-  CaseOutcome c = evaluate_case(k, p, &out);
-  c.index = index;
-  c.generator = generator;
-  const std::vector<ElementReference> refs = reduction_reference(k.op, p);
   const Recipe& r = k.recipe;
-
   std::string text = fmt::format("kernel     {} ({}, {})\n", k.name, k.op, name(k.device));
   if (k.mutant) text += fmt::format("mutant of  {}: {}\n", k.imitates, k.bug);
   text += fmt::format("recipe     {}\n", r.summary());
   text += fmt::format("case       {} of seed {}, generator {}\n", index, seed, generator);
   text +=
       fmt::format("shape      m={} n={} k={}, alpha={}, beta={}\n", p.m, p.n, p.k, p.alpha, p.beta);
+
+  Tensor out;
+  CaseOutcome c;
+  // A kernel that throws is a verdict, as in run_check, not a crash of the harness.
+  try {
+    c = evaluate_case(k, p, &out);
+  } catch (const std::exception& e) {
+    c.verdict = Verdict::kernel_error;
+    fmt::print("{}error      the kernel threw: {}\nverdict    {}\n", text, e.what(),
+               name(c.verdict));
+    return c;
+  }
+  c.index = index;
+  c.generator = generator;
+  const std::vector<ElementReference> refs = reduction_reference(k.op, p);
   if (refs.empty() || out.empty()) {
     fmt::print("{}output     no elements\nverdict    {}\n", text, name(c.verdict));
     return c;

@@ -79,8 +79,11 @@ std::string failure_details(const CheckResults& r) {
             fmt::format("{}{} {}/{}", generators.empty() ? "" : ", ", g.name, g.failures, g.cases);
     out += fmt::format("\nFAIL {}: {} of {} cases ({}); generators: {}\n", s.kernel->name,
                        s.failures, s.cases, verdicts, generators);
-    if (s.first_failure)
-      out += repro_line(*s.kernel, r.options.seed, s.first_failure->index) + "\n";
+    if (!s.first_failure) continue;
+    // run_check keeps a thrown kernel's message in domain_reason.
+    if (s.first_failure->verdict == Verdict::kernel_error)
+      out += fmt::format("the kernel threw: {}\n", s.first_failure->domain_reason);
+    out += repro_line(*s.kernel, r.options.seed, s.first_failure->index) + "\n";
   }
   return out;
 }

@@ -37,14 +37,17 @@ uint64_t read_value(Format f, const std::string& text, const char* what) {
   s.from = f;
   Converter conv(s);
   const Conversion c = conv.convert(trim(text));
-  if (c.error) throw UsageError(fmt::format("--{}: '{}' is not a value of {} ({})", what, text, name(f), c.error));
+  if (c.error)
+    throw UsageError(
+        fmt::format("--{}: '{}' is not a value of {} ({})", what, text, name(f), c.error));
   return c.result.bits;
 }
 
 int run_mma(const MmaOptions& o) {
   const std::optional<kernels::TcModel> model = kernels::find_preset(o.model, o.in, o.out);
   if (!model)
-    throw UsageError(fmt::format("--model {} has no preset for {} -> {}", o.model, name(o.in), name(o.out)));
+    throw UsageError(
+        fmt::format("--model {} has no preset for {} -> {}", o.model, name(o.in), name(o.out)));
   if (o.a.size() != o.b.size())
     throw UsageError(fmt::format("--a has {} values but --b has {}", o.a.size(), o.b.size()));
   std::vector<uint64_t> a, b;
@@ -56,26 +59,28 @@ int run_mma(const MmaOptions& o) {
   // The exact c + sum a_i b_i, for comparison.
   ExactAccumulator acc(o.in);
   acc.add_dot(a, b);
-  const ExactReal exact = add(acc.exact_real(), ExactReal::from_double(decode(o.out, c)), Rounding::rne);
+  const ExactReal exact =
+      add(acc.exact_real(), ExactReal::from_double(decode(o.out, c)), Rounding::rne);
   const uint64_t exact64 = round_to(Format::fp64, exact.unpacked()).bits;
   const double exact_value = decode(Format::fp64, exact64);
   const double ulps = ulp_error(o.out, decode(o.out, d), exact_value);
   const int blocks = a.empty() ? 0 : static_cast<int>((a.size() + model->block - 1) / model->block);
 
   if (o.json) {
-    nlohmann::json j = {{"model", o.model},
-                        {"in", name(o.in)},
-                        {"out", name(o.out)},
-                        {"block", model->block},
-                        {"fraction_bits", model->frac_bits},
-                        {"final_rounding", name(model->final_rounding)},
-                        {"blocks", blocks},
-                        {"value", std::string(shortest_decimal(o.out, d).view())},
-                        {"hex", std::string(hex_float(o.out, d).view())},
-                        {"bits", std::string(bits_hex(o.out, d).view())},
-                        {"exact", std::string(shortest_decimal(Format::fp64, exact64).view())},
-                        {"exact_hex", std::string(hex_float(Format::fp64, exact64).view())},
-                        {"ulp_error", std::isfinite(ulps) ? nlohmann::json(ulps) : nlohmann::json("inf")}};
+    nlohmann::json j = {
+        {"model", o.model},
+        {"in", name(o.in)},
+        {"out", name(o.out)},
+        {"block", model->block},
+        {"fraction_bits", model->frac_bits},
+        {"final_rounding", name(model->final_rounding)},
+        {"blocks", blocks},
+        {"value", std::string(shortest_decimal(o.out, d).view())},
+        {"hex", std::string(hex_float(o.out, d).view())},
+        {"bits", std::string(bits_hex(o.out, d).view())},
+        {"exact", std::string(shortest_decimal(Format::fp64, exact64).view())},
+        {"exact_hex", std::string(hex_float(Format::fp64, exact64).view())},
+        {"ulp_error", std::isfinite(ulps) ? nlohmann::json(ulps) : nlohmann::json("inf")}};
     fmt::print("{}\n", j.dump());
     return kExitOk;
   }
@@ -92,7 +97,8 @@ int run_mma(const MmaOptions& o) {
 
 VerbAction setup_mma(CLI::App& app) {
   auto o = std::make_shared<MmaOptions>();
-  app.add_option("--model", o->model, "Architecture preset: volta, ampere, ada, hopper, blackwell")->required();
+  app.add_option("--model", o->model, "Architecture preset: volta, ampere, ada, hopper, blackwell")
+      ->required();
   add_format_option(app, "--in", o->in, "Input format of a and b (fp16, bf16, tf32, e4m3, e5m2)");
   add_format_option(app, "--out", o->out, "Output / accumulator format (fp32, or fp16)");
   app.add_option("--a", o->a, "a values, comma separated")->delimiter(',')->required();

@@ -50,13 +50,15 @@ nlohmann::json to_json(const ProbeResult& r) {
           {"tree", r.tree}};
 }
 
-std::string yes_no(const std::optional<bool>& b) { return b ? (*b ? "yes" : "no") : "n/a"; }
+std::string yes_no(const std::optional<bool>& b) {
+  return b ? (*b ? "yes" : "no") : "n/a";
+}
 
 void print_table(const std::vector<ProbeResult>& results) {
-  fmt::print("{:<16}{:<12}{:>6}{:>6}{:>9}{:>8}{:>9}{:>9}{:>8}{:>10}\n", "unit", "pairing", "block",
+  fmt::print("{:<18}{:<12}{:>6}{:>6}{:>14}{:>7}{:>8}{:>9}{:>6}{:>10}\n", "unit", "pairing", "block",
              "frac", "rounding", "exact", "sub-in", "sub-out", "C-in", "monotone");
   for (const ProbeResult& r : results)
-    fmt::print("{:<16}{:<12}{:>6}{:>6}{:>9}{:>8}{:>9}{:>9}{:>8}{:>10}\n", r.unit,
+    fmt::print("{:<18}{:<12}{:>6}{:>6}{:>14}{:>7}{:>8}{:>9}{:>6}{:>10}\n", r.unit,
                fmt::format("{}->{}", name(r.in), name(r.out)), r.block, r.fraction_bits,
                r.final_rounding, r.products_exact ? "yes" : "no", yes_no(r.subnormal_inputs),
                yes_no(r.subnormal_outputs), yes_no(r.c_in_block), r.monotone ? "yes" : "NO");
@@ -74,7 +76,8 @@ int run_probe(const ProbeOptions& o) {
     if (units.empty()) throw UsageError(fmt::format("--model {}: unknown architecture", o.model));
   }
   if (!o.device.empty()) {
-    if (o.device != "cuda") throw UsageError(fmt::format("--device {}: only 'cuda' can be probed", o.device));
+    if (o.device != "cuda")
+      throw UsageError(fmt::format("--device {}: only 'cuda' can be probed", o.device));
     std::string why;
     std::vector<MatrixUnit> dev = device_matrix_units(&why);
     if (dev.empty()) throw UsageError("--device cuda: " + why);
@@ -95,7 +98,9 @@ int run_probe(const ProbeOptions& o) {
 
 VerbAction setup_probe(CLI::App& app) {
   auto o = std::make_shared<ProbeOptions>();
-  app.add_option("--model", o->model, "Probe the CPU model of this architecture (volta, ampere, ada, hopper, blackwell)");
+  app.add_option(
+      "--model", o->model,
+      "Probe the CPU model of this architecture (volta, ampere, ada, hopper, blackwell)");
   app.add_option("--device", o->device, "Probe the GPU: 'cuda' (mma.sync and cuBLAS)");
   app.add_option("--seed", o->seed, "Seed of the monotonicity trials (default 1)");
   app.add_flag("--json", o->json, "JSON: {\"pairings\": [one object per unit and pairing]}");

@@ -6,8 +6,12 @@
 
 namespace numguard {
 
-inline double bits_of_error(double ulps) { return std::log2(ulps + 1.0); }
-inline double abs_error(double value, double reference) { return std::fabs(value - reference); }
+inline double bits_of_error(double ulps) {
+  return std::log2(ulps + 1.0);
+}
+inline double abs_error(double value, double reference) {
+  return std::fabs(value - reference);
+}
 // Relative error; 0 when both are zero, infinite for a nonzero value against a zero reference.
 double rel_error(double value, double reference);
 

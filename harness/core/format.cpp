@@ -24,17 +24,23 @@ struct Alias {
   Format f;
 };
 constexpr Alias kAliases[] = {
-    {"double", Format::fp64},  {"f64", Format::fp64},      {"float", Format::fp32},
-    {"f32", Format::fp32},     {"half", Format::fp16},     {"f16", Format::fp16},
+    {"double", Format::fp64},   {"f64", Format::fp64},     {"float", Format::fp32},
+    {"f32", Format::fp32},      {"half", Format::fp16},    {"f16", Format::fp16},
     {"bfloat16", Format::bf16}, {"e4m3fn", Format::e4m3},  {"fp8e4m3", Format::e4m3},
     {"fp8_e4m3", Format::e4m3}, {"fp8e5m2", Format::e5m2}, {"fp8_e5m2", Format::e5m2},
 };
 
 }  // namespace
 
-const FormatDesc& desc(Format f) { return kFormats[static_cast<size_t>(f)]; }
-std::span<const FormatDesc> all_formats() { return kFormats; }
-std::string_view name(Format f) { return desc(f).name; }
+const FormatDesc& desc(Format f) {
+  return kFormats[static_cast<size_t>(f)];
+}
+std::span<const FormatDesc> all_formats() {
+  return kFormats;
+}
+std::string_view name(Format f) {
+  return desc(f).name;
+}
 
 std::optional<Format> format_from_name(std::string_view n) {
   std::string lower(n);
@@ -48,7 +54,8 @@ std::optional<Format> format_from_name(std::string_view n) {
 
 uint64_t FormatDesc::max_finite_bits() const {
   const uint64_t frac_all = frac_mask() & ~((uint64_t{1} << pad_bits()) - 1);
-  if (special == SpecialEncoding::ieee) return ((exp_field_max() - 1) << frac_field_bits) | frac_all;
+  if (special == SpecialEncoding::ieee)
+    return ((exp_field_max() - 1) << frac_field_bits) | frac_all;
   // fn_single: the top binade is finite except its all-ones fraction.
   return (exp_field_max() << frac_field_bits) | (frac_all - min_subnormal_bits());
 }
@@ -58,15 +65,24 @@ uint64_t FormatDesc::inf_bits(bool negative) const {
 }
 
 uint64_t FormatDesc::nan_bits() const {
-  if (special == SpecialEncoding::fn_single) return (exp_field_max() << frac_field_bits) | frac_mask();
+  if (special == SpecialEncoding::fn_single)
+    return (exp_field_max() << frac_field_bits) | frac_mask();
   // Quiet NaN: top fraction bit set.
   return (exp_field_max() << frac_field_bits) | (uint64_t{1} << (frac_field_bits - 1));
 }
 
-double FormatDesc::max_finite() const { return decode(id, max_finite_bits()); }
-double FormatDesc::min_normal() const { return std::ldexp(1.0, emin()); }
-double FormatDesc::min_subnormal() const { return std::ldexp(1.0, emin() - (precision - 1)); }
-double FormatDesc::eps() const { return std::ldexp(1.0, 1 - precision); }
+double FormatDesc::max_finite() const {
+  return decode(id, max_finite_bits());
+}
+double FormatDesc::min_normal() const {
+  return std::ldexp(1.0, emin());
+}
+double FormatDesc::min_subnormal() const {
+  return std::ldexp(1.0, emin() - (precision - 1));
+}
+double FormatDesc::eps() const {
+  return std::ldexp(1.0, 1 - precision);
+}
 
 FpClass classify(Format f, uint64_t bits) {
   const FormatDesc& d = desc(f);

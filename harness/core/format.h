@@ -53,7 +53,7 @@ struct FormatDesc {
   double max_finite() const;
   double min_normal() const;
   double min_subnormal() const;
-  double eps() const;         // 2^(1-p)
+  double eps() const;                                 // 2^(1-p)
   double unit_roundoff() const { return eps() / 2; }  // u
 };
 
@@ -65,12 +65,16 @@ std::string_view name(Format f);
 // Classification of a bit pattern.
 enum class FpClass : uint8_t { zero, subnormal, normal, inf, nan };
 FpClass classify(Format f, uint64_t bits);
-inline bool is_nan(Format f, uint64_t bits) { return classify(f, bits) == FpClass::nan; }
+inline bool is_nan(Format f, uint64_t bits) {
+  return classify(f, bits) == FpClass::nan;
+}
 inline bool is_finite(Format f, uint64_t bits) {
   const FpClass c = classify(f, bits);
   return c != FpClass::nan && c != FpClass::inf;
 }
-inline bool sign_bit(Format f, uint64_t bits) { return (bits & desc(f).sign_mask()) != 0; }
+inline bool sign_bit(Format f, uint64_t bits) {
+  return (bits & desc(f).sign_mask()) != 0;
+}
 
 // Exact decode: every value of every format is a double. daz treats subnormal inputs as zero.
 double decode(Format f, uint64_t bits, bool daz = false);

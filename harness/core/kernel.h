@@ -50,8 +50,8 @@ struct KernelRegistration {
 
 #define NUMGUARD_CONCAT_INNER(a, b) a##b
 #define NUMGUARD_CONCAT(a, b) NUMGUARD_CONCAT_INNER(a, b)
-#define NUMGUARD_REGISTER_KERNEL(...)                                                    \
-  static const ::numguard::KernelRegistration NUMGUARD_CONCAT(numguard_kernel_, __LINE__)( \
-      ::numguard::KernelDesc __VA_ARGS__)
+#define NUMGUARD_REGISTER_KERNEL(...)                          \
+  static const ::numguard::KernelRegistration NUMGUARD_CONCAT( \
+      numguard_kernel_, __LINE__)(::numguard::KernelDesc __VA_ARGS__)
 
 }  // namespace numguard

@@ -44,6 +44,8 @@ std::string Recipe::summary() const {
   if (ftz) s += " ftz";
   if (daz) s += " daz";
   if (std::isfinite(domain.max_abs_input)) s += " |x|<=" + std::to_string(domain.max_abs_input);
+  if (domain.finite_inputs_only) s += " finite-inputs";
+  if (domain.normal_inputs_only) s += " normal-inputs";
   return s;
 }
 

@@ -27,13 +27,13 @@ enum class Order : uint8_t {
 
 struct Accumulation {
   Order order = Order::sequential;
-  int block = 0;        // blocked, fused_block
-  int fanin = 0;        // tree
-  int splits = 0;       // split_k
+  int block = 0;                  // blocked, fused_block
+  int fanin = 0;                  // tree
+  int splits = 0;                 // split_k
   Format partial = Format::fp32;  // split_k: format of the stored partials
-  int frac_bits = 0;    // fused_block (and split_k whose chunks run fused blocks of `block`):
-                        // fraction bits kept below the block's largest exponent
-  int lanes = 0;        // strided
+  int frac_bits = 0;  // fused_block (and split_k whose chunks run fused blocks of `block`):
+                      // fraction bits kept below the block's largest exponent
+  int lanes = 0;      // strided
   // fused_block: align on the operands' exponent fields (subnormals at the input's emin)
   // rather than on each exact product's exponent, and give +0 for a zero block result:
   // what H100 mma.sync does (docs/GPU_RESULTS.md).
@@ -44,13 +44,14 @@ struct Accumulation {
 struct Domain {
   double max_abs_input = std::numeric_limits<double>::infinity();
   bool finite_inputs_only = false;
+  bool normal_inputs_only = false;  // subnormal inputs are outside the promise
 };
 
 struct Recipe {
   Format in = Format::fp32;
   std::optional<Format> input_cast;  // inputs rounded to this format before use (cuBLAS
                                      // 32F_FAST_16F / _16BF / _TF32 compute types)
-  std::optional<Format> product;  // nullopt: products exact (FMA, or exact by width)
+  std::optional<Format> product;     // nullopt: products exact (FMA, or exact by width)
   Format acc = Format::fp32;
   Rounding acc_rounding = Rounding::rne;
   Accumulation shape;

@@ -25,7 +25,9 @@ std::optional<Rounding> rounding_from_name(std::string_view n) {
   return std::nullopt;
 }
 
-std::string_view name(Rounding r) { return kRoundingNames[static_cast<size_t>(r)]; }
+std::string_view name(Rounding r) {
+  return kRoundingNames[static_cast<size_t>(r)];
+}
 
 uint64_t StochasticSource::next() {
   uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
@@ -80,7 +82,7 @@ RoundResult round_to(Format to, const Unpacked& x, const RoundOptions& opt) {
 
   const int p = d.precision;
   const int64_t q = std::max<int64_t>(x.exp, d.emin()) - (p - 1);  // exponent of the target ulp
-  const int64_t shift = q - (x.exp - 63);                           // >= 64 - p > 0
+  const int64_t shift = q - (x.exp - 63);                          // >= 64 - p > 0
 
   uint64_t kept;
   Half half;
@@ -88,10 +90,14 @@ RoundResult round_to(Format to, const Unpacked& x, const RoundOptions& opt) {
     kept = x.mant >> shift;
     const uint64_t rem = x.mant & ((uint64_t{1} << shift) - 1);
     const uint64_t h = uint64_t{1} << (shift - 1);
-    if (rem == 0 && !x.sticky) half = Half::exact;
-    else if (rem < h) half = Half::below;
-    else if (rem == h) half = x.sticky ? Half::above : Half::tie;
-    else half = Half::above;
+    if (rem == 0 && !x.sticky)
+      half = Half::exact;
+    else if (rem < h)
+      half = Half::below;
+    else if (rem == h)
+      half = x.sticky ? Half::above : Half::tie;
+    else
+      half = Half::above;
     if (opt.mode == Rounding::sr && half != Half::exact) {
       // Up with probability rem / 2^shift (plus a sticky-sized nudge).
       const uint64_t rnd = opt.rng->next() >> (64 - shift);
@@ -101,8 +107,8 @@ RoundResult round_to(Format to, const Unpacked& x, const RoundOptions& opt) {
     kept = 0;
     half = shift > 64 ? Half::below : (x.mant << 1 != 0 || x.sticky ? Half::above : Half::tie);
     if (opt.mode == Rounding::sr) {
-      const double frac =
-          std::ldexp(static_cast<double>(x.mant), static_cast<int>(-std::min<int64_t>(shift, 4000)));
+      const double frac = std::ldexp(static_cast<double>(x.mant),
+                                     static_cast<int>(-std::min<int64_t>(shift, 4000)));
       kept = std::ldexp(static_cast<double>(opt.rng->next() >> 11), -53) < frac ? 1 : 0;
     }
   }

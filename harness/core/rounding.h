@@ -51,9 +51,9 @@ class StochasticSource {
 
 struct RoundOptions {
   Rounding mode = Rounding::rne;
-  bool ftz = false;                // flush subnormal results to zero (after rounding)
-  std::optional<bool> saturate;    // overflow to max finite instead of inf/NaN; default per format
-  StochasticSource* rng = nullptr; // required for Rounding::sr
+  bool ftz = false;                 // flush subnormal results to zero (after rounding)
+  std::optional<bool> saturate;     // overflow to max finite instead of inf/NaN; default per format
+  StochasticSource* rng = nullptr;  // required for Rounding::sr
 };
 
 struct RoundResult {

@@ -8,7 +8,8 @@ namespace {
 
 // Position of a non-NaN pattern on the number line, counting representable values.
 int64_t ordinal(const FormatDesc& d, uint64_t bits) {
-  const int64_t mag = static_cast<int64_t>((bits & ~d.sign_mask() & d.storage_mask()) >> d.pad_bits());
+  const int64_t mag =
+      static_cast<int64_t>((bits & ~d.sign_mask() & d.storage_mask()) >> d.pad_bits());
   return (bits & d.sign_mask()) ? -mag : mag;
 }
 

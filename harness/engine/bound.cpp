@@ -17,7 +17,9 @@ double eta(Format f, Rounding m) {
   return m == Rounding::rne || m == Rounding::rna ? s / 2 : s;
 }
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t ceil_div(int64_t a, int64_t b) {
+  return (a + b - 1) / b;
+}
 int64_t ceil_log(int64_t n, int64_t base) {
   int64_t levels = 0;
   for (int64_t span = 1; span < n; span *= base) ++levels;
@@ -25,7 +27,9 @@ int64_t ceil_log(int64_t n, int64_t base) {
 }
 
 // (1 + u)^k - 1, computed without cancellation.
-double growth(double u, double k) { return std::expm1(k * std::log1p(u)); }
+double growth(double u, double k) {
+  return std::expm1(k * std::log1p(u));
+}
 
 }  // namespace
 

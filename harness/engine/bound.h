@@ -15,11 +15,11 @@
 namespace numguard {
 
 struct BoundModel {
-  double phi = 0;        // relative factor on S for the accumulation
-  double abs_acc = 0;    // absolute underflow term of the accumulation
-  bool out_cast = false; // whether the output conversion rounds again
-  double u_out = 0;      // relative error of the output conversion
-  double eta_out = 0;    // absolute error of the output conversion in the subnormal range
+  double phi = 0;          // relative factor on S for the accumulation
+  double abs_acc = 0;      // absolute underflow term of the accumulation
+  bool out_cast = false;   // whether the output conversion rounds again
+  double u_out = 0;        // relative error of the output conversion
+  double eta_out = 0;      // absolute error of the output conversion in the subnormal range
   double prob_factor = 0;  // lambda * sqrt(roundings) * u: Higham & Mary's estimate (lambda=5)
 };
 

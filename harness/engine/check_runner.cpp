@@ -45,9 +45,12 @@ double align_inflation(const Recipe& r, const Problem& p) {
 
 int severity(Verdict v) {
   switch (v) {
-    case Verdict::within_bound: return 0;
-    case Verdict::domain_limit: return 1;
-    default: return 2;
+    case Verdict::within_bound:
+      return 0;
+    case Verdict::domain_limit:
+      return 1;
+    default:
+      return 2;
   }
 }
 
@@ -70,6 +73,14 @@ std::string domain_reason(const Recipe& r, const BoundModel& m, const Problem& p
                           const std::vector<ElementReference>& refs) {
   if (max_abs_input_exceeds(p, r.domain.max_abs_input, r.domain.finite_inputs_only))
     return "input outside promised range";
+  if (r.domain.normal_inputs_only) {
+    const double min_normal = desc(r.in).min_normal();
+    for (const Tensor* t : {&p.a, &p.b})
+      for (size_t i = 0; i < t->size(); ++i) {
+        const double v = std::fabs(t->value(i));
+        if (v != 0 && v < min_normal) return "subnormal input (promised: normal inputs only)";
+      }
+  }
   if (r.input_cast) {  // the cast itself must neither overflow nor underflow
     const FormatDesc& c = desc(*r.input_cast);
     for (const Tensor* t : {&p.a, &p.b})
@@ -85,7 +96,8 @@ std::string domain_reason(const Recipe& r, const BoundModel& m, const Problem& p
   for (const ElementReference& e : refs) {
     // The accumulator holds the unscaled sum; the epilogue then forms alpha * acc + beta * c.
     const double grown = std::max(e.acc_abs, e.sum_abs) * (1 + m.phi);
-    if (grown > desc(r.acc).max_finite()) return "partial sums may overflow " + std::string(name(r.acc));
+    if (grown > desc(r.acc).max_finite())
+      return "partial sums may overflow " + std::string(name(r.acc));
     if (r.shape.order == Order::split_k && grown > desc(r.shape.partial).max_finite())
       return "split-K partials may overflow " + std::string(name(r.shape.partial));
     if (r.product && e.max_abs_term > desc(*r.product).max_finite())
@@ -112,8 +124,7 @@ std::vector<const KernelDesc*> runnable_kernels(const std::vector<const KernelDe
     }
   }
   if (skipped) *skipped = n;
-  if (skipped_why)
-    *skipped_why = choice == DeviceChoice::cpu ? "--device cpu" : dev.why_not;
+  if (skipped_why) *skipped_why = choice == DeviceChoice::cpu ? "--device cpu" : dev.why_not;
   return out;
 }
 
@@ -143,6 +154,7 @@ CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_cop
     twin.emplace(r.out, std::vector<int64_t>{p.m, p.n});
     t->run(p, *twin);
   }
+  for (const ElementReference& e : refs) c.case_sum_abs = std::max(c.case_sum_abs, e.sum_abs);
   for (size_t i = 0; i < refs.size(); ++i) {
     ElementCheck e = judge_element(r, m, refs[i], out.bits[i]);
     if (twin && twin->bits[i] != out.bits[i] &&
@@ -166,15 +178,16 @@ CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_cop
       if (std::isfinite(e.ratio())) c.max_ratio = std::max(c.max_ratio, e.ratio());
       if (e.prob_bound > 0) c.max_prob_ratio = std::max(c.max_prob_ratio, e.error / e.prob_bound);
     }
-    const bool worse = severity(e.verdict) > severity(c.worst.verdict) ||
-                       (severity(e.verdict) == severity(c.worst.verdict) && e.ratio() > c.worst.ratio());
+    const bool worse =
+        severity(e.verdict) > severity(c.worst.verdict) ||
+        (severity(e.verdict) == severity(c.worst.verdict) && e.ratio() > c.worst.ratio());
     if (i == 0 || worse) {
       c.worst = e;
       c.worst_element = i;
       c.sum_abs = refs[i].sum_abs;
     }
   }
-  c.verdict = c.twin_diff ? Verdict::twin_mismatch
+  c.verdict = c.twin_diff      ? Verdict::twin_mismatch
               : c.domain_limit ? Verdict::domain_limit
                                : c.worst.verdict;
   if (out_copy) *out_copy = std::move(out);
@@ -193,7 +206,8 @@ std::vector<KernelSummary> run_check(const std::vector<const KernelDesc*>& kerne
     const int64_t total = opt.cases * static_cast<int64_t>(all_gens.size());
     for (int64_t i = 0; i < total; ++i)
       if (gens.size() == all_gens.size() ||
-          std::find(gens.begin(), gens.end(), &all_gens[static_cast<size_t>(i) % all_gens.size()]) != gens.end())
+          std::find(gens.begin(), gens.end(),
+                    &all_gens[static_cast<size_t>(i) % all_gens.size()]) != gens.end())
         indices.push_back(i);
   }
 
@@ -239,10 +253,11 @@ std::vector<KernelSummary> run_check(const std::vector<const KernelDesc*>& kerne
         if (c.domain_limit) {
           ++local.domain_limits;
           ++gs.domain_limits;
-          if (local.domain_min_out == 0 || c.sum_abs < local.domain_min_out) local.domain_min_out = c.sum_abs;
+          if (local.domain_min_out == 0 || c.case_sum_abs < local.domain_min_out)
+            local.domain_min_out = c.case_sum_abs;
           continue;
         }
-        local.domain_max_in = std::max(local.domain_max_in, c.sum_abs);
+        local.domain_max_in = std::max(local.domain_max_in, c.case_sum_abs);
         local.max_ulps = std::max(local.max_ulps, c.max_ulps);
         local.max_bound_ratio = std::max(local.max_bound_ratio, c.max_ratio);
         local.max_prob_ratio = std::max(local.max_prob_ratio, c.max_prob_ratio);
@@ -263,16 +278,19 @@ std::vector<KernelSummary> run_check(const std::vector<const KernelDesc*>& kerne
         s.max_bound_ratio = std::max(s.max_bound_ratio, local.max_bound_ratio);
         s.max_prob_ratio = std::max(s.max_prob_ratio, local.max_prob_ratio);
         s.domain_max_in = std::max(s.domain_max_in, local.domain_max_in);
-        if (local.domain_min_out > 0 && (s.domain_min_out == 0 || local.domain_min_out < s.domain_min_out))
+        if (local.domain_min_out > 0 &&
+            (s.domain_min_out == 0 || local.domain_min_out < s.domain_min_out))
           s.domain_min_out = local.domain_min_out;
         for (int v = 0; v < kVerdictCount; ++v) s.verdicts[v] += local.verdicts[v];
         for (size_t g = 0; g < s.generators.size(); ++g) {
           s.generators[g].cases += local.generators[g].cases;
           s.generators[g].failures += local.generators[g].failures;
           s.generators[g].domain_limits += local.generators[g].domain_limits;
-          s.generators[g].max_ratio = std::max(s.generators[g].max_ratio, local.generators[g].max_ratio);
+          s.generators[g].max_ratio =
+              std::max(s.generators[g].max_ratio, local.generators[g].max_ratio);
         }
-        if (local.first_failure && (!s.first_failure || local.first_failure->index < s.first_failure->index))
+        if (local.first_failure &&
+            (!s.first_failure || local.first_failure->index < s.first_failure->index))
           s.first_failure = local.first_failure;
       }
       const int64_t d = done.fetch_add(1) + 1;

@@ -46,7 +46,8 @@ struct CaseOutcome {
   size_t worst_element = 0;
   ElementCheck worst;
   double max_ulps = 0, max_ratio = 0, max_prob_ratio = 0;
-  double sum_abs = 0;  // S of the worst element
+  double sum_abs = 0;       // S of the worst element
+  double case_sum_abs = 0;  // the largest S over the case's elements (domain reach)
   // Device kernels: the first element whose bits differ from the twin's, if any.
   std::optional<size_t> twin_diff;
   uint64_t twin_bits = 0, device_bits = 0;
@@ -65,13 +66,14 @@ struct KernelSummary {
   std::array<int64_t, kVerdictCount> verdicts{};
   std::vector<GeneratorSummary> generators;
   std::optional<CaseOutcome> first_failure;  // lowest failing case index
-  double domain_max_in = 0;    // largest S seen inside the domain
-  double domain_min_out = 0;   // smallest S among domain limits (0: none)
+  double domain_max_in = 0;                  // largest S seen inside the domain
+  double domain_min_out = 0;                 // smallest S among domain limits (0: none)
   bool pass() const { return failures == 0; }
 };
 
 // Builds case `index` for kernel `k` (same inputs on every machine and thread).
-Problem make_case(const KernelDesc& k, uint64_t seed, int64_t index, std::string* generator = nullptr);
+Problem make_case(const KernelDesc& k, uint64_t seed, int64_t index,
+                  std::string* generator = nullptr);
 
 // Evaluates one case: runs the kernel and judges every element.
 CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out = nullptr);

@@ -14,8 +14,12 @@ struct Shape {
 };
 
 // Ops over one vector per output (b unused): sum, and sumsq (sum of squares, a dot of a with a).
-bool is_sum(const KernelDesc& kd) { return kd.op == "sum" || kd.op == "sumsq"; }
-bool is_gemm(const KernelDesc& kd) { return kd.op == "gemm"; }
+bool is_sum(const KernelDesc& kd) {
+  return kd.op == "sum" || kd.op == "sumsq";
+}
+bool is_gemm(const KernelDesc& kd) {
+  return kd.op == "gemm";
+}
 
 // Reduction lengths: log-uniform so that short and long reductions are equally common.
 Shape random_shape(const KernelDesc& kd, Rng& r) {
@@ -92,7 +96,8 @@ Problem near_overflow(const KernelDesc& kd, Rng& r) {
   // Mean of uniform(0.5, 1) is 0.75: sum ~ k * 0.75 * scale (sum) or k * 0.5625 * scale^2.
   double scale = kd.op == "sum" ? target / (0.75 * kk) : std::sqrt(target / (0.5625 * kk));
   scale = std::min(scale, desc(rc.in).max_finite());
-  return fill(kd, s, r, [scale](Rng& g) { return scale * g.uniform(0.5, 1); }, false);
+  return fill(
+      kd, s, r, [scale](Rng& g) { return scale * g.uniform(0.5, 1); }, false);
 }
 
 // Mostly subnormal inputs with a few small normals.
@@ -125,7 +130,8 @@ Problem small_integers(const KernelDesc& kd, Rng& r) {
   double bound = kd.op == "sum" ? budget / kk : std::sqrt(budget / kk);  // dot, gemm, sumsq
   bound = std::min(std::floor(bound), std::ldexp(1.0, desc(kd.recipe.in).precision));
   const auto m = static_cast<int64_t>(std::max(1.0, bound));
-  return fill(kd, s, r, [m](Rng& g) { return static_cast<double>(g.integer(-m, m)); }, false);
+  return fill(
+      kd, s, r, [m](Rng& g) { return static_cast<double>(g.integer(-m, m)); }, false);
 }
 
 // Ill-conditioned dot products after Ogita, Rump and Oishi (2005), "GenDot" (REFERENCE.md),
@@ -143,7 +149,7 @@ Problem ill_conditioned(const KernelDesc& kd, Rng& r) {
   ExactAccumulator acc(in);
   auto draw = [&](int e) { return to_bits(in, (2 * r.uniform(0, 1) - 1) * std::ldexp(1.0, e)); };
   for (int64_t i = 0; i < n2; ++i) {
-    const int e = i == 0 ? static_cast<int>(std::lround(b / 2)) + 1
+    const int e = i == 0        ? static_cast<int>(std::lround(b / 2)) + 1
                   : i == n2 - 1 ? 0
                                 : static_cast<int>(std::lround(r.uniform(0, 1) * b / 2));
     x[i] = draw(e);
@@ -204,8 +210,8 @@ Problem tile_edges(const KernelDesc& kd, Rng& r) {
   int64_t t = a.block > 0 ? a.block : 32;
   if (a.order == Order::split_k) t = std::max(a.splits, 2);
   const int64_t mult = r.integer(1, 4);
-  const int64_t choices[] = {0,        1,        2,        t - 1, t,   t + 1,
-                             t * mult - 1, t * mult + 1, 7, 31, 61, 127, 251};
+  const int64_t choices[] = {0, 1,  2,  t - 1, t,  t + 1, t * mult - 1, t * mult + 1,
+                             7, 31, 61, 127,   251};
   Shape s = random_shape(kd, r);
   s.k = std::max<int64_t>(0, choices[r.integer(0, std::size(choices) - 1)]);
   return fill(kd, s, r, [](Rng& g) { return g.uniform(-1, 1); });
@@ -220,8 +226,7 @@ const std::vector<Generator>& table() {
       {"near_overflow", "positive values whose sum nears the acc/out overflow threshold",
        near_overflow},
       {"subnormal_heavy", "70% subnormal inputs", subnormal_heavy},
-      {"small_integers", "integers whose every partial sum is exact in the recipe",
-       small_integers},
+      {"small_integers", "integers whose every partial sum is exact in the recipe", small_integers},
       {"ill_conditioned", "GenDot (Ogita, Rump, Oishi 2005) at condition 1e2..1e8",
        ill_conditioned},
       {"special", "uniform with +-0, +-inf and NaN planted", special},
@@ -232,9 +237,13 @@ const std::vector<Generator>& table() {
 
 }  // namespace
 
-uint64_t to_bits(Format f, double x) { return round_double(f, x).bits; }
+uint64_t to_bits(Format f, double x) {
+  return round_double(f, x).bits;
+}
 
-std::span<const Generator> reduction_generators() { return table(); }
+std::span<const Generator> reduction_generators() {
+  return table();
+}
 
 const Generator* find_generator(std::string_view name) {
   for (const auto& g : table())

@@ -2,9 +2,9 @@
 // index) alone, so `--seed S --case I` rebuilds the same inputs on any machine and thread.
 #pragma once
 
-#include <cstdint>
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <random>
 
 namespace numguard {

@@ -7,7 +7,9 @@
 namespace numguard {
 namespace {
 
-double to_double(const Unpacked& u) { return decode(Format::fp64, round_to(Format::fp64, u).bits); }
+double to_double(const Unpacked& u) {
+  return decode(Format::fp64, round_to(Format::fp64, u).bits);
+}
 
 // S in double: each |a b| is exact (<= 48 bits), the sum is off by at most n 2^-53 relative,
 // so it is inflated by (1 + (n + 2) 2^-52) to stay an upper bound.
@@ -71,7 +73,8 @@ std::vector<ElementReference> reduction_reference(const std::string& op, const P
       r.exact = exact[static_cast<size_t>(i * p.n + j)];
       int64_t terms = 0;
       for (int64_t l = 0; l < p.k; ++l) {
-        const double x = a[static_cast<size_t>(i * p.k + l)], y = b[static_cast<size_t>(l * p.n + j)];
+        const double x = a[static_cast<size_t>(i * p.k + l)],
+                     y = b[static_cast<size_t>(l * p.n + j)];
         if (std::isnan(x) || std::isnan(y) || std::isinf(x) || std::isinf(y)) {
           r.nonfinite_input = true;
           continue;
@@ -80,7 +83,8 @@ std::vector<ElementReference> reduction_reference(const std::string& op, const P
         r.acc_abs += std::fabs(x * y);
         r.max_abs_term = std::max(r.max_abs_term, std::fabs(x * y));
       }
-      if (p.beta != 0 && !p.c.empty()) add_abs(r, p.beta * p.c.value(static_cast<size_t>(i * p.n + j)), terms);
+      if (p.beta != 0 && !p.c.empty())
+        add_abs(r, p.beta * p.c.value(static_cast<size_t>(i * p.n + j)), terms);
       inflate(r, terms);
       r.value = to_double(r.exact);
     }

@@ -11,10 +11,10 @@
 namespace numguard {
 
 struct ElementReference {
-  Unpacked exact;         // exact result (NaN / inf by IEEE rules)
-  double value = 0;       // exact result rounded to double (2^-53 relative)
-  double sum_abs = 0;     // S over the finite terms, rounded up
-  double acc_abs = 0;     // sum |a_i b_i| alone (unscaled by alpha): what the accumulator holds
+  Unpacked exact;           // exact result (NaN / inf by IEEE rules)
+  double value = 0;         // exact result rounded to double (2^-53 relative)
+  double sum_abs = 0;       // S over the finite terms, rounded up
+  double acc_abs = 0;       // sum |a_i b_i| alone (unscaled by alpha): what the accumulator holds
   double max_abs_term = 0;  // largest |a_i b_i|
   bool nonfinite_input = false;
 };

@@ -8,9 +8,9 @@
 namespace numguard {
 
 std::string_view name(Verdict v) {
-  constexpr std::string_view kNames[] = {"within_bound",     "bound_violation", "spurious_nonfinite",
-                                         "missed_nonfinite", "nan_mismatch",    "model_mismatch",
-                                         "domain_limit",     "twin_mismatch",   "kernel_error"};
+  constexpr std::string_view kNames[] = {
+      "within_bound",   "bound_violation", "spurious_nonfinite", "missed_nonfinite", "nan_mismatch",
+      "model_mismatch", "domain_limit",    "twin_mismatch",      "kernel_error"};
   return kNames[static_cast<size_t>(v)];
 }
 
@@ -60,7 +60,8 @@ ElementCheck judge_element(const Recipe& r, const BoundModel& m, const ElementRe
   }
   if (out_inf) {
     // Overflow is legitimate when the computed value may lie beyond the largest finite.
-    const bool may_overflow = ay + e.bound > d.max_finite() && std::signbit(e.output) == std::signbit(y);
+    const bool may_overflow =
+        ay + e.bound > d.max_finite() && std::signbit(e.output) == std::signbit(y);
     e.error = may_overflow ? 0 : inf;
     e.verdict = may_overflow ? Verdict::within_bound : Verdict::spurious_nonfinite;
     return e;

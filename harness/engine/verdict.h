@@ -23,7 +23,9 @@ enum class Verdict : uint8_t {
 };
 constexpr int kVerdictCount = 9;
 std::string_view name(Verdict v);
-inline bool is_failure(Verdict v) { return v != Verdict::within_bound && v != Verdict::domain_limit; }
+inline bool is_failure(Verdict v) {
+  return v != Verdict::within_bound && v != Verdict::domain_limit;
+}
 
 struct ElementCheck {
   Verdict verdict = Verdict::within_bound;

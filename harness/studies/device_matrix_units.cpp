@@ -61,10 +61,14 @@ std::vector<MatrixUnit> device_matrix_units(std::string* why_not) {
     units.push_back(mma_unit(Format::e4m3, Format::fp32, cuda::ProbeInput::e4m3));
     units.push_back(mma_unit(Format::e5m2, Format::fp32, cuda::ProbeInput::e5m2));
   }
-  units.push_back(cublas_unit(Format::fp16, Format::fp32, BlasType::fp16, BlasType::fp32, BlasCompute::c32f, "cublas:32F"));
-  units.push_back(cublas_unit(Format::fp16, Format::fp16, BlasType::fp16, BlasType::fp16, BlasCompute::c16f, "cublas:16F"));
-  units.push_back(cublas_unit(Format::bf16, Format::fp32, BlasType::bf16, BlasType::fp32, BlasCompute::c32f, "cublas:32F"));
-  units.push_back(cublas_unit(Format::tf32, Format::fp32, BlasType::fp32, BlasType::fp32, BlasCompute::c32f_fast_tf32, "cublas:FAST_TF32"));
+  units.push_back(cublas_unit(Format::fp16, Format::fp32, BlasType::fp16, BlasType::fp32,
+                              BlasCompute::c32f, "cublas:32F"));
+  units.push_back(cublas_unit(Format::fp16, Format::fp16, BlasType::fp16, BlasType::fp16,
+                              BlasCompute::c16f, "cublas:16F"));
+  units.push_back(cublas_unit(Format::bf16, Format::fp32, BlasType::bf16, BlasType::fp32,
+                              BlasCompute::c32f, "cublas:32F"));
+  units.push_back(cublas_unit(Format::tf32, Format::fp32, BlasType::fp32, BlasType::fp32,
+                              BlasCompute::c32f_fast_tf32, "cublas:FAST_TF32"));
   return units;
 }
 

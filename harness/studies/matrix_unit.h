@@ -17,7 +17,7 @@ struct MatrixUnit {
   std::string name;  // e.g. "model:hopper", "cuda:mma.sync", "cublas"
   Format in = Format::fp16;
   Format out = Format::fp32;
-  int max_k = 64;    // longest dot product the unit accepts
+  int max_k = 64;  // longest dot product the unit accepts
   // a and b hold the same number (<= max_k) of `in` patterns; c and the result are `out`.
   std::function<uint64_t(std::span<const uint64_t> a, std::span<const uint64_t> b, uint64_t c)> dot;
 };

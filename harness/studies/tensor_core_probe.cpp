@@ -135,7 +135,7 @@ class Prober {
 
   std::optional<bool> subnormal_outputs() const {
     const int e = out_.emin() - 1;  // a subnormal of the output
-    if (e < 2 * in_.emin()) {
+    if (e >= 2 * in_.emin()) {      // reachable as a product of two normal inputs
       for (int x = in_.emin(); x <= in_.emax(); ++x) {
         const int y = e - x;
         if (y >= in_.emin() && y <= in_.emax()) {
@@ -218,9 +218,10 @@ ProbeResult probe(const MatrixUnit& unit, uint64_t seed) {
   r.monotone = p.monotone(seed, r.block, r.monotone_counterexample);
   std::ostringstream tree;
   if (r.block > 0) {
-    tree << "chain of fused blocks: C + " << r.block << " products per block ("
-         << r.block + 1 << "-way), blocks at k = 0, " << r.block << ", " << 2 * r.block << ", ...";
-    if (!p.blocks_periodic(r.block, r.fraction_bits)) tree << " (second block not at " << r.block << ": irregular)";
+    tree << "chain of fused blocks: C + " << r.block << " products per block (" << r.block + 1
+         << "-way), blocks at k = 0, " << r.block << ", " << 2 * r.block << ", ...";
+    if (!p.blocks_periodic(r.block, r.fraction_bits))
+      tree << " (second block not at " << r.block << ": irregular)";
   } else {
     tree << "no block boundary found up to k = " << unit.max_k;
   }

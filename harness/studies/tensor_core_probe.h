@@ -24,9 +24,9 @@ struct ProbeResult {
   std::string unit;
   Format in = Format::fp16, out = Format::fp32;
   bool products_exact = false;
-  int block = 0;           // 0: not found within max_k
-  int fraction_bits = -1;  // -1: not found
-  std::string final_rounding;  // rz, rne, rna, ru, rd, or "unknown"
+  int block = 0;                                            // 0: not found within max_k
+  int fraction_bits = -1;                                   // -1: not found
+  std::string final_rounding;                               // rz, rne, rna, ru, rd, or "unknown"
   std::optional<bool> subnormal_inputs, subnormal_outputs;  // nullopt: not testable here
   std::optional<bool> c_in_block;
   bool monotone = true;

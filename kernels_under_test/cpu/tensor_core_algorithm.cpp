@@ -26,9 +26,9 @@ Recipe tensor_core_recipe(Format in, Format acc, const TcModel& model) {
   r.acc = acc;
   r.acc_rounding = model.final_rounding;
   r.shape = {.order = Order::fused_block,
-            .block = model.block,
-            .frac_bits = model.frac_bits,
-            .operand_exponents = model.operand_exponents};
+             .block = model.block,
+             .frac_bits = model.frac_bits,
+             .operand_exponents = model.operand_exponents};
   r.out = acc;
   r.out_rounding = model.final_rounding;  // the value is already in `out`: no conversion
   return r;

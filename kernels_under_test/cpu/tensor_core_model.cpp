@@ -70,15 +70,15 @@ std::optional<TcModel> find_preset(std::string_view arch, Format in, Format out)
   if (!out_ok) return std::nullopt;
   for (const Row& r : kRows) {
     if (r.arch == arch && r.in == in) {
-      return TcModel{.block = r.block,
-                     .frac_bits = r.frac_bits,
-                     .final_rounding = out == Format::fp32 ? Rounding::rz : Rounding::rne,
-                     // Measured on an H100 for fp16, bf16 and tf32 (docs/GPU_RESULTS.md); the
-                     // other formats and architectures keep the exact-product exponent.
-                     .operand_exponents = arch == "hopper" && (in == Format::fp16 ||
-                                                               in == Format::bf16 ||
-                                                               in == Format::tf32),
-                     .operand_emin = desc(in).emin()};
+      return TcModel{
+          .block = r.block,
+          .frac_bits = r.frac_bits,
+          .final_rounding = out == Format::fp32 ? Rounding::rz : Rounding::rne,
+          // Measured on an H100 for fp16, bf16 and tf32 (docs/GPU_RESULTS.md); the
+          // other formats and architectures keep the exact-product exponent.
+          .operand_exponents =
+              arch == "hopper" && (in == Format::fp16 || in == Format::bf16 || in == Format::tf32),
+          .operand_emin = desc(in).emin()};
     }
   }
   return std::nullopt;

@@ -61,8 +61,8 @@ struct MmaSplitK {
       double total = 0.0;
       for (int64_t lo = 0; lo < t.k; lo += chunk) {
         const auto len = static_cast<size_t>(std::min(chunk, t.k - lo));
-        double part = mma_dot_values(model, std::span(t.a + lo, len), std::span(t.b + lo, len),
-                                     0.0, Format::fp32);
+        double part = mma_dot_values(model, std::span(t.a + lo, len), std::span(t.b + lo, len), 0.0,
+                                     Format::fp32);
         if (fp16_partials) part = half(part);
         if (lo == 0) {
           total = part;

@@ -9,9 +9,8 @@ namespace {
 void register_mma_twin(const std::string& cuda_name, Format in, Format acc) {
   register_twin(cuda_name, "gemm", mma_gemm_recipe(twin_arch(), in, acc),
                 [in, acc](const Problem& p, Tensor& out) { run_mma_gemm(in, acc, p, out); });
-  declare_arch_recipe(cuda_name + ".twin", [in, acc](std::string_view arch) {
-    return mma_gemm_recipe(arch, in, acc);
-  });
+  declare_arch_recipe(cuda_name + ".twin",
+                      [in, acc](std::string_view arch) { return mma_gemm_recipe(arch, in, acc); });
 }
 
 const bool registered = [] {

@@ -24,8 +24,8 @@ void check(cudaError_t e, const char* what) {
 
 void check(cublasStatus_t s, const char* what) {
   if (s != CUBLAS_STATUS_SUCCESS)
-    throw std::runtime_error(std::string("cuBLAS: ") + what + ": " + cublasGetStatusName(s) +
-                             ": " + cublasGetStatusString(s));
+    throw std::runtime_error(std::string("cuBLAS: ") + what + ": " + cublasGetStatusName(s) + ": " +
+                             cublasGetStatusString(s));
 }
 
 // Handles are expensive to create and must not be used by two threads at once: a pool, each
@@ -80,24 +80,34 @@ class DeviceBytes {
   void* ptr_ = nullptr;
 };
 
-size_t width(BlasType t) { return t == BlasType::fp32 ? 4 : 2; }
+size_t width(BlasType t) {
+  return t == BlasType::fp32 ? 4 : 2;
+}
 
 cudaDataType data_type(BlasType t) {
   switch (t) {
-    case BlasType::fp16: return CUDA_R_16F;
-    case BlasType::bf16: return CUDA_R_16BF;
-    case BlasType::fp32: return CUDA_R_32F;
+    case BlasType::fp16:
+      return CUDA_R_16F;
+    case BlasType::bf16:
+      return CUDA_R_16BF;
+    case BlasType::fp32:
+      return CUDA_R_32F;
   }
   throw std::invalid_argument("cublas_gemm: unknown type");
 }
 
 cublasComputeType_t compute_type(BlasCompute c) {
   switch (c) {
-    case BlasCompute::c32f: return CUBLAS_COMPUTE_32F;
-    case BlasCompute::c16f: return CUBLAS_COMPUTE_16F;
-    case BlasCompute::c32f_fast_tf32: return CUBLAS_COMPUTE_32F_FAST_TF32;
-    case BlasCompute::c32f_fast_16f: return CUBLAS_COMPUTE_32F_FAST_16F;
-    case BlasCompute::c32f_fast_16bf: return CUBLAS_COMPUTE_32F_FAST_16BF;
+    case BlasCompute::c32f:
+      return CUBLAS_COMPUTE_32F;
+    case BlasCompute::c16f:
+      return CUBLAS_COMPUTE_16F;
+    case BlasCompute::c32f_fast_tf32:
+      return CUBLAS_COMPUTE_32F_FAST_TF32;
+    case BlasCompute::c32f_fast_16f:
+      return CUBLAS_COMPUTE_32F_FAST_16F;
+    case BlasCompute::c32f_fast_16bf:
+      return CUBLAS_COMPUTE_32F_FAST_16BF;
   }
   throw std::invalid_argument("cublas_gemm: unknown compute type");
 }
@@ -147,10 +157,9 @@ Bits cublas_gemm(BlasType in, BlasType out, BlasCompute compute, GemmShape s, co
   // storage is B^T column-major with leading dimension n, A's is A^T with leading dimension k.
   const int m = static_cast<int>(s.m), n = static_cast<int>(s.n), k = static_cast<int>(s.k);
   Handle handle;
-  check(cublasGemmEx(handle.h, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, alpha_p, db.get(),
-                     data_type(in), std::max(n, 1), da.get(), data_type(in), std::max(k, 1),
-                     beta_p, dc.get(), data_type(out), std::max(n, 1), compute_type(compute),
-                     CUBLAS_GEMM_DEFAULT),
+  check(cublasGemmEx(handle.h, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, alpha_p, db.get(), data_type(in),
+                     std::max(n, 1), da.get(), data_type(in), std::max(k, 1), beta_p, dc.get(),
+                     data_type(out), std::max(n, 1), compute_type(compute), CUBLAS_GEMM_DEFAULT),
         "cublasGemmEx");
   std::vector<unsigned char> host(mn * wo);
   check(cudaMemcpy(host.data(), dc.get(), host.size(), cudaMemcpyDeviceToHost),

@@ -100,8 +100,7 @@ inline DeviceEpilogue device_epilogue(const Epilogue& e) {
 }
 
 // y = alpha*acc + beta*c in fp32, each operation rounded to nearest even (reduction_kernel.h).
-__device__ inline float epilogue_f32(float acc, const DeviceEpilogue& e, const float* c,
-                                     size_t i) {
+__device__ inline float epilogue_f32(float acc, const DeviceEpilogue& e, const float* c, size_t i) {
   if (e.identity) return acc;
   if (!e.has_ab && !e.has_c) return 0.0f;
   const float ab = e.has_ab ? __fmul_rn(__uint_as_float(e.alpha), acc) : 0.0f;

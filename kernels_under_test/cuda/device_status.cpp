@@ -8,8 +8,7 @@ namespace numguard::cuda {
 namespace {
 
 std::string error_line(const char* call, cudaError_t e) {
-  return std::string(call) + " failed: " + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) +
-         ")";
+  return std::string(call) + " failed: " + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")";
 }
 
 DeviceStatus query() {

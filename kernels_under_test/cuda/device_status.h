@@ -9,9 +9,9 @@ namespace numguard::cuda {
 
 struct DeviceStatus {
   bool available = false;
-  std::string name;          // e.g. "NVIDIA H100 80GB HBM3"
+  std::string name;  // e.g. "NVIDIA H100 80GB HBM3"
   int cc_major = 0, cc_minor = 0;
-  std::string why_not;       // one line when unavailable
+  std::string why_not;  // one line when unavailable
 };
 
 // Queried once per process.

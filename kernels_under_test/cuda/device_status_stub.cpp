@@ -18,6 +18,8 @@ const DeviceStatus& device_status() {
   return s;
 }
 
-std::string tc_arch_of_device() { return ""; }
+std::string tc_arch_of_device() {
+  return "";
+}
 
 }  // namespace numguard::cuda

@@ -30,9 +30,9 @@ struct GemmShape {
 // passes them in the compute type; c (m x n) is then read only when has_c and must hold bits
 // of the accumulation format (RNE-rounded by the caller).
 struct Epilogue {
-  bool identity = true;  // alpha == 1 && beta == 0: y = acc, nothing else is read
-  bool has_ab = true;    // alpha != 0
-  bool has_c = false;    // beta != 0
+  bool identity = true;          // alpha == 1 && beta == 0: y = acc, nothing else is read
+  bool has_ab = true;            // alpha != 0
+  bool has_c = false;            // beta != 0
   uint64_t alpha = 0, beta = 0;  // bits of RN(alpha), RN(beta) in the accumulation format
 };
 

@@ -40,8 +40,8 @@ Bits mutant_rows_warp_wrong_shuffle_offset(VecInput, int64_t, int64_t, const Bit
                                            const Epilogue&) {
   unavailable("mutant_rows_warp_wrong_shuffle_offset");
 }
-Bits cublas_gemm(BlasType, BlasType, BlasCompute, GemmShape, const Bits&, const Bits&,
-                 const Bits&, double, double) {
+Bits cublas_gemm(BlasType, BlasType, BlasCompute, GemmShape, const Bits&, const Bits&, const Bits&,
+                 double, double) {
   unavailable("cublas_gemm");
 }
 

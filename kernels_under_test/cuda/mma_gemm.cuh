@@ -175,13 +175,13 @@ __global__ void __launch_bounds__(kMmaThreads) mma_gemm_kernel(MmaArgs args) {
   for (int k0 = lo; kDropTail ? k0 + kBK <= hi : k0 < hi; k0 += kBK) {
     for (int i = tid; i < kBM * kBK; i += kMmaThreads) {
       const int r = i / kBK, c = i % kBK, gr = m0 + r, gk = k0 + c;
-      As[r][c] = gr < args.m && gk < hi ? Op::read(A[static_cast<size_t>(gr) * args.k + gk])
-                                        : Elem{0};
+      As[r][c] =
+          gr < args.m && gk < hi ? Op::read(A[static_cast<size_t>(gr) * args.k + gk]) : Elem{0};
     }
     for (int i = tid; i < kBK * kBN; i += kMmaThreads) {
       const int r = i / kBN, c = i % kBN, gk = k0 + r, gn = n0 + c;
-      Bs[c][r] = gk < hi && gn < args.n ? Op::read(B[static_cast<size_t>(gk) * args.n + gn])
-                                        : Elem{0};
+      Bs[c][r] =
+          gk < hi && gn < args.n ? Op::read(B[static_cast<size_t>(gk) * args.n + gn]) : Elem{0};
     }
     __syncthreads();
 #pragma unroll
@@ -267,9 +267,16 @@ Bits run_mma(GemmShape s, const Bits& a, const Bits& b, const Bits& c, const Epi
   const DeviceBuffer<Elem> da(pack<Elem>(a)), db(pack<Elem>(b));
   const DeviceBuffer<Out> dc(e.has_c && !e.identity ? pack<Out>(c) : std::vector<Out>{});
   DeviceBuffer<Out> dout(mn);
-  MmaArgs args{da.get(),  db.get(), static_cast<int>(s.m), static_cast<int>(s.n),
-               static_cast<int>(s.k), static_cast<int>(s.k), dout.get(), nullptr,
-               dc.get(),  device_epilogue(e)};
+  MmaArgs args{da.get(),
+               db.get(),
+               static_cast<int>(s.m),
+               static_cast<int>(s.n),
+               static_cast<int>(s.k),
+               static_cast<int>(s.k),
+               dout.get(),
+               nullptr,
+               dc.get(),
+               device_epilogue(e)};
   mma_gemm_kernel<Op, kF16Acc, kDropTail, false><<<mma_grid(s, 1), kMmaThreads>>>(args);
   check_launch("mma_gemm_kernel");
   check(cudaDeviceSynchronize(), "mma_gemm_kernel");
@@ -294,9 +301,16 @@ Bits run_mma_splitk(int splits, GemmShape s, const Bits& a, const Bits& b, const
   using Partial = std::conditional_t<kHalfPartials, uint16_t, uint32_t>;
   DeviceBuffer<Partial> dws(mn * static_cast<size_t>(chunks));
   if (chunks > 0) {
-    MmaArgs args{da.get(),  db.get(), static_cast<int>(s.m), static_cast<int>(s.n),
-                 static_cast<int>(s.k), static_cast<int>(chunk), nullptr, dws.get(),
-                 nullptr,   DeviceEpilogue{}};
+    MmaArgs args{da.get(),
+                 db.get(),
+                 static_cast<int>(s.m),
+                 static_cast<int>(s.n),
+                 static_cast<int>(s.k),
+                 static_cast<int>(chunk),
+                 nullptr,
+                 dws.get(),
+                 nullptr,
+                 DeviceEpilogue{}};
     mma_gemm_kernel<Fp16Op, false, false, kHalfPartials>
         <<<mma_grid(s, chunks), kMmaThreads>>>(args);
     check_launch("mma_gemm_kernel (split-K)");

@@ -9,6 +9,8 @@ uint64_t mma_probe_dot(ProbeInput, bool, const std::vector<uint64_t>&, const std
                        uint64_t) {
   throw std::runtime_error("built without CUDA (nvcc not found at configure time)");
 }
-bool mma_probe_has_fp8() { return false; }
+bool mma_probe_has_fp8() {
+  return false;
+}
 
 }  // namespace numguard::cuda

@@ -27,9 +27,8 @@ Bits mutant_gemm_mma_splitk_fp16_reduce(int splits, GemmShape s, const Bits& a, 
 
 Bits mutant_rows_warp_wrong_shuffle_offset(VecInput in, int64_t m, int64_t k, const Bits& a,
                                            const Bits& c, const Epilogue& e) {
-  return in == VecInput::bf16
-             ? detail::run_rows_warp<true, false, TypoButterfly>(m, k, a, c, e)
-             : detail::run_rows_warp<false, false, TypoButterfly>(m, k, a, c, e);
+  return in == VecInput::bf16 ? detail::run_rows_warp<true, false, TypoButterfly>(m, k, a, c, e)
+                              : detail::run_rows_warp<false, false, TypoButterfly>(m, k, a, c, e);
 }
 
 }  // namespace numguard::cuda

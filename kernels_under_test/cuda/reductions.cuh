@@ -95,9 +95,8 @@ Bits run_rows_warp(int64_t m, int64_t k, const Bits& a, const Bits& c, const Epi
   DeviceBuffer<uint32_t> dout(static_cast<size_t>(m));
   rows_warp_kernel<kBf16, kSquares, Butterfly>
       <<<static_cast<unsigned>((m + kRowsPerBlock - 1) / kRowsPerBlock), kRowThreads>>>(
-          da.get(), static_cast<int>(m), static_cast<int>(k),
-          reinterpret_cast<float*>(dout.get()), reinterpret_cast<const float*>(dc.get()),
-          device_epilogue(e));
+          da.get(), static_cast<int>(m), static_cast<int>(k), reinterpret_cast<float*>(dout.get()),
+          reinterpret_cast<const float*>(dc.get()), device_epilogue(e));
   check_launch("rows_warp_kernel");
   check(cudaDeviceSynchronize(), "rows_warp_kernel");
   return unpack(dout.to_host());

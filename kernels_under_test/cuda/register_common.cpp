@@ -29,7 +29,8 @@ Bits c_in(const Problem& p, Format acc, const Epilogue& e) {
 }
 
 void require_inputs(const Problem& p, Format in, bool reads_b) {
-  if (p.a.format != in) throw std::invalid_argument("kernel: a is not in the kernel's input format");
+  if (p.a.format != in)
+    throw std::invalid_argument("kernel: a is not in the kernel's input format");
   if (reads_b && p.b.format != in)
     throw std::invalid_argument("kernel: b is not in the kernel's input format");
 }

@@ -27,9 +27,8 @@ void register_mma(const std::string& name, Format in, Format acc) {
         out = std::move(y);
       },
       name + ".twin"));
-  declare_arch_recipe(name, [in, acc](std::string_view arch) {
-    return kernels::mma_gemm_recipe(arch, in, acc);
-  });
+  declare_arch_recipe(
+      name, [in, acc](std::string_view arch) { return kernels::mma_gemm_recipe(arch, in, acc); });
 }
 
 const bool registered = [] {
@@ -45,8 +44,8 @@ const bool registered = [] {
         require_inputs(p, Format::fp16, true);
         const Epilogue e = epilogue_of(p, Format::fp32);
         Tensor y(Format::fp32, {p.m, p.n});
-        y.bits = gemm_mma_splitk(4, {p.m, p.n, p.k}, p.a.bits, p.b.bits,
-                                 c_in(p, Format::fp32, e), e);
+        y.bits =
+            gemm_mma_splitk(4, {p.m, p.n, p.k}, p.a.bits, p.b.bits, c_in(p, Format::fp32, e), e);
         out = std::move(y);
       },
       splitk + ".twin"));

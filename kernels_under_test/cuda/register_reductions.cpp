@@ -32,8 +32,8 @@ void register_dot(const std::string& name, Format in) {
         require_inputs(p, in, true);
         const Epilogue e = epilogue_of(p, Format::fp32);
         Tensor y(Format::fp32, {p.m, p.n});
-        y.bits = dot_cuda_core(vin, {p.m, p.n, p.k}, p.a.bits, p.b.bits,
-                               c_in(p, Format::fp32, e), e);
+        y.bits =
+            dot_cuda_core(vin, {p.m, p.n, p.k}, p.a.bits, p.b.bits, c_in(p, Format::fp32, e), e);
         out = std::move(y);
       },
       name + ".twin"));

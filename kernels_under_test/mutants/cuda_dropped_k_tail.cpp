@@ -41,10 +41,9 @@ const bool registered = [] {
   register_kernel(std::move(device));
   declare_arch_recipe(name, recipe_of);
 
-  KernelDesc twin = cpu_kernel(name + ".twin", "gemm", recipe_of(twin_arch()),
-                               [](const Problem& p, Tensor& out) {
-                                 run_mma_gemm_dropping_k_tail(Format::fp16, p, out);
-                               });
+  KernelDesc twin = cpu_kernel(
+      name + ".twin", "gemm", recipe_of(twin_arch()),
+      [](const Problem& p, Tensor& out) { run_mma_gemm_dropping_k_tail(Format::fp16, p, out); });
   twin.mutant = true;
   twin.imitates = imitated + ".twin";
   twin.bug = kBug;

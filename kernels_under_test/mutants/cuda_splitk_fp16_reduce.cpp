@@ -15,8 +15,9 @@
 namespace numguard::kernels {
 namespace {
 
-constexpr const char* kBug = "split-K partials stored in fp16 and reduced in fp16 while "
-                             "declaring fp32 partials reduced in fp32";
+constexpr const char* kBug =
+    "split-K partials stored in fp16 and reduced in fp16 while "
+    "declaring fp32 partials reduced in fp32";
 
 const bool registered = [] {
   const std::string name = "mutant.gemm.fp16.tc-mma.splitk4_fp16_reduce";
@@ -31,8 +32,8 @@ const bool registered = [] {
         cuda::require_inputs(p, Format::fp16, true);
         const cuda::Epilogue e = cuda::epilogue_of(p, Format::fp32);
         Tensor y(Format::fp32, {p.m, p.n});
-        y.bits = cuda::mutant_gemm_mma_splitk_fp16_reduce(
-            4, {p.m, p.n, p.k}, p.a.bits, p.b.bits, cuda::c_in(p, Format::fp32, e), e);
+        y.bits = cuda::mutant_gemm_mma_splitk_fp16_reduce(4, {p.m, p.n, p.k}, p.a.bits, p.b.bits,
+                                                          cuda::c_in(p, Format::fp32, e), e);
         out = std::move(y);
       },
       name + ".twin");
@@ -42,10 +43,9 @@ const bool registered = [] {
   register_kernel(std::move(device));
   declare_arch_recipe(name, recipe_of);
 
-  KernelDesc twin = cpu_kernel(name + ".twin", "gemm", recipe_of(twin_arch()),
-                               [](const Problem& p, Tensor& out) {
-                                 run_mma_splitk(4, /*fp16_partials=*/true, p, out);
-                               });
+  KernelDesc twin = cpu_kernel(
+      name + ".twin", "gemm", recipe_of(twin_arch()),
+      [](const Problem& p, Tensor& out) { run_mma_splitk(4, /*fp16_partials=*/true, p, out); });
   twin.mutant = true;
   twin.imitates = imitated + ".twin";
   twin.bug = kBug;

@@ -42,10 +42,9 @@ const bool registered = [] {
 
   StridedButterfly typo = warp_butterfly(false);
   typo.offsets = {16, 8, 4, 2, 2};  // the bug
-  KernelDesc twin = cpu_kernel(name + ".twin", "sum", recipe,
-                               [typo](const Problem& p, Tensor& out) {
-                                 run_strided(typo, "sum", Format::fp16, p, out);
-                               });
+  KernelDesc twin = cpu_kernel(
+      name + ".twin", "sum", recipe,
+      [typo](const Problem& p, Tensor& out) { run_strided(typo, "sum", Format::fp16, p, out); });
   twin.mutant = true;
   twin.imitates = imitated + ".twin";
   twin.bug = kBug;
