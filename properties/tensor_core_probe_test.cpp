@@ -6,6 +6,8 @@
 
 #include "harness/studies/tensor_core_probe.h"
 #include "kernels_under_test/cpu/tensor_core_model.h"
+#include "references/exact_accumulator.h"
+#include "references/exact_real.h"
 
 namespace numguard {
 namespace {
@@ -67,6 +69,27 @@ TEST(TensorCoreProbe, RecoversModelsOutsideThePresets) {
     EXPECT_EQ(r.final_rounding, std::string(name(c.rounding)));
     EXPECT_EQ(r.c_in_block, true);
   }
+}
+
+// A unit that sums exactly and rounds once has no block and no window: the probe must say
+// "no block found" and report its fraction bits as a lower bound, not invent a block.
+TEST(TensorCoreProbe, AnExactUnitShowsNoBlockAndAnUnboundedWindow) {
+  MatrixUnit u;
+  u.name = "exact";
+  u.in = Format::fp16;
+  u.out = Format::fp32;
+  u.max_k = 64;
+  u.dot = [](std::span<const uint64_t> a, std::span<const uint64_t> b, uint64_t c) {
+    ExactAccumulator acc(Format::fp16);
+    acc.add_dot(a, b);
+    const ExactReal sum =
+        add(acc.exact_real(), ExactReal::from_double(decode(Format::fp32, c)), Rounding::rne);
+    return round_to(Format::fp32, sum.unpacked()).bits;
+  };
+  const ProbeResult r = probe(u);
+  EXPECT_EQ(r.block, 0);
+  EXPECT_TRUE(r.fraction_bits_lower_bound);
+  EXPECT_TRUE(r.products_exact);
 }
 
 }  // namespace

@@ -41,6 +41,7 @@ nlohmann::json to_json(const ProbeResult& r) {
           {"products_exact", r.products_exact},
           {"block", r.block},
           {"fraction_bits", r.fraction_bits},
+          {"fraction_bits_is_lower_bound", r.fraction_bits_lower_bound},
           {"final_rounding", r.final_rounding},
           {"subnormal_inputs", optional_bool(r.subnormal_inputs)},
           {"subnormal_outputs", optional_bool(r.subnormal_outputs)},
@@ -59,7 +60,8 @@ void print_table(const std::vector<ProbeResult>& results) {
              "frac", "rounding", "exact", "sub-in", "sub-out", "C-in", "monotone");
   for (const ProbeResult& r : results)
     fmt::print("{:<18}{:<12}{:>6}{:>6}{:>14}{:>7}{:>8}{:>9}{:>6}{:>10}\n", r.unit,
-               fmt::format("{}->{}", name(r.in), name(r.out)), r.block, r.fraction_bits,
+               fmt::format("{}->{}", name(r.in), name(r.out)), r.block,
+               fmt::format("{}{}", r.fraction_bits_lower_bound ? ">=" : "", r.fraction_bits),
                r.final_rounding, r.products_exact ? "yes" : "no", yes_no(r.subnormal_inputs),
                yes_no(r.subnormal_outputs), yes_no(r.c_in_block), r.monotone ? "yes" : "NO");
   for (const ProbeResult& r : results) {

@@ -59,14 +59,18 @@ class Prober {
     return run({{0, {x, x}}}) == x * x;
   }
 
-  int fraction_bits() const {
+  int fraction_bits(bool& at_limit) const {
     const int m = lead();
     const auto big = pow2(m), neg = pow2(m, true);
+    at_limit = false;
     if (!big || !neg) return -1;
     int f = -1;
-    for (int k = 1; m - k >= lowest(); ++k) {
-      const auto tiny = pow2(m - k);
-      if (!tiny) break;
+    for (int k = 1;; ++k) {
+      const auto tiny = m - k >= lowest() ? pow2(m - k) : std::nullopt;
+      if (!tiny) {
+        at_limit = true;  // ran out of representable tiny terms before any was dropped
+        break;
+      }
       if (run({{0, *big}, {1, *neg}, {2, *tiny}}) != std::ldexp(1.0, m - k)) break;
       f = k;
     }
@@ -208,7 +212,7 @@ ProbeResult probe(const MatrixUnit& unit, uint64_t seed) {
   r.in = unit.in;
   r.out = unit.out;
   r.products_exact = p.products_exact();
-  r.fraction_bits = p.fraction_bits();
+  r.fraction_bits = p.fraction_bits(r.fraction_bits_lower_bound);
   r.block = p.block(r.fraction_bits);
   p.set_block_hint(r.block);
   r.final_rounding = p.final_rounding(r.fraction_bits);

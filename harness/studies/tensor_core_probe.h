@@ -24,8 +24,11 @@ struct ProbeResult {
   std::string unit;
   Format in = Format::fp16, out = Format::fp32;
   bool products_exact = false;
-  int block = 0;                                            // 0: not found within max_k
-  int fraction_bits = -1;                                   // -1: not found
+  int block = 0;           // 0: not found within max_k
+  int fraction_bits = -1;  // -1: not found
+  // Every tiny term the input format can express survived: f is at least fraction_bits (the
+  // unit may sum exactly, or sequentially in a wide format, and shows no block truncation).
+  bool fraction_bits_lower_bound = false;
   std::string final_rounding;                               // rz, rne, rna, ru, rd, or "unknown"
   std::optional<bool> subnormal_inputs, subnormal_outputs;  // nullopt: not testable here
   std::optional<bool> c_in_block;
