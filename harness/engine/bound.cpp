@@ -138,9 +138,11 @@ double element_bound(const BoundModel& m, double sum_abs, double y_abs) {
   return acc * (1 + m.u_out) + m.u_out * y_abs + m.eta_out;
 }
 
+// The underflow terms are absolute and not random in sign, so they are added in full: without
+// them, errors made of subnormal roundings alone would look millions of times above the estimate.
 double probabilistic_bound(const BoundModel& m, double sum_abs, double y_abs) {
-  const double acc = m.prob_factor * sum_abs;
-  return m.out_cast ? acc + m.u_out * y_abs : acc;
+  const double acc = m.prob_factor * sum_abs + m.abs_acc;
+  return m.out_cast ? acc + m.u_out * y_abs + m.eta_out : acc;
 }
 
 }  // namespace numguard

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# ctest "cli_mma_probe": `numguard mma` answers what the tensor-core model computes, and
+# `numguard probe --model` recovers each preset (block, fraction bits, final rounding), with
+# exit status 2 and one line on stderr for usage errors.
+# Usage: tests/cli_mma_probe_test.sh path/to/numguard
+set -uo pipefail
+NG=${1:?usage: cli_mma_probe_test.sh path/to/numguard}
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+bits() { "$NG" mma "$@" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["bits"])'; }
+A=(--in fp16 --out fp32 --a 0.5,0.5,0.5,0.5 --b 0x1p-24,0x1p-24,0x1p-24,0x1p-24 --c 1)
+[[ $(bits --model hopper "${A[@]}") == 0x3f800001 ]] || fail "hopper keeps 2^-25 terms: 1 + 4*2^-25"
+[[ $(bits --model ampere "${A[@]}") == 0x3f800000 ]] || fail "ampere (24 fraction bits) drops 2^-25 terms"
+[[ $(bits --model volta --in fp16 --out fp16 --a 0x3c00 --b 0x3c00 --c 0x3c00) == 0x4000 ]] ||
+  fail "volta fp16->fp16: 1*1 + 1 = 2 (raw bits in and out)"
+# 17 products of 1 in one hopper block (16) and a second one: exact integers either way.
+ones=$(printf '1,%.0s' {1..17}); ones=${ones%,}
+[[ $(bits --model hopper --in bf16 --out fp32 --a "$ones" --b "$ones") == 0x41880000 ]] ||
+  fail "hopper bf16: 17 ones chain two blocks to 17"
+
+for arch in volta ampere hopper; do
+  "$NG" probe --model $arch --json > probe.$arch.json || fail "probe --model $arch"
+done
+python3 - <<'PY' || fail "probe results"
+import json
+want = {"hopper": {("fp16", "fp32"): (16, 25, "rz"), ("tf32", "fp32"): (8, 25, "rz"), ("fp16", "fp16"): (16, 25, "rne")},
+        "ampere": {("bf16", "fp32"): (8, 24, "rz"), ("tf32", "fp32"): (4, 24, "rz")},
+        "volta": {("fp16", "fp32"): (4, 23, "rz")}}
+for arch, pairs in want.items():
+    recs = json.load(open(f"probe.{arch}.json"))["pairings"]
+    for (i, o), (b, f, r) in pairs.items():
+        x = [p for p in recs if p["in"] == i and p["out"] == o][0]
+        assert (x["block"], x["fraction_bits"], x["final_rounding"]) == (b, f, r), (arch, i, o, x)
+        assert x["c_in_block"] is True and x["subnormal_inputs"] is True, (arch, i, o, x)
+PY
+rm -f probe.*.json
+
+expect_usage() {
+  local err status
+  err=$("$NG" "$@" 2>&1 >/dev/null)
+  status=$?
+  [[ $status -eq 2 ]] || fail "numguard $*: exit $status, want 2"
+  [[ $(printf '%s\n' "$err" | wc -l) -eq 1 && -n "$err" ]] || fail "numguard $*: stderr not one line: $err"
+}
+expect_usage mma --model banana --in fp16 --a 1 --b 1
+expect_usage mma --model hopper --in fp16 --a 1,2 --b 1
+expect_usage mma --model hopper --in fp16 --a abc --b 1
+expect_usage probe
+expect_usage probe --model banana
+expect_usage probe --device opencl
+
+echo "cli_mma_probe: $failures failure(s)"
+[[ $failures -eq 0 ]]
