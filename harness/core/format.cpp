@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <string>
+#include <vector>
 
 namespace numguard {
 namespace {
@@ -97,7 +98,41 @@ FpClass classify(Format f, uint64_t bits) {
   return FpClass::normal;
 }
 
+namespace {
+
+double decode_fields(Format f, uint64_t bits, bool daz);
+
+// Every value of the 8- and 16-bit formats, decoded once: decoding is the hottest call of a
+// check (references, bounds and domain tests decode every input).
+struct DecodeTables {
+  std::array<std::vector<double>, kFormats.size()> values;
+  DecodeTables() {
+    for (const FormatDesc& d : kFormats) {
+      if (d.storage_bits > 16) continue;
+      auto& v = values[static_cast<size_t>(d.id)];
+      v.resize(size_t{1} << d.storage_bits);
+      for (uint64_t b = 0; b < v.size(); ++b) v[b] = decode_fields(d.id, b, false);
+    }
+  }
+};
+
+const DecodeTables& tables() {
+  static const DecodeTables t;
+  return t;
+}
+
+}  // namespace
+
 double decode(Format f, uint64_t bits, bool daz) {
+  const FormatDesc& d = desc(f);
+  if (!daz && d.storage_bits <= 16 && bits <= d.storage_mask())
+    return tables().values[static_cast<size_t>(f)][bits];
+  return decode_fields(f, bits, daz);
+}
+
+namespace {
+
+double decode_fields(Format f, uint64_t bits, bool daz) {
   const FormatDesc& d = desc(f);
   const bool neg = (bits & d.sign_mask()) != 0;
   const uint64_t e = (bits >> d.frac_field_bits) & d.exp_field_max();
@@ -121,6 +156,8 @@ double decode(Format f, uint64_t bits, bool daz) {
   }
   return neg ? -mag : mag;
 }
+
+}  // namespace
 
 bool is_canonical_encoding(Format f, uint64_t bits) {
   const FormatDesc& d = desc(f);
