@@ -5,20 +5,10 @@
 # Usage: tests/cli_check_test.sh path/to/numguard   (about 10-30 s on 2 cores)
 set -uo pipefail
 NG=$(realpath "${1:?usage: cli_check_test.sh path/to/numguard}")
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+source "$(dirname "$0")/cli_lib.sh"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1  # --case may write numguard-case-*.txt into the current directory
-
-# Usage errors: exit 2 and exactly one line on stderr.
-expect_usage() {
-  local err status
-  err=$("$NG" "$@" 2>&1 >/dev/null)
-  status=$?
-  [[ $status -eq 2 ]] || fail "numguard $*: exit $status, want 2"
-  [[ $(printf '%s\n' "$err" | wc -l) -eq 1 && -n "$err" ]] || fail "numguard $*: stderr not one line: $err"
-}
 
 # list --json: every kernel with its recipe; the three reduction ops; at least six mutants.
 "$NG" list --json --include-mutants >list.json || fail "list --json --include-mutants"

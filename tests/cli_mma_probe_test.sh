@@ -5,8 +5,7 @@
 # Usage: tests/cli_mma_probe_test.sh path/to/numguard
 set -uo pipefail
 NG=${1:?usage: cli_mma_probe_test.sh path/to/numguard}
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+source "$(dirname "$0")/cli_lib.sh"
 
 bits() { "$NG" mma "$@" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["bits"])'; }
 A=(--in fp16 --out fp32 --a 0.5,0.5,0.5,0.5 --b 0x1p-24,0x1p-24,0x1p-24,0x1p-24 --c 1)
@@ -36,13 +35,6 @@ for arch, pairs in want.items():
 PY
 rm -f probe.*.json
 
-expect_usage() {
-  local err status
-  err=$("$NG" "$@" 2>&1 >/dev/null)
-  status=$?
-  [[ $status -eq 2 ]] || fail "numguard $*: exit $status, want 2"
-  [[ $(printf '%s\n' "$err" | wc -l) -eq 1 && -n "$err" ]] || fail "numguard $*: stderr not one line: $err"
-}
 expect_usage mma --model banana --in fp16 --a 1 --b 1
 expect_usage mma --model hopper --in fp16 --a 1,2 --b 1
 expect_usage mma --model hopper --in fp16 --a abc --b 1
