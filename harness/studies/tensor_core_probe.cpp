@@ -71,7 +71,10 @@ class Prober {
         at_limit = true;  // ran out of representable tiny terms before any was dropped
         break;
       }
-      if (run({{0, *big}, {1, *neg}, {2, *tiny}}) != std::ldexp(1.0, m - k)) break;
+      // The small term goes first: a unit that adds in order in a narrower format would round
+      // it away against 2^m before the cancellation, while a fused block keeps or truncates
+      // it the same wherever it sits.
+      if (run({{0, *tiny}, {1, *big}, {2, *neg}}) != std::ldexp(1.0, m - k)) break;
       f = k;
     }
     return f;
