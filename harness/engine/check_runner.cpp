@@ -28,18 +28,22 @@ std::vector<const Generator*> generators_for(const CheckOptions& opt) {
 }
 
 // Operand-exponent alignment (H100 mma.sync) reads a subnormal operand at the input's emin,
-// so its product is aligned up to min_normal / |x| times higher than its size.
-double align_inflation(const Recipe& r, const Problem& p) {
+// so its product is aligned up to min_normal / |x| times higher than its size. Per output
+// element: only row i of A and column j of B feed element (i, j).
+double align_inflation(const Recipe& r, const Problem& p, int64_t i, int64_t j) {
   const bool fused = r.shape.order == Order::fused_block ||
                      (r.shape.order == Order::split_k && r.shape.frac_bits > 0);
   if (!fused || !r.shape.operand_exponents) return 1.0;
   const double min_normal = desc(r.in).min_normal();
   double worst = 1.0;
-  for (const Tensor* t : {&p.a, &p.b})
-    for (size_t i = 0; i < t->size(); ++i) {
-      const double v = std::fabs(t->value(i));
-      if (v != 0 && v < min_normal) worst = std::max(worst, min_normal / v);
-    }
+  auto see = [&](const Tensor& t, size_t idx) {
+    const double v = std::fabs(t.value(idx));
+    if (v != 0 && v < min_normal) worst = std::max(worst, min_normal / v);
+  };
+  for (int64_t l = 0; l < p.k; ++l) {
+    see(p.a, static_cast<size_t>(i * p.k + l));
+    if (!p.b.empty()) see(p.b, static_cast<size_t>(l * p.n + j));
+  }
   return worst;
 }
 
@@ -65,12 +69,8 @@ bool max_abs_input_exceeds(const Problem& p, double limit, bool finite_only) {
   return false;
 }
 
-// Why a case lies outside the recipe's promised domain, or "" when it lies inside. Beyond
-// the explicit domain, a reduction promises nothing once the absolute sum of its terms can
-// overflow the accumulator, a stored partial or a rounded product: intermediate overflow is
-// a consequence of the declared formats, not a bug.
-std::string domain_reason(const Recipe& r, const BoundModel& m, const Problem& p,
-                          const std::vector<ElementReference>& refs) {
+// Why a whole case lies outside the recipe's promised input domain, or "" when it lies inside.
+std::string case_domain_reason(const Recipe& r, const Problem& p) {
   if (max_abs_input_exceeds(p, r.domain.max_abs_input, r.domain.finite_inputs_only))
     return "input outside promised range";
   if (r.domain.normal_inputs_only) {
@@ -92,17 +92,23 @@ std::string domain_reason(const Recipe& r, const BoundModel& m, const Problem& p
   }
   if (r.shape.order == Order::compensated &&
       static_cast<double>(p.k) * desc(r.acc).unit_roundoff() > 1.0 / 64)
-    return "compensated summation's bound 2u + 4nu^2 is first-order: promised for n u <= 1/64";
-  for (const ElementReference& e : refs) {
-    // The accumulator holds the unscaled sum; the epilogue then forms alpha * acc + beta * c.
-    const double grown = std::max(e.acc_abs, e.sum_abs) * (1 + m.phi);
-    if (grown > desc(r.acc).max_finite())
-      return "partial sums may overflow " + std::string(name(r.acc));
-    if (r.shape.order == Order::split_k && grown > desc(r.shape.partial).max_finite())
-      return "split-K partials may overflow " + std::string(name(r.shape.partial));
-    if (r.product && e.max_abs_term > desc(*r.product).max_finite())
-      return "products overflow " + std::string(name(*r.product));
-  }
+    return "compensated summation's bound 3u + 4nu^2 is first-order: promised for n u <= 1/64";
+  return "";
+}
+
+// Why one output element lies outside the domain, or "": a reduction promises nothing once
+// the absolute sum of its terms can overflow the accumulator, a stored partial or a rounded
+// product (intermediate overflow is a consequence of the declared formats, not a bug). Judged
+// per element, so one overflowing element does not hide a failure in another.
+std::string element_domain_reason(const Recipe& r, const BoundModel& m, const ElementReference& e) {
+  // The accumulator holds the unscaled sum; the epilogue then forms alpha * acc + beta * c.
+  const double grown = std::max(e.acc_abs, e.sum_abs) * (1 + m.phi);
+  if (grown > desc(r.acc).max_finite())
+    return "partial sums may overflow " + std::string(name(r.acc));
+  if (r.shape.order == Order::split_k && grown > desc(r.shape.partial).max_finite())
+    return "split-K partials may overflow " + std::string(name(r.shape.partial));
+  if (r.product && e.max_abs_term > desc(*r.product).max_finite())
+    return "products overflow " + std::string(name(*r.product));
   return "";
 }
 
@@ -143,9 +149,10 @@ CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_cop
   k.run(p, out);
   const std::vector<ElementReference> refs = reduction_reference(k.op, p);
   const bool epilogue = k.op == "gemm" && (p.alpha != 1.0 || p.beta != 0.0);
-  const BoundModel m = derive_bound(r, p.k, epilogue, std::fabs(p.alpha), align_inflation(r, p));
-  c.domain_reason = domain_reason(r, m, p, refs);
-  c.domain_limit = !c.domain_reason.empty();
+  const BoundModel base = derive_bound(r, p.k, epilogue, std::fabs(p.alpha));
+  c.domain_reason = case_domain_reason(r, p);
+  const bool case_limited = !c.domain_reason.empty();
+  bool any_limited = case_limited;
   const std::optional<Tensor> model = model_output(k, p);
   std::optional<Tensor> twin;
   if (k.device != Device::cpu && !k.twin_of.empty()) {
@@ -155,7 +162,17 @@ CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_cop
     t->run(p, *twin);
   }
   for (const ElementReference& e : refs) c.case_sum_abs = std::max(c.case_sum_abs, e.sum_abs);
+  const int64_t cols = refs.size() == static_cast<size_t>(p.m * p.n) ? p.n : 1;
   for (size_t i = 0; i < refs.size(); ++i) {
+    const int64_t row = static_cast<int64_t>(i) / cols, col = static_cast<int64_t>(i) % cols;
+    const double inflation = align_inflation(r, p, row, col);
+    const BoundModel m =
+        inflation == 1.0 ? base : derive_bound(r, p.k, epilogue, std::fabs(p.alpha), inflation);
+    const std::string element_reason = case_limited ? "" : element_domain_reason(r, m, refs[i]);
+    const bool limited = case_limited || !element_reason.empty();
+    if (!element_reason.empty() && c.domain_reason.empty()) c.domain_reason = element_reason;
+    any_limited = any_limited || limited;
+
     ElementCheck e = judge_element(r, m, refs[i], out.bits[i]);
     if (twin && twin->bits[i] != out.bits[i] &&
         !(is_nan(r.out, twin->bits[i]) && is_nan(r.out, out.bits[i]))) {
@@ -166,14 +183,14 @@ CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_cop
       }
       e.verdict = Verdict::twin_mismatch;  // whatever the bound says: the twin is the contract
     }
-    if (model && !c.domain_limit && e.verdict == Verdict::within_bound) {
+    if (model && !limited && e.verdict == Verdict::within_bound) {
       const uint64_t want = model->bits[i];
       const bool same = out.bits[i] == want || (is_nan(r.out, want) && is_nan(r.out, out.bits[i]));
       if (!same) e.verdict = Verdict::model_mismatch;
     }
-    if (c.domain_limit && is_failure(e.verdict) && e.verdict != Verdict::twin_mismatch)
+    if (limited && is_failure(e.verdict) && e.verdict != Verdict::twin_mismatch)
       e.verdict = Verdict::domain_limit;
-    if (!c.domain_limit) {
+    if (!limited) {
       c.max_ulps = std::max(c.max_ulps, std::isfinite(e.ulps) ? e.ulps : c.max_ulps);
       if (std::isfinite(e.ratio())) c.max_ratio = std::max(c.max_ratio, e.ratio());
       if (e.prob_bound > 0) c.max_prob_ratio = std::max(c.max_prob_ratio, e.error / e.prob_bound);
@@ -187,9 +204,11 @@ CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_cop
       c.sum_abs = refs[i].sum_abs;
     }
   }
-  c.verdict = c.twin_diff      ? Verdict::twin_mismatch
-              : c.domain_limit ? Verdict::domain_limit
-                               : c.worst.verdict;
+  c.domain_limit = any_limited;
+  c.verdict = c.twin_diff                   ? Verdict::twin_mismatch
+              : is_failure(c.worst.verdict) ? c.worst.verdict
+              : c.domain_limit              ? Verdict::domain_limit
+                                            : c.worst.verdict;
   if (out_copy) *out_copy = std::move(out);
   return c;
 }
@@ -228,8 +247,7 @@ std::vector<KernelSummary> run_check(const std::vector<const KernelDesc*>& kerne
       const size_t ki = static_cast<size_t>(chunk / chunks_per_kernel);
       const KernelDesc& k = *kernels[ki];
       KernelSummary local;
-      local.generators = out[ki].generators;
-      for (auto& g : local.generators) g = {g.name};
+      for (const Generator& g : all_gens) local.generators.push_back({g.name});
       const int64_t lo = (chunk % chunks_per_kernel) * kChunk;
       const int64_t hi = std::min<int64_t>(lo + kChunk, static_cast<int64_t>(indices.size()));
       for (int64_t j = lo; j < hi; ++j) {
@@ -250,6 +268,11 @@ std::vector<KernelSummary> run_check(const std::vector<const KernelDesc*>& kerne
         ++local.cases;
         ++gs.cases;
         ++local.verdicts[static_cast<size_t>(c.verdict)];
+        if (c.domain_limit && is_failure(c.verdict)) {  // e.g. a device/twin mismatch
+          ++local.failures;
+          ++gs.failures;
+          if (!local.first_failure || index < local.first_failure->index) local.first_failure = c;
+        }
         if (c.domain_limit) {
           ++local.domain_limits;
           ++gs.domain_limits;

@@ -31,7 +31,12 @@ class Rng {
     return lo + static_cast<int64_t>(eng_() % static_cast<uint64_t>(hi - lo + 1));
   }
   bool coin(double p = 0.5) { return uniform(0, 1) < p; }
-  double normal() { return std::normal_distribution<double>(0.0, 1.0)(eng_); }
+  // Box-Muller on our own uniforms: std::normal_distribution's algorithm differs between
+  // standard libraries, and cases must be the same on every machine.
+  double normal() {
+    const double u1 = uniform(0x1p-53, 1.0), u2 = uniform(0, 1);
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
   // Log-uniform integer in [lo, hi], lo >= 1.
   int64_t log_uniform(int64_t lo, int64_t hi) {
     const double l = std::log(static_cast<double>(lo)), h = std::log(static_cast<double>(hi) + 1);
