@@ -46,6 +46,7 @@ std::string Recipe::summary() const {
   if (std::isfinite(domain.max_abs_input)) s += " |x|<=" + std::to_string(domain.max_abs_input);
   if (domain.finite_inputs_only) s += " finite-inputs";
   if (domain.normal_inputs_only) s += " normal-inputs";
+  if (domain.alpha_scales_inputs) s += " alpha*x-finite";
   return s;
 }
 

@@ -45,6 +45,9 @@ struct Domain {
   double max_abs_input = std::numeric_limits<double>::infinity();
   bool finite_inputs_only = false;
   bool normal_inputs_only = false;  // subnormal inputs are outside the promise
+  // alpha may be folded into an operand before the products (vendor GEMMs): |alpha x| must
+  // stay finite in the accumulator for every input x.
+  bool alpha_scales_inputs = false;
 };
 
 struct Recipe {

@@ -81,6 +81,15 @@ std::string case_domain_reason(const Recipe& r, const Problem& p) {
         if (v != 0 && v < min_normal) return "subnormal input (promised: normal inputs only)";
       }
   }
+  if (r.domain.alpha_scales_inputs) {
+    const double limit = desc(r.acc).max_finite() / std::max(std::fabs(p.alpha), 1e-300);
+    for (const Tensor* t : {&p.a, &p.b})
+      for (size_t i = 0; i < t->size(); ++i) {
+        const double v = std::fabs(t->value(i));
+        if (std::isfinite(v) && v > limit)
+          return "alpha * input overflows " + std::string(name(r.acc));
+      }
+  }
   if (r.input_cast) {  // the cast itself must neither overflow nor underflow
     const FormatDesc& c = desc(*r.input_cast);
     for (const Tensor* t : {&p.a, &p.b})
