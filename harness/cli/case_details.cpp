@@ -13,6 +13,7 @@
 #include "harness/cli/number_text.h"
 #include "harness/cli/repro_line.h"
 #include "harness/engine/model_conformance.h"
+#include "harness/engine/op.h"
 #include "harness/engine/reduction_reference.h"
 
 namespace numguard::cli {
@@ -116,6 +117,11 @@ std::string all_inputs(const Problem& p, const std::string& header) {
   dump("a", p.a);
   dump("b", p.b);
   dump("c", p.c);
+  dump("d", p.d);
+  for (size_t i = 0; i < p.lengths.size(); ++i)
+    out += fmt::format("lengths {} {}\n", i, p.lengths[i]);
+  for (size_t i = 0; i < p.scalars.size(); ++i)
+    out += fmt::format("scalars {} {}\n", i, p.scalars[i]);
   return out;
 }
 
@@ -128,6 +134,64 @@ std::string file_safe(const std::string& name) {
   return s;
 }
 
+// The case of an op of the op table: the inputs the op names for the worst element, all
+// inputs in a file, the reference, output, bound and verdict.
+CaseOutcome print_op_case(const KernelDesc& k, const OpInfo& op, const Problem& p, uint64_t seed,
+                          int64_t index, const std::string& generator, std::string text) {
+  std::string scalars;
+  for (double v : p.scalars) scalars += fmt::format("{}{}", scalars.empty() ? "" : ", ", v);
+  text += fmt::format("shape      m={} n={} k={}{}\n", p.m, p.n, p.k,
+                      scalars.empty() ? "" : ", scalars " + scalars);
+  Tensor out;
+  CaseOutcome c;
+  try {
+    c = evaluate_case(k, p, &out);
+  } catch (const std::exception& e) {
+    c.verdict = Verdict::kernel_error;
+    fmt::print("{}error      the kernel threw: {}\nverdict    {}\n", text, e.what(),
+               name(c.verdict));
+    return c;
+  }
+  c.index = index;
+  c.generator = generator;
+  if (out.empty()) {
+    fmt::print("{}output     no elements\nverdict    {}\n", text, name(c.verdict));
+    return c;
+  }
+  const size_t w = c.worst_element;
+  const Recipe& r = k.recipe;
+  text += fmt::format("worst      element {} of {}\n", w, out.size());
+  text += fmt::format("inputs     {}\n", op.describe(p, w));
+  const std::string path =
+      fmt::format("numguard-case-{}-{}-{}.txt", file_safe(k.name), seed, index);
+  const std::string header = fmt::format("# {}\n# generator {}, m={} n={} k={}; worst element {}\n",
+                                         repro_line(k, seed, index), generator, p.m, p.n, p.k, w);
+  const size_t inputs = p.a.size() + p.b.size() + p.c.size() + p.d.size() + p.lengths.size();
+  if (inputs > kInlineInputs) {
+    const std::string error = write_file_atomically(path, all_inputs(p, header));
+    text += error.empty() ? fmt::format("           all {} inputs written to {}\n", inputs, path)
+                          : fmt::format("           inputs not written: {}\n", error);
+  }
+  const ElementCheck& e = c.worst;
+  const uint64_t y = out.bits[w];
+  text += fmt::format("reference  ~{} (MPFR, rounded to double)\n", e.reference);
+  text += fmt::format("output     {} ({}, bits {})\n", shortest_decimal(r.out, y).view(),
+                      hex_float(r.out, y).view(), bits_hex(r.out, y).view());
+  text += fmt::format("error      {:.6g} ({:.4g} ulp of {})\n", e.error, e.ulps, name(r.out));
+  text +=
+      fmt::format("bound      {:.6g} (running error analysis of the recipe); error/bound {:.4g}\n",
+                  e.bound, e.ratio());
+  text += fmt::format("estimate   {:.6g} (probabilistic, not used to fail)\n", e.prob_bound);
+  if (c.twin_diff)
+    text +=
+        fmt::format("twin       element {} differs: device bits {}, twin bits {}\n", *c.twin_diff,
+                    bits_hex(r.out, c.device_bits).view(), bits_hex(r.out, c.twin_bits).view());
+  text += fmt::format("verdict    {}\n", name(c.verdict));
+  text += fmt::format("domain     {}\n", c.domain_limit ? c.domain_reason : "inside");
+  fmt::print("{}", text);
+  return c;
+}
+
 }  // namespace
 
 CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index) {
@@ -138,6 +202,8 @@ CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index
   if (k.mutant) text += fmt::format("mutant of  {}: {}\n", k.imitates, k.bug);
   text += fmt::format("recipe     {}\n", r.summary());
   text += fmt::format("case       {} of seed {}, generator {}\n", index, seed, generator);
+  if (const OpInfo* op = find_op(k.op))
+    return print_op_case(k, *op, p, seed, index, generator, text);
   text +=
       fmt::format("shape      m={} n={} k={}, alpha={}, beta={}\n", p.m, p.n, p.k, p.alpha, p.beta);
 

@@ -23,13 +23,17 @@ struct ListOptions {
 };
 
 void print_table(const std::vector<const KernelDesc*>& kernels) {
-  size_t width = 4;
-  for (const KernelDesc* k : kernels) width = std::max(width, k->name.size());
-  std::string out = fmt::format("{:<{}}  {:<6}{:<9}{}\n", "name", width, "op", "device", "recipe");
-  const std::string indent(width + 2 + 6 + 9, ' ');
+  size_t width = 4, op_width = 4;
+  for (const KernelDesc* k : kernels) {
+    width = std::max(width, k->name.size());
+    op_width = std::max(op_width, k->op.size() + 2);
+  }
+  std::string out =
+      fmt::format("{:<{}}  {:<{}}{:<9}{}\n", "name", width, "op", op_width, "device", "recipe");
+  const std::string indent(width + 2 + op_width + 9, ' ');
   size_t mutants = 0;
   for (const KernelDesc* k : kernels) {
-    out += fmt::format("{:<{}}  {:<6}{:<9}{}\n", k->name, width, k->op, name(k->device),
+    out += fmt::format("{:<{}}  {:<{}}{:<9}{}\n", k->name, width, k->op, op_width, name(k->device),
                        k->recipe.summary());
     if (k->mutant) {
       ++mutants;

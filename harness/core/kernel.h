@@ -16,13 +16,18 @@ namespace numguard {
 enum class Device : uint8_t { cpu, cuda, library };
 std::string_view name(Device d);
 
-// Inputs of one evaluation of a reduction-family op (dot, sum, gemm):
+// Inputs of one evaluation of an op. The reduction family (dot, sum, gemm):
 //   out (m x n) = alpha * a (m x k) * b (k x n) + beta * c (m x n)
 // dot: m = n = 1; sum: b is empty and out = sum over k of a.
+// Every other op says in its table row (harness/engine/ops/) what a, b, c, d, lengths and
+// scalars hold, e.g. softmax: a is m rows of n logits; attention: a = Q, b = K, c = V and
+// lengths[i] the keys row i may see.
 struct Problem {
   int64_t m = 1, n = 1, k = 0;
-  Tensor a, b, c;
+  Tensor a, b, c, d;
   double alpha = 1.0, beta = 0.0;
+  std::vector<int64_t> lengths;  // integer operands (targets, visible key counts)
+  std::vector<double> scalars;   // op parameters (eps, Adam's hyperparameters), fp32 values
 };
 
 using KernelFn = std::function<void(const Problem&, Tensor& out)>;

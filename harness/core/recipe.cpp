@@ -1,6 +1,7 @@
 #include "harness/core/recipe.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace numguard {
 
@@ -10,12 +11,20 @@ std::string_view name(Order o) {
   return kNames[static_cast<size_t>(o)];
 }
 
+std::string_view name(Method m) {
+  constexpr std::string_view kNames[] = {"direct",  "two_pass", "online",
+                                         "welford", "no_max",   "tiled"};
+  return kNames[static_cast<size_t>(m)];
+}
+
 std::string Recipe::summary() const {
   std::string s = "in=" + std::string(name(in));
   if (input_cast) s += "->" + std::string(name(*input_cast));
   s += " prod=" + (product ? std::string(name(*product)) : std::string("exact"));
   s += " acc=" + std::string(name(acc));
   if (acc_rounding != Rounding::rne) s += "/" + std::string(name(acc_rounding));
+  if (method != Method::direct) s += " " + std::string(name(method));
+  if (stage) s += " stage=" + std::string(name(*stage));
   s += " " + std::string(name(shape.order));
   switch (shape.order) {
     case Order::blocked:
@@ -43,7 +52,11 @@ std::string Recipe::summary() const {
   s += " out=" + std::string(name(out)) + "/" + std::string(name(out_rounding));
   if (ftz) s += " ftz";
   if (daz) s += " daz";
-  if (std::isfinite(domain.max_abs_input)) s += " |x|<=" + std::to_string(domain.max_abs_input);
+  if (std::isfinite(domain.max_abs_input)) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, " |x|<=%g", domain.max_abs_input);
+    s += buf;
+  }
   if (domain.finite_inputs_only) s += " finite-inputs";
   if (domain.normal_inputs_only) s += " normal-inputs";
   if (domain.alpha_scales_inputs) s += " alpha*x-finite";

@@ -50,6 +50,17 @@ struct Domain {
   bool alpha_scales_inputs = false;
 };
 
+// The algorithm of a row or elementwise op (softmax, norms, attention, ...), where the order of
+// its sums alone does not say how it computes. `direct` for the reduction family.
+enum class Method : uint8_t {
+  direct,    // the formula as written (activations, Adam, the reduction family)
+  two_pass,  // softmax: max, then sum of exp(x - max); norms: mean, then sum of squares of x - mean
+  online,    // softmax: running max and rescaled running sum in one pass (Milakov & Gimelshein)
+  welford,   // norms: Welford's running mean and M2
+  no_max,    // softmax without the max subtraction: exp(x) directly
+  tiled,     // attention: key tiles of `block` with the online-softmax rescale (flash attention)
+};
+
 struct Recipe {
   Format in = Format::fp32;
   std::optional<Format> input_cast;  // inputs rounded to this format before use (cuBLAS
@@ -63,10 +74,16 @@ struct Recipe {
   bool ftz = false;  // subnormal results flushed
   bool daz = false;  // subnormal inputs read as zero
   Domain domain;
+  // Row and elementwise ops: the algorithm, the format intermediates are stored in between
+  // passes (nullopt: kept in acc), and the accuracy of the kernel's exp/log/erf/rsqrt in acc.
+  Method method = Method::direct;
+  std::optional<Format> stage;
+  double math_ulps = 0;  // 0: the op uses no transcendental function
 
   std::string summary() const;  // e.g. "in=bf16 prod=exact acc=fp32 blocked(32) out=fp32/rne"
 };
 
 std::string_view name(Order o);
+std::string_view name(Method m);
 
 }  // namespace numguard

@@ -9,6 +9,7 @@
 #include "harness/engine/bound.h"
 #include "harness/engine/generators.h"
 #include "harness/engine/model_conformance.h"
+#include "harness/engine/op.h"
 #include "harness/engine/random.h"
 #include "harness/engine/reduction_reference.h"
 #include "harness/engine/registry.h"
@@ -148,10 +149,91 @@ Problem make_case(const KernelDesc& k, uint64_t seed, int64_t index, std::string
   const Generator& g = gens[static_cast<size_t>(index) % gens.size()];
   if (generator) *generator = g.name;
   Rng rng(case_seed(seed, static_cast<uint64_t>(index)));
+  if (const OpInfo* op = find_op(k.op)) return op->make(k, rng, g.name);
   return g.make(k, rng);
 }
 
+namespace {
+
+// The device kernel's twin output, when k is a device kernel with a twin.
+std::optional<Tensor> twin_output(const KernelDesc& k, const Problem& p, const Tensor& like) {
+  if (k.device == Device::cpu || k.twin_of.empty()) return std::nullopt;
+  const KernelDesc* t = find_kernel(k.twin_of);
+  if (!t) throw std::runtime_error(k.name + ": twin " + k.twin_of + " is not registered");
+  Tensor twin(like.format, like.shape);
+  t->run(p, twin);
+  return twin;
+}
+
+// Folds element i's judgement into the case: a twin difference overrides the verdict, a
+// domain-limited element cannot fail (except against its twin), the worst element is kept.
+void fold_element(CaseOutcome& c, const Recipe& r, size_t i, ElementCheck e, bool limited,
+                  double sum_abs, const Tensor& out, const std::optional<Tensor>& twin) {
+  if (twin && twin->bits[i] != out.bits[i] &&
+      !(is_nan(r.out, twin->bits[i]) && is_nan(r.out, out.bits[i]))) {
+    if (!c.twin_diff) {
+      c.twin_diff = i;
+      c.twin_bits = twin->bits[i];
+      c.device_bits = out.bits[i];
+    }
+    e.verdict = Verdict::twin_mismatch;  // whatever the bound says: the twin is the contract
+  }
+  if (limited && is_failure(e.verdict) && e.verdict != Verdict::twin_mismatch)
+    e.verdict = Verdict::domain_limit;
+  if (!limited) {
+    c.max_ulps = std::max(c.max_ulps, std::isfinite(e.ulps) ? e.ulps : c.max_ulps);
+    if (std::isfinite(e.ratio())) c.max_ratio = std::max(c.max_ratio, e.ratio());
+    if (e.prob_bound > 0) c.max_prob_ratio = std::max(c.max_prob_ratio, e.error / e.prob_bound);
+  }
+  const bool worse =
+      severity(e.verdict) > severity(c.worst.verdict) ||
+      (severity(e.verdict) == severity(c.worst.verdict) && e.ratio() > c.worst.ratio());
+  if (i == 0 || worse) {
+    c.worst = e;
+    c.worst_element = i;
+    c.sum_abs = sum_abs;
+  }
+}
+
+void finish_case(CaseOutcome& c) {
+  c.verdict = c.twin_diff                   ? Verdict::twin_mismatch
+              : is_failure(c.worst.verdict) ? c.worst.verdict
+              : c.domain_limit              ? Verdict::domain_limit
+                                            : c.worst.verdict;
+}
+
+// A case of an op of the op table: the op judges every element (reference, bound, domain).
+CaseOutcome evaluate_op_case(const KernelDesc& k, const OpInfo& op, const Problem& p,
+                             Tensor* out_copy) {
+  CaseOutcome c;
+  const Recipe& r = k.recipe;
+  Tensor out(r.out, op.out_shape(p));
+  k.run(p, out);
+  const std::optional<Tensor> twin = twin_output(k, p, out);
+  const std::vector<OpElement> elems = op.judge(r, p);
+  if (elems.size() != out.size())
+    throw std::runtime_error(k.name + ": the op judged " + std::to_string(elems.size()) +
+                             " elements of an output of " + std::to_string(out.size()));
+  for (size_t i = 0; i < elems.size(); ++i) {
+    const OpElement& el = elems[i];
+    const bool limited = !el.domain.empty();
+    if (limited) {
+      c.domain_limit = true;
+      if (c.domain_reason.empty()) c.domain_reason = el.domain;
+    }
+    c.case_sum_abs = std::max(c.case_sum_abs, el.scale);
+    fold_element(c, r, i, judge_value(r, el.value, el.bound, el.estimate, out.bits[i]), limited,
+                 el.scale, out, twin);
+  }
+  finish_case(c);
+  if (out_copy) *out_copy = std::move(out);
+  return c;
+}
+
+}  // namespace
+
 CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_copy) {
+  if (const OpInfo* op = find_op(k.op)) return evaluate_op_case(k, *op, p, out_copy);
   CaseOutcome c;
   const Recipe& r = k.recipe;
   Tensor out(r.out, {p.m, p.n});
@@ -163,13 +245,7 @@ CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_cop
   const bool case_limited = !c.domain_reason.empty();
   bool any_limited = case_limited;
   const std::optional<Tensor> model = model_output(k, p);
-  std::optional<Tensor> twin;
-  if (k.device != Device::cpu && !k.twin_of.empty()) {
-    const KernelDesc* t = find_kernel(k.twin_of);
-    if (!t) throw std::runtime_error(k.name + ": twin " + k.twin_of + " is not registered");
-    twin.emplace(r.out, std::vector<int64_t>{p.m, p.n});
-    t->run(p, *twin);
-  }
+  const std::optional<Tensor> twin = twin_output(k, p, out);
   for (const ElementReference& e : refs) c.case_sum_abs = std::max(c.case_sum_abs, e.sum_abs);
   const int64_t cols = refs.size() == static_cast<size_t>(p.m * p.n) ? p.n : 1;
   for (size_t i = 0; i < refs.size(); ++i) {
@@ -183,41 +259,15 @@ CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_cop
     any_limited = any_limited || limited;
 
     ElementCheck e = judge_element(r, m, refs[i], out.bits[i]);
-    if (twin && twin->bits[i] != out.bits[i] &&
-        !(is_nan(r.out, twin->bits[i]) && is_nan(r.out, out.bits[i]))) {
-      if (!c.twin_diff) {
-        c.twin_diff = i;
-        c.twin_bits = twin->bits[i];
-        c.device_bits = out.bits[i];
-      }
-      e.verdict = Verdict::twin_mismatch;  // whatever the bound says: the twin is the contract
-    }
     if (model && !limited && e.verdict == Verdict::within_bound) {
       const uint64_t want = model->bits[i];
       const bool same = out.bits[i] == want || (is_nan(r.out, want) && is_nan(r.out, out.bits[i]));
       if (!same) e.verdict = Verdict::model_mismatch;
     }
-    if (limited && is_failure(e.verdict) && e.verdict != Verdict::twin_mismatch)
-      e.verdict = Verdict::domain_limit;
-    if (!limited) {
-      c.max_ulps = std::max(c.max_ulps, std::isfinite(e.ulps) ? e.ulps : c.max_ulps);
-      if (std::isfinite(e.ratio())) c.max_ratio = std::max(c.max_ratio, e.ratio());
-      if (e.prob_bound > 0) c.max_prob_ratio = std::max(c.max_prob_ratio, e.error / e.prob_bound);
-    }
-    const bool worse =
-        severity(e.verdict) > severity(c.worst.verdict) ||
-        (severity(e.verdict) == severity(c.worst.verdict) && e.ratio() > c.worst.ratio());
-    if (i == 0 || worse) {
-      c.worst = e;
-      c.worst_element = i;
-      c.sum_abs = refs[i].sum_abs;
-    }
+    fold_element(c, r, i, e, limited, refs[i].sum_abs, out, twin);
   }
   c.domain_limit = any_limited;
-  c.verdict = c.twin_diff                   ? Verdict::twin_mismatch
-              : is_failure(c.worst.verdict) ? c.worst.verdict
-              : c.domain_limit              ? Verdict::domain_limit
-                                            : c.worst.verdict;
+  finish_case(c);
   if (out_copy) *out_copy = std::move(out);
   return c;
 }

@@ -26,17 +26,20 @@ bool toward_zero(Rounding mode, double y) {
 }
 }  // namespace
 
-ElementCheck judge_element(const Recipe& r, const BoundModel& m, const ElementReference& ref,
-                           uint64_t out_bits) {
+namespace {
+
+// The judgement once the reference's kind, value and the bound are known.
+ElementCheck judge(const Recipe& r, Unpacked::Kind kind, double y, double bound, double prob,
+                   bool out_cast, uint64_t out_bits) {
   const Format out = r.out;
   const FormatDesc& d = desc(out);
   ElementCheck e;
   e.output = decode(out, out_bits);
-  e.reference = ref.value;
+  e.reference = y;
   const bool out_nan = std::isnan(e.output), out_inf = std::isinf(e.output);
   const double inf = std::numeric_limits<double>::infinity();
 
-  switch (ref.exact.kind) {
+  switch (kind) {
     case Unpacked::Kind::nan:
       e.error = out_nan ? 0 : inf;
       e.verdict = out_nan ? Verdict::within_bound : Verdict::nan_mismatch;
@@ -50,9 +53,9 @@ ElementCheck judge_element(const Recipe& r, const BoundModel& m, const ElementRe
     default:
       break;
   }
-  const double y = ref.value, ay = std::fabs(y);
-  e.bound = element_bound(m, ref.sum_abs, ay);
-  e.prob_bound = probabilistic_bound(m, ref.sum_abs, ay);
+  const double ay = std::fabs(y);
+  e.bound = bound;
+  e.prob_bound = prob;
   if (out_nan) {
     e.error = inf;
     e.verdict = Verdict::spurious_nonfinite;
@@ -70,7 +73,7 @@ ElementCheck judge_element(const Recipe& r, const BoundModel& m, const ElementRe
   e.ulps = ulp_error(out, e.output, y);
   // Beyond the format's range, rounding toward zero legitimately gives +-max.
   if (ay > d.max_finite() && std::fabs(e.output) == d.max_finite() &&
-      (toward_zero(r.out_rounding, y) || (!m.out_cast && toward_zero(r.acc_rounding, y))) &&
+      (toward_zero(r.out_rounding, y) || (!out_cast && toward_zero(r.acc_rounding, y))) &&
       std::signbit(e.output) == std::signbit(y)) {
     e.verdict = Verdict::within_bound;
     e.error = 0;
@@ -78,6 +81,23 @@ ElementCheck judge_element(const Recipe& r, const BoundModel& m, const ElementRe
   }
   e.verdict = e.error <= e.bound ? Verdict::within_bound : Verdict::bound_violation;
   return e;
+}
+
+}  // namespace
+
+ElementCheck judge_element(const Recipe& r, const BoundModel& m, const ElementReference& ref,
+                           uint64_t out_bits) {
+  const double ay = std::fabs(ref.value);
+  return judge(r, ref.exact.kind, ref.value, element_bound(m, ref.sum_abs, ay),
+               probabilistic_bound(m, ref.sum_abs, ay), m.out_cast, out_bits);
+}
+
+ElementCheck judge_value(const Recipe& r, double y, double bound, double estimate,
+                         uint64_t out_bits) {
+  const Unpacked::Kind kind = std::isnan(y)   ? Unpacked::Kind::nan
+                              : std::isinf(y) ? Unpacked::Kind::inf
+                                              : Unpacked::Kind::finite;
+  return judge(r, kind, y, bound, estimate, r.acc != r.out, out_bits);
 }
 
 }  // namespace numguard

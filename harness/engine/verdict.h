@@ -36,4 +36,9 @@ struct ElementCheck {
 ElementCheck judge_element(const Recipe& r, const BoundModel& m, const ElementReference& ref,
                            uint64_t out_bits);
 
+// The same judgement for an op of the op table: the reference y (NaN / inf as the op's
+// IEEE semantics give them) with its bound and estimate already derived.
+ElementCheck judge_value(const Recipe& r, double y, double bound, double estimate,
+                         uint64_t out_bits);
+
 }  // namespace numguard

@@ -1,0 +1,87 @@
+#include "harness/engine/ops/op_cases.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "harness/engine/generators.h"
+
+namespace numguard::ops {
+
+ValueFn values_for(std::string_view g, Format in, double scale, Rng& r) {
+  const FormatDesc& d = desc(in);
+  if (g == "normal") return [scale](Rng& x) { return scale * x.normal(); };
+  if (g == "positive") return [scale](Rng& x) { return scale * x.uniform(0, 1); };
+  if (g == "log_uniform")
+    return [&d](Rng& x) {
+      const int e = static_cast<int>(x.integer(d.emin() - d.precision + 1, d.emax()));
+      const double v = std::ldexp(x.uniform(1, 2), e);
+      return x.coin() ? -v : v;
+    };
+  if (g == "near_overflow") {
+    // Magnitudes in the top binades of the input format: max-subtraction, sums of squares and
+    // products that overflow a narrow intermediate.
+    const int top = d.emax();
+    const int lo = std::max(0, top - 8);
+    return [lo, top](Rng& x) {
+      const double v = std::ldexp(x.uniform(1, 2), static_cast<int>(x.integer(lo, top)));
+      return x.coin() ? -v : v;
+    };
+  }
+  if (g == "subnormal_heavy") {
+    const double tiny = d.min_subnormal();
+    const int64_t steps = (int64_t{1} << (d.precision - 1)) - 1;
+    return [&d, tiny, steps](Rng& x) {
+      const double v = x.coin(0.7) ? static_cast<double>(x.integer(1, steps)) * tiny
+                                   : d.min_normal() * x.uniform(1, 4);
+      return x.coin() ? -v : v;
+    };
+  }
+  if (g == "small_integers") {
+    const int64_t m = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(scale * 2)));
+    return [m](Rng& x) { return static_cast<double>(x.integer(-m, m)); };
+  }
+  if (g == "ill_conditioned") {
+    // A large common offset with a small spread: the rows where E[x^2] - E[x]^2 cancels and
+    // where exp without max subtraction overflows.
+    const double offset =
+        std::ldexp(1.0, static_cast<int>(r.integer(3, std::min(d.emax() - 2, 12))));
+    const double sign = r.coin() ? -1 : 1;
+    return [offset, sign, scale](Rng& x) { return sign * offset + scale * 0.01 * x.normal(); };
+  }
+  // uniform, special, tile_edges
+  return [scale](Rng& x) { return x.uniform(-scale, scale); };
+}
+
+Tensor fill_tensor(Format in, std::vector<int64_t> shape, Rng& r, const ValueFn& v) {
+  Tensor t(in, std::move(shape));
+  const double mx = desc(in).max_finite();
+  for (auto& b : t.bits) b = to_bits(in, std::clamp(v(r), -mx, mx));
+  return t;
+}
+
+void plant_specials(Tensor& t, Rng& r) {
+  if (t.empty()) return;
+  const FormatDesc& d = desc(t.format);
+  const uint64_t specials[] = {0, d.sign_mask(), d.has_inf() ? d.inf_bits(false) : d.nan_bits(),
+                               d.has_inf() ? d.inf_bits(true) : d.nan_bits(), d.nan_bits()};
+  const int64_t plants = r.integer(1, 3);
+  for (int64_t i = 0; i < plants; ++i)
+    t.bits[static_cast<size_t>(r.integer(0, static_cast<int64_t>(t.size()) - 1))] =
+        specials[r.integer(0, 4)];
+}
+
+int64_t row_length(std::string_view g, int64_t max_n, int64_t tile, Rng& r) {
+  if (g == "tile_edges") {
+    const int64_t mult = r.integer(1, 4);
+    const int64_t choices[] = {1, 2,  tile - 1, tile, tile + 1, tile * mult - 1, tile * mult + 1,
+                               7, 31, 61,       127};
+    return std::clamp<int64_t>(choices[r.integer(0, std::size(choices) - 1)], 1, max_n);
+  }
+  return r.log_uniform(1, max_n);
+}
+
+double fp32(double x) {
+  return round_value(Format::fp32, x);
+}
+
+}  // namespace numguard::ops

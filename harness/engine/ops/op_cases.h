@@ -1,0 +1,34 @@
+// Case building shared by the row and elementwise ops: the values each named generator draws
+// (generators.h names; each op gives them its own meaning where it needs to) and tensors
+// filled from them.
+#pragma once
+
+#include <functional>
+#include <string_view>
+#include <vector>
+
+#include "harness/core/kernel.h"
+#include "harness/engine/random.h"
+
+namespace numguard::ops {
+
+using ValueFn = std::function<double(Rng&)>;
+
+// A value source for generator `g` in format `in`, at the op's natural scale `scale` (the
+// spread that exercises its interesting region: |x| up to about 4 for activations).
+ValueFn values_for(std::string_view g, Format in, double scale, Rng& r);
+
+// A tensor of `shape` in `in` whose elements come from `v`, clamped to the finite range.
+Tensor fill_tensor(Format in, std::vector<int64_t> shape, Rng& r, const ValueFn& v);
+
+// Plants 1..3 special values (+-0, +-inf, NaN) in t.
+void plant_specials(Tensor& t, Rng& r);
+
+// Row lengths: log-uniform in [1, max_n]; for tile_edges, a multiple of `tile` +- 1, 1, or a
+// prime.
+int64_t row_length(std::string_view g, int64_t max_n, int64_t tile, Rng& r);
+
+// An fp32 constant as the kernels see it.
+double fp32(double x);
+
+}  // namespace numguard::ops

@@ -1,0 +1,26 @@
+// The table of row and elementwise ops: one row each, defined in harness/engine/ops/*_op.cpp.
+#include <algorithm>
+
+#include "harness/engine/op.h"
+
+namespace numguard {
+namespace ops {
+const OpInfo& softmax_op();
+const OpInfo& log_softmax_op();
+}  // namespace ops
+
+const std::vector<const OpInfo*>& op_table() {
+  static const std::vector<const OpInfo*> t = {
+      &ops::softmax_op(),
+      &ops::log_softmax_op(),
+  };
+  return t;
+}
+
+const OpInfo* find_op(std::string_view name) {
+  for (const OpInfo* op : op_table())
+    if (op->name == name) return op;
+  return nullptr;
+}
+
+}  // namespace numguard
