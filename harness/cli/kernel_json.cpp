@@ -27,6 +27,11 @@ nlohmann::json recipe_json(const Recipe& r) {
       {"splits", a.splits},
       {"partial", text(name(a.partial))},
       {"frac_bits", a.frac_bits},
+      {"lanes", a.lanes},
+      // Row and elementwise ops: the algorithm, the staging format, the math functions' ulps.
+      {"method", text(name(r.method))},
+      {"stage", r.stage ? nlohmann::json(text(name(*r.stage))) : nlohmann::json(nullptr)},
+      {"math_ulps", r.math_ulps},
       {"out", text(name(r.out))},
       {"out_rounding", text(name(r.out_rounding))},
       {"ftz", r.ftz},
