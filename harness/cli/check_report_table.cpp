@@ -57,7 +57,8 @@ std::string domain_notes(const CheckResults& r) {
   }
   if (out.empty()) return out;
   return fmt::format(
-      "\ndomain reach (S = sum of |terms| of an output element):\n  {:<{}}  {:>13}  {:>12}  "
+      "\ndomain reach (S = sum of |terms| of an output element; row and elementwise ops: the "
+      "largest |input| of its row):\n  {:<{}}  {:>13}  {:>12}  "
       "{:>13}\n{}",
       "kernel", width, "cases outside", "max S inside", "min S outside", out);
 }

@@ -1,0 +1,157 @@
+// adam: one bias-corrected Adam step on n parameters, a = w, b = g, c = m, d = v, scalars =
+// {lr, beta1, beta2, eps, step}; out = w' (n), m' (n), v' (n) in the input format. The bound
+// is the running error of the kernel's formula (kernels_under_test/cpu/adam_step.h), the
+// bias corrections 1 - exp(t log beta) included (docs/ops/cross_entropy_adam_amax.md).
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "harness/engine/ops/op_cases.h"
+#include "harness/engine/ops/row_op_common.h"
+#include "references/row_reference.h"
+
+namespace numguard::ops {
+namespace {
+
+// The gradients of generator g at the case's scale (log-uniform 1e-8 .. 1e2).
+ValueFn gradients(std::string_view g, Format in, double scale, Rng& r) {
+  if (g == "log_uniform" || g == "near_overflow" || g == "subnormal_heavy")
+    return values_for(g, in, scale, r);
+  if (g == "small_integers") return [](Rng& x) { return static_cast<double>(x.integer(-4, 4)); };
+  if (g == "ill_conditioned")
+    // Gradients of eps's size on zero state: sqrt(vhat) and eps compete in the denominator.
+    return [](Rng& x) {
+      const double v = std::pow(10.0, x.uniform(-9, -6));
+      return x.coin() ? -v : v;
+    };
+  if (g == "uniform") return [scale](Rng& x) { return x.uniform(-scale, scale); };
+  if (g == "positive") return [scale](Rng& x) { return x.uniform(0, scale); };
+  return [scale](Rng& x) { return scale * x.normal(); };  // normal, special, tile_edges
+}
+
+Problem make_step(const KernelDesc& kd, Rng& r, std::string_view g) {
+  const Format in = kd.recipe.in;
+  Problem p;
+  p.m = 1;
+  p.n = row_length(g, 256, 32, r);
+  // Kingma and Ba's defaults; lr as in common fine-tuning and pre-training settings.
+  p.scalars = {fp32(r.coin() ? 1e-3 : 1e-4), fp32(0.9), fp32(0.999), fp32(1e-8),
+               static_cast<double>(r.log_uniform(1, 10000))};
+  const double scale = std::pow(10.0, r.uniform(-8, 2));
+  const bool zero_state = g == "ill_conditioned";
+  p.a = fill_tensor(in, {p.n}, r,
+                    g == "small_integers"
+                        ? ValueFn([](Rng& x) { return static_cast<double>(x.integer(-8, 8)); })
+                        : ValueFn([](Rng& x) { return x.uniform(-1, 1); }));
+  p.b = fill_tensor(in, {p.n}, r, gradients(g, in, scale, r));
+  // State consistent with gradients of this scale: v an average of g^2 (so v >= 0), |m| of
+  // the order of sqrt(v).
+  p.c =
+      fill_tensor(in, {p.n}, r, [&](Rng& x) { return zero_state ? 0 : 0.5 * scale * x.normal(); });
+  p.d = fill_tensor(in, {p.n}, r, [&](Rng& x) {
+    const double s = scale * x.normal();
+    return zero_state ? 0 : s * s;
+  });
+  if (g == "special") plant_specials(p.b, r);
+  // Zero gradients: on a fresh parameter (m = v = 0, where an underflowing eps gives 0/0),
+  // or with momentum left (m, v kept).
+  if (r.coin(0.4)) {
+    const bool fresh = r.coin(0.7);
+    for (size_t i = 0; i < static_cast<size_t>(p.n); ++i)
+      if (r.coin(0.3)) {
+        p.b.bits[i] = 0;
+        if (fresh) p.c.bits[i] = p.d.bits[i] = 0;
+      }
+  }
+  return p;
+}
+
+// w', m', v' of element i before the output cast, as the kernel computes them.
+struct AdamVals {
+  Val w, m, v;
+};
+
+std::vector<AdamVals> adam_bound(const Recipe& rc, const Problem& p) {
+  const RunningError ar(rc.acc, rc.math_ulps);
+  auto ex = [](double x) { return RunningError::exact(x); };
+  const double lr = p.scalars[0], b1 = p.scalars[1], b2 = p.scalars[2], eps = p.scalars[3],
+               t = p.scalars[4];
+  // 1 - exp(t log beta): the cancellation makes bc2 (~1e-3 at t = 1) carry ~1e-4 relative
+  // error from exp's last bits; it reaches w' through sqrt(vhat).
+  const Val bc1 = ar.sub(ex(1), ar.exp(ar.mul(ex(t), ar.log(ex(b1)))));
+  const Val bc2 = ar.sub(ex(1), ar.exp(ar.mul(ex(t), ar.log(ex(b2)))));
+  const Val omb1 = ar.sub(ex(1), ex(b1)), omb2 = ar.sub(ex(1), ex(b2));
+  std::vector<AdamVals> out(static_cast<size_t>(p.n));
+  for (size_t i = 0; i < out.size(); ++i) {
+    const Val w = ex(p.a.value(i)), g = ex(p.b.value(i)), m = ex(p.c.value(i)),
+              v = ex(p.d.value(i));
+    AdamVals& o = out[i];
+    o.m = ar.add(ar.mul(ex(b1), m), ar.mul(omb1, g));
+    o.v = ar.add(ar.mul(ex(b2), v), ar.mul(omb2, ar.mul(g, g)));
+    const Val mhat = ar.div(o.m, bc1), vhat = ar.div(o.v, bc2);
+    const Val den = ar.add(ar.sqrt(vhat), ex(eps));
+    o.w = ar.sub(w, ar.div(ar.mul(ex(lr), mhat), den));
+  }
+  return out;
+}
+
+std::vector<OpElement> judge_step(const Recipe& rc, const Problem& p) {
+  const auto n = static_cast<size_t>(p.n);
+  std::vector<double> w(n), g(n), m(n), v(n);
+  for (size_t i = 0; i < n; ++i) {
+    w[i] = p.a.value(i);
+    g[i] = p.b.value(i);
+    m[i] = p.c.value(i);
+    v[i] = p.d.value(i);
+  }
+  const mpfr_ref::AdamParams h{.lr = p.scalars[0],
+                               .beta1 = p.scalars[1],
+                               .beta2 = p.scalars[2],
+                               .eps = p.scalars[3],
+                               .step = static_cast<uint64_t>(p.scalars[4])};
+  const std::vector<double> y = mpfr_ref::adam(w, g, m, v, h);
+  const std::vector<AdamVals> got = adam_bound(rc, p);
+  const std::string declared = declared_domain_reason(rc, {&p.a, &p.b, &p.c, &p.d});
+  std::vector<OpElement> out(3 * n);
+  for (size_t i = 0; i < n; ++i) {
+    double scale = 0;
+    for (double x : {w[i], g[i], m[i], v[i]})
+      if (std::isfinite(x)) scale = std::max(scale, std::fabs(x));
+    out[i] = element_from(rc, y[i], got[i].w, scale);
+    out[n + i] = element_from(rc, y[n + i], got[i].m, scale);
+    out[2 * n + i] = element_from(rc, y[2 * n + i], got[i].v, scale);
+    for (size_t k : {i, n + i, 2 * n + i})
+      if (!declared.empty()) out[k].domain = declared;
+  }
+  return out;
+}
+
+}  // namespace
+
+const OpInfo& adam_op() {
+  static const OpInfo op = [] {
+    OpInfo o;
+    o.name = "adam";
+    o.operands =
+        "a: w, b: g, c: m, d: v (n each), scalars: lr, beta1, beta2, eps, step; out: w', m', v'";
+    o.make = make_step;
+    o.out_shape = [](const Problem& p) { return std::vector<int64_t>{3 * p.n}; };
+    o.judge = judge_step;
+    o.describe = [](const Problem& p, size_t e) {
+      const auto n = static_cast<size_t>(p.n);
+      const size_t i = e % n;
+      const char* what[] = {"w'", "m'", "v'"};
+      return fmt::format(
+          "{}[{}]: w {} ({:#x}), g {} ({:#x}), m {} ({:#x}), v {} ({:#x}); "
+          "lr {}, beta1 {}, beta2 {}, eps {}, step {}",
+          what[e / n], i, p.a.value(i), p.a.bits[i], p.b.value(i), p.b.bits[i], p.c.value(i),
+          p.c.bits[i], p.d.value(i), p.d.bits[i], p.scalars[0], p.scalars[1], p.scalars[2],
+          p.scalars[3], p.scalars[4]);
+    };
+    return o;
+  }();
+  return op;
+}
+
+}  // namespace numguard::ops
