@@ -7,12 +7,14 @@ namespace numguard {
 namespace ops {
 const OpInfo& softmax_op();
 const OpInfo& log_softmax_op();
+const OpInfo& attention_op();
 }  // namespace ops
 
 const std::vector<const OpInfo*>& op_table() {
   static const std::vector<const OpInfo*> t = {
       &ops::softmax_op(),
       &ops::log_softmax_op(),
+      &ops::attention_op(),
   };
   return t;
 }
