@@ -20,6 +20,7 @@
 #include "harness/engine/op.h"
 #include "harness/engine/random.h"
 #include "harness/engine/registry.h"
+#include "references/attention_reference.h"
 
 namespace numguard {
 namespace {
@@ -67,6 +68,22 @@ TEST(Attention, MaskedRowPropertyCatchesTheNaNMutant) {
   EXPECT_TRUE(std::isnan(out.value(0)));
 }
 
+// The finite -10000 sentinel is caught without any fully masked row: on near_overflow cases
+// (scores of 1e4..6e4 of both signs) a masked key outscores the visible ones by more than 10000.
+TEST(Attention, FiniteSentinelUnmasksWithoutEmptyRows) {
+  const KernelDesc* k = find_kernel("mutant.attention.fp16.finite_mask_sentinel");
+  ASSERT_NE(k, nullptr);
+  int caught = 0;
+  for (int64_t i = 4; i < 2000; i += 10) {  // generator 4: near_overflow
+    std::string g;
+    Problem p = make_case(*k, 1, i, &g);
+    ASSERT_EQ(g, "near_overflow");
+    for (auto& l : p.lengths) l = std::max<int64_t>(l, 1);
+    caught += is_failure(evaluate_case(*k, p).verdict) ? 1 : 0;
+  }
+  EXPECT_GT(caught, 10);
+}
+
 TEST(Attention, WithinBoundOverRandomCases) {
   for (const KernelDesc* k : attention_kernels())
     for (int64_t i = 0; i < 300; ++i) {
@@ -103,6 +120,27 @@ RC_GTEST_PROP(Attention, KeyPermutationKeepsReferenceAndBound, ()) {
     for (size_t e = 0; e < a.size(); ++e)
       RC_ASSERT((a[e].value == b[e].value) || (std::isnan(a[e].value) && std::isnan(b[e].value)));
     RC_ASSERT(!is_failure(evaluate_case(*k, q).verdict));
+  }
+}
+
+// The reference at 192 bits agrees with a 384-bit evaluation after the rounding to double.
+TEST(Attention, ReferencePrecisionSuffices) {
+  const KernelDesc* k = find_kernel("attention.fp32.fp32acc.naive");
+  ASSERT_NE(k, nullptr);
+  for (int64_t i = 0; i < 200; ++i) {
+    const Problem p = make_case(*k, 11, i);
+    std::vector<double> kk(p.b.size()), v(p.c.size()), q(static_cast<size_t>(p.k));
+    for (size_t j = 0; j < kk.size(); ++j) kk[j] = p.b.value(j);
+    for (size_t j = 0; j < v.size(); ++j) v[j] = p.c.value(j);
+    for (int64_t r = 0; r < p.m; ++r) {
+      for (int64_t d = 0; d < p.k; ++d) q[d] = p.a.value(static_cast<size_t>(r * p.k + d));
+      const int64_t len = p.lengths[static_cast<size_t>(r)];
+      const auto lo = mpfr_ref::attention_row(q, kk, v, p.n, p.k, len, p.scalars[0], 192);
+      const auto hi = mpfr_ref::attention_row(q, kk, v, p.n, p.k, len, p.scalars[0], 384);
+      for (size_t d = 0; d < lo.size(); ++d)
+        EXPECT_TRUE(lo[d] == hi[d] || (std::isnan(lo[d]) && std::isnan(hi[d])))
+            << "case " << i << " row " << r << " column " << d;
+    }
   }
 }
 
