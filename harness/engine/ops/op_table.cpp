@@ -10,12 +10,17 @@ const OpInfo& log_softmax_op();
 const OpInfo& cross_entropy_op();
 const OpInfo& adam_op();
 const OpInfo& amax_op();
+const OpInfo& attention_op();
 }  // namespace ops
 
 const std::vector<const OpInfo*>& op_table() {
   static const std::vector<const OpInfo*> t = {
-      &ops::softmax_op(), &ops::log_softmax_op(), &ops::cross_entropy_op(),
-      &ops::adam_op(),    &ops::amax_op(),
+      &ops::softmax_op(),
+      &ops::log_softmax_op(),
+      &ops::cross_entropy_op(),
+      &ops::attention_op(),
+      &ops::adam_op(),
+      &ops::amax_op(),
   };
   return t;
 }
