@@ -104,8 +104,8 @@ class RunningError {
     // Additions and subtractions of values of acc are exact when the result is subnormal.
     const double e =
         p + u_ * (std::fabs(z) + p) + (can_underflow ? eta_ : 0) + kDrift * std::fabs(z);
-    const double r = u_ * z;
-    return {z, e, var + r * r,
+    const double r = u_ * z, eta = can_underflow ? eta_ : 0;
+    return {z, e, var + r * r + eta * eta,
             a.overflow || b.overflow || std::fabs(z) + e > max_ || !std::isfinite(z)};
   }
   Val math(double z, double p, double var, double reach, const Val& a) const {
