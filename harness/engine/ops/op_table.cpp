@@ -7,12 +7,17 @@ namespace numguard {
 namespace ops {
 const OpInfo& softmax_op();
 const OpInfo& log_softmax_op();
+const OpInfo& layernorm_op();
+const OpInfo& layernorm_backward_op();
+const OpInfo& rmsnorm_op();
+const OpInfo& rmsnorm_backward_op();
 }  // namespace ops
 
 const std::vector<const OpInfo*>& op_table() {
   static const std::vector<const OpInfo*> t = {
-      &ops::softmax_op(),
-      &ops::log_softmax_op(),
+      &ops::softmax_op(),   &ops::log_softmax_op(),
+      &ops::layernorm_op(), &ops::layernorm_backward_op(),
+      &ops::rmsnorm_op(),   &ops::rmsnorm_backward_op(),
   };
   return t;
 }
