@@ -28,6 +28,11 @@ Val add0(const RunningError& ar, const Val& a, const Val& b) {
   return ar.add(a, b);
 }
 
+// a / n for the row length n: exact for n = 1 (a row of one element: mean = x, d = 0).
+Val div_n(const RunningError& ar, const Val& a, int64_t n) {
+  return n == 1 ? a : ar.div(a, E::exact(static_cast<double>(n)));
+}
+
 Val sum_of(const Recipe& rc, const RunningError& ar, int64_t n, const auto& leaf) {
   auto add = [&](const Val& a, const Val& b) { return add0(ar, a, b); };
   return reduce_in_order(rc.shape, n, E::exact(0), leaf, add, add);
@@ -56,7 +61,6 @@ Val rsqrt_floored(const RunningError& ar, const Val& t, double eps) {
 NormRow norm_row_stats(const Recipe& rc, const std::vector<double>& x, double eps, bool rms) {
   const RunningError ar(rc.acc, rc.math_ulps);
   const auto n = static_cast<int64_t>(x.size());
-  const Val fn = E::exact(static_cast<double>(n));
   auto xv = [&](int64_t i) { return E::exact(x[static_cast<size_t>(i)]); };
   NormRow row;
   Val var;
@@ -74,7 +78,7 @@ NormRow norm_row_stats(const Recipe& rc, const std::vector<double>& x, double ep
       row.r = E::exact(0);
       return row;
     }
-    var = ar.div(sum_of(rc, ar, n, [&](int64_t i) { return ar.mul(xv(i), xv(i)); }), fn);
+    var = div_n(ar, sum_of(rc, ar, n, [&](int64_t i) { return ar.mul(xv(i), xv(i)); }), n);
   } else if (rc.method == Method::welford) {
     // Each step: c += 1; delta = x - mean; mean += delta / c; M2 += delta (x - mean). v of
     // every Val follows the exact recurrence, so M2.v is the exact sum of squared deviations.
@@ -108,19 +112,20 @@ NormRow norm_row_stats(const Recipe& rc, const std::vector<double>& x, double ep
     const Welford w = reduce_in_order(
         rc.shape, n, init, [](int64_t i) { return i; }, step, combine);
     for (double v : x) row.d.push_back(ar.sub(E::exact(v), w.mean));
-    var = ar.div(w.m2, fn);
+    var = div_n(ar, w.m2, n);
   } else {
     // two_pass: mean = (sum x) / n; d_j = x_j - mean; var = (sum d_j d_j) / n. The error of
     // the mean enters every d_j: on a row with a large offset and a small spread it is of the
     // order of the spread, and the bound follows (err(d) / |d| grows as |mean| / spread).
-    const Val mean = ar.div(sum_of(rc, ar, n, xv), fn);
+    const Val mean = div_n(ar, sum_of(rc, ar, n, xv), n);
     for (double v : x) row.d.push_back(ar.sub(E::exact(v), mean));
-    var = ar.div(sum_of(rc, ar, n,
-                        [&](int64_t i) {
-                          const Val& d = row.d[static_cast<size_t>(i)];
-                          return ar.mul(d, d);
-                        }),
-                 fn);
+    var = div_n(ar,
+                sum_of(rc, ar, n,
+                       [&](int64_t i) {
+                         const Val& d = row.d[static_cast<size_t>(i)];
+                         return ar.mul(d, d);
+                       }),
+                n);
   }
   row.r = rsqrt_floored(ar, add0(ar, var, E::exact(eps)), eps);
   return row;
@@ -151,15 +156,15 @@ NormBackwardRow norm_backward_row_bound(const Recipe& rc, const std::vector<doub
     out.xhat.push_back(ar.mul(row.d[j], row.r));
     g[j] = ar.mul(E::exact(gamma[j]), E::exact(dy[j]));
   }
-  const Val fn = E::exact(static_cast<double>(n));
   const Val ma =
-      ar.div(sum_of(rc, ar, n, [&](int64_t i) { return g[static_cast<size_t>(i)]; }), fn);
-  const Val mb = ar.div(sum_of(rc, ar, n,
-                               [&](int64_t i) {
-                                 const auto j = static_cast<size_t>(i);
-                                 return ar.mul(g[j], out.xhat[j]);
-                               }),
-                        fn);
+      div_n(ar, sum_of(rc, ar, n, [&](int64_t i) { return g[static_cast<size_t>(i)]; }), n);
+  const Val mb = div_n(ar,
+                       sum_of(rc, ar, n,
+                              [&](int64_t i) {
+                                const auto j = static_cast<size_t>(i);
+                                return ar.mul(g[j], out.xhat[j]);
+                              }),
+                       n);
   for (size_t j = 0; j < x.size(); ++j) {
     const Val c = rms ? g[j] : ar.sub(g[j], ma);
     out.dx.push_back(ar.mul(row.r, ar.sub(c, ar.mul(out.xhat[j], mb))));
