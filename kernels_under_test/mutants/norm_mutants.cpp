@@ -31,7 +31,8 @@ const bool registered = [] {
                       });
   // Mutant: RMSNorm's sum of squares accumulated in fp16. Real-world cause: accumulating in
   // the input type (at::Half accumulators, fp16 warp reductions); overflows to inf once
-  // sum x^2 > 65504 (|x| > ~256 / sqrt(n / 256)...: rstd = 0, y = 0) and loses precision.
+  // sum x^2 > 65504 (an rms of |x| above 256 / sqrt(n): rstd = 0, y = 0) and rounds every
+  // partial sum to 11 bits.
   register_row_mutant("mutant.rmsnorm.fp16.fp16_sumsq", "rmsnorm", "rmsnorm.fp16.fp32acc.direct",
                       "sum of squares accumulated in fp16: overflows and loses precision",
                       declared(Format::fp16, Method::direct), [](const Problem& p, Tensor& y) {
