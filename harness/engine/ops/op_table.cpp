@@ -11,6 +11,10 @@ const OpInfo& cross_entropy_op();
 const OpInfo& adam_op();
 const OpInfo& amax_op();
 const OpInfo& attention_op();
+const OpInfo& layernorm_op();
+const OpInfo& layernorm_backward_op();
+const OpInfo& rmsnorm_op();
+const OpInfo& rmsnorm_backward_op();
 }  // namespace ops
 
 const std::vector<const OpInfo*>& op_table() {
@@ -21,6 +25,9 @@ const std::vector<const OpInfo*>& op_table() {
       &ops::attention_op(),
       &ops::adam_op(),
       &ops::amax_op(),
+      &ops::softmax_op(),   &ops::log_softmax_op(),
+      &ops::layernorm_op(), &ops::layernorm_backward_op(),
+      &ops::rmsnorm_op(),   &ops::rmsnorm_backward_op(),
   };
   return t;
 }

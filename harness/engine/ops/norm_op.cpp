@@ -1,0 +1,210 @@
+// layernorm, rmsnorm and their backward passes over the rows of a (m x n): b = gamma (n),
+// c = beta (n, layernorm) or dy (m x n, backward), scalars = {eps}. The bound follows the
+// recipe's method (two_pass, welford; rmsnorm's mean square) and order operation by
+// operation (norm_bound.h; docs/ops/norms.md).
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "harness/engine/generators.h"
+#include "harness/engine/ops/norm_bound.h"
+#include "harness/engine/ops/op_cases.h"
+#include "harness/engine/ops/row_op_common.h"
+#include "references/norm_reference.h"
+
+namespace numguard::ops {
+namespace {
+
+enum class Kind : uint8_t { layernorm, rmsnorm };
+
+// x for generator g. ill_conditioned: a large common offset 2^k and a spread of 2^-t of it,
+// t from half the input's precision to a few bits short of it (the spread stays a few ulps
+// of the input, and E[x^2] - E[x]^2 loses up to 2t bits), and a quarter of the rows
+// constant (variance 0: only eps keeps rstd finite). near_overflow: magnitudes whose squares
+// overflow fp16 (|x| in 256..65504) for fp16 inputs, and whose sum of squares nears fp32's
+// range for bf16 and fp32 inputs (2^48..2^60; the top of it overflows: a domain limit).
+Tensor make_x(Format in, int64_t m, int64_t n, Rng& r, std::string_view g) {
+  const FormatDesc& d = desc(in);
+  if (g == "ill_conditioned") {
+    Tensor t(in, {m, n});
+    for (int64_t row = 0; row < m; ++row) {
+      const double offset =
+          (r.coin() ? -1 : 1) *
+          std::ldexp(r.uniform(1, 2), static_cast<int>(r.integer(3, std::min(d.emax() - 2, 14))));
+      const int t_lo = d.precision / 2, t_hi = std::min(d.precision - 3, 14);
+      const double spread =
+          std::ldexp(std::fabs(offset), -static_cast<int>(r.integer(t_lo, std::max(t_lo, t_hi))));
+      const bool constant = r.coin(0.25);
+      for (int64_t j = 0; j < n; ++j)
+        t.bits[static_cast<size_t>(row * n + j)] =
+            to_bits(in, constant ? offset : offset + spread * r.normal());
+    }
+    return t;
+  }
+  if (g == "near_overflow") {
+    const int lo = in == Format::fp16 ? 8 : 48, hi = in == Format::fp16 ? d.emax() : 60;
+    return fill_tensor(in, {m, n}, r, [lo, hi](Rng& x) {
+      const double v = std::ldexp(x.uniform(1, 2), static_cast<int>(x.integer(lo, hi)));
+      return x.coin() ? -v : v;
+    });
+  }
+  Tensor t = fill_tensor(in, {m, n}, r, values_for(g, in, 2, r));
+  if (g == "special") plant_specials(t, r);
+  return t;
+}
+
+Problem make_case(Kind kind, bool backward, const KernelDesc& kd, Rng& r, std::string_view g) {
+  const Format in = kd.recipe.in;
+  Problem p;
+  p.m = r.integer(1, 4);
+  p.n = row_length(g, 256, std::max(kd.recipe.shape.lanes, 32), r);
+  p.a = make_x(in, p.m, p.n, r, g);
+  // gamma around 1, sometimes negative; beta small; dy of order 1.
+  p.b = fill_tensor(in, {p.n}, r, [](Rng& x) {
+    const double v = x.uniform(0.5, 1.5);
+    return x.coin(0.2) ? -v : v;
+  });
+  if (backward)
+    p.c = fill_tensor(in, {p.m, p.n}, r,
+                      g == "normal" ? ValueFn([](Rng& x) { return x.normal(); })
+                                    : ValueFn([](Rng& x) { return x.uniform(-1, 1); }));
+  else if (kind == Kind::layernorm)
+    // beta = 0 for subnormal_heavy: a beta of 0.1 would swallow the tiny (x - mean) r gamma.
+    p.c = fill_tensor(in, {p.n}, r,
+                      [g](Rng& x) { return g == "subnormal_heavy" ? 0.0 : x.uniform(-0.1, 0.1); });
+  const double eps[] = {1e-5, 1e-6, 1e-12};
+  p.scalars = {fp32(eps[r.integer(0, 2)])};
+  return p;
+}
+
+double max_finite_abs(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v)
+    if (std::isfinite(x)) s = std::max(s, std::fabs(x));
+  return s;
+}
+
+std::vector<OpElement> judge_forward(Kind kind, const Recipe& rc, const Problem& p) {
+  const bool rms = kind == Kind::rmsnorm;
+  std::vector<OpElement> out;
+  out.reserve(p.a.size());
+  const std::string declared =
+      declared_domain_reason(rc, rms ? std::vector{&p.a, &p.b} : std::vector{&p.a, &p.b, &p.c});
+  const std::vector<double> gamma = row_values(p.b, p.n, 0);
+  const std::vector<double> beta = rms ? std::vector<double>() : row_values(p.c, p.n, 0);
+  const double eps = p.scalars.at(0);
+  for (int64_t row = 0; row < p.m; ++row) {
+    const std::vector<double> x = row_values(p.a, p.n, row);
+    const std::vector<double> y = mpfr_ref::norm_forward(x, gamma, beta, eps, rms);
+    const std::vector<Val> got = norm_forward_bound(rc, x, gamma, beta, eps, rms);
+    const double scale = max_finite_abs(x);
+    for (int64_t j = 0; j < p.n; ++j) {
+      OpElement e = element_from(rc, y[j], got[j], scale);
+      if (!declared.empty()) e.domain = declared;
+      out.push_back(std::move(e));
+    }
+  }
+  return out;
+}
+
+std::vector<OpElement> judge_backward(Kind kind, const Recipe& rc, const Problem& p) {
+  const bool rms = kind == Kind::rmsnorm;
+  const auto n = static_cast<size_t>(p.n);
+  const std::string declared = declared_domain_reason(rc, {&p.a, &p.b, &p.c});
+  const std::vector<double> gamma = row_values(p.b, p.n, 0);
+  const double eps = p.scalars.at(0);
+  std::vector<double> x_all, dy_all;
+  for (size_t i = 0; i < p.a.size(); ++i) {
+    x_all.push_back(p.a.value(i));
+    dy_all.push_back(p.c.value(i));
+  }
+  const std::vector<double> ref = mpfr_ref::norm_backward(p.m, p.n, x_all, gamma, dy_all, eps, rms);
+  const RunningError ar(rc.acc, rc.math_ulps);
+  std::vector<OpElement> out;
+  out.reserve(ref.size());
+  // dgamma_j and dbeta_j: sequential over the rows, from 0, as the kernels add them.
+  std::vector<Val> dgamma(n, RunningError::exact(0)), dbeta(n, RunningError::exact(0));
+  double dy_scale = 0;
+  for (int64_t row = 0; row < p.m; ++row) {
+    const std::vector<double> x = row_values(p.a, p.n, row);
+    const std::vector<double> dy = row_values(p.c, p.n, row);
+    const NormBackwardRow b = norm_backward_row_bound(rc, x, gamma, dy, eps, rms);
+    const double scale = max_finite_abs(x);
+    dy_scale = std::max(dy_scale, max_finite_abs(dy));
+    for (size_t j = 0; j < n; ++j) {
+      out.push_back(element_from(rc, ref[static_cast<size_t>(row) * n + j], b.dx[j], scale));
+      dgamma[j] = ar.add(dgamma[j], ar.mul(RunningError::exact(dy[j]), b.xhat[j]));
+      dbeta[j] = ar.add(dbeta[j], RunningError::exact(dy[j]));
+    }
+  }
+  const size_t base = static_cast<size_t>(p.m) * n;
+  for (size_t j = 0; j < n; ++j)
+    out.push_back(element_from(rc, ref[base + j], dgamma[j], dy_scale));
+  if (!rms)
+    for (size_t j = 0; j < n; ++j)
+      out.push_back(element_from(rc, ref[base + n + j], dbeta[j], dy_scale));
+  if (!declared.empty())
+    for (OpElement& e : out) e.domain = declared;
+  return out;
+}
+
+OpInfo make_op(std::string name, Kind kind, bool backward) {
+  OpInfo op;
+  op.name = std::move(name);
+  const bool rms = kind == Kind::rmsnorm;
+  if (!backward)
+    op.operands = rms ? "a: m rows of n x; b: gamma (n); scalars: {eps}; out: m x n"
+                      : "a: m rows of n x; b: gamma (n); c: beta (n); scalars: {eps}; out: m x n";
+  else
+    op.operands = rms ? "a: x (m x n); b: gamma (n); c: dy (m x n); scalars: {eps}; "
+                        "out: dx (m n) then dgamma (n)"
+                      : "a: x (m x n); b: gamma (n); c: dy (m x n); scalars: {eps}; "
+                        "out: dx (m n), dgamma (n), dbeta (n)";
+  op.make = [kind, backward](const KernelDesc& kd, Rng& r, std::string_view g) {
+    return make_case(kind, backward, kd, r, g);
+  };
+  op.out_shape = [rms, backward](const Problem& p) {
+    if (!backward) return std::vector<int64_t>{p.m, p.n};
+    return std::vector<int64_t>{p.m * p.n + (rms ? 1 : 2) * p.n};
+  };
+  op.judge = [kind, backward](const Recipe& rc, const Problem& p) {
+    return backward ? judge_backward(kind, rc, p) : judge_forward(kind, rc, p);
+  };
+  op.describe = [backward, rms](const Problem& p, size_t i) {
+    const auto mn = static_cast<size_t>(p.m * p.n);
+    const int64_t nn = std::max<int64_t>(p.n, 1);
+    if (i < mn || !backward) {
+      const int64_t row = static_cast<int64_t>(i) / nn;
+      std::string s = "row " + std::to_string(row) + " of a: " + describe_row(p.a, p.n, row);
+      if (backward) s += "; of dy: " + describe_row(p.c, p.n, row);
+      return s;
+    }
+    const size_t j = (i - mn) % static_cast<size_t>(nn);
+    const bool beta = !rms && i - mn >= static_cast<size_t>(nn);
+    return fmt::format("{} of column {}: sum over the {} rows of a and dy",
+                       beta ? "dbeta" : "dgamma", j, p.m);
+  };
+  return op;
+}
+
+}  // namespace
+
+const OpInfo& layernorm_op() {
+  static const OpInfo op = make_op("layernorm", Kind::layernorm, false);
+  return op;
+}
+const OpInfo& layernorm_backward_op() {
+  static const OpInfo op = make_op("layernorm_backward", Kind::layernorm, true);
+  return op;
+}
+const OpInfo& rmsnorm_op() {
+  static const OpInfo op = make_op("rmsnorm", Kind::rmsnorm, false);
+  return op;
+}
+const OpInfo& rmsnorm_backward_op() {
+  static const OpInfo op = make_op("rmsnorm_backward", Kind::rmsnorm, true);
+  return op;
+}
+
+}  // namespace numguard::ops
