@@ -6,7 +6,8 @@
 // the twin architecture, the CPU mutant twins are caught by their bounds, and the sum-of-squares
 // twins (outside reduction_family_test's ops) pass theirs.
 // With a CUDA device (else GTEST_SKIP with the reason): every CUDA kernel against its twin on
-// shapes around the tiles and on the engine's generated cases, bitwise (NaN compared as NaN:
+// shapes around the tiles and on the engine's generated cases (ops of the op table, e.g. the
+// warp softmax kernels: their own generated cases only), bitwise (NaN compared as NaN:
 // REFERENCE.md, CUDA returns the canonical NaN); every CUDA and library kernel within its
 // recipe's bound; every device mutant caught.
 #include <gtest/gtest.h>
@@ -22,6 +23,7 @@
 
 #include "harness/engine/check_runner.h"
 #include "harness/engine/generators.h"
+#include "harness/engine/op.h"
 #include "harness/engine/random.h"
 #include "harness/engine/registry.h"
 #include "kernels_under_test/cpu/twin_arch.h"
@@ -39,6 +41,22 @@ const std::vector<std::string> kCudaKernels = {
     "gemm.fp16.tc-mma.splitk4",   "gemm.fp16.tc-mma.fp16acc",  "sum.fp16.fp32acc.warp",
     "sum.bf16.fp32acc.warp",      "sumsq.fp16.fp32acc.warp",   "sumsq.bf16.fp32acc.warp",
     "dot.fp16.fp32acc.cuda-core", "dot.bf16.fp32acc.cuda-core"};
+
+// The warp-per-row softmax kernels (softmax.cu): every input format and algorithm.
+std::vector<std::string> softmax_kernels() {
+  std::vector<std::string> out;
+  for (const char* f : {"fp16", "bf16", "fp32"}) {
+    out.push_back(std::string("softmax.") + f + ".fp32acc.warp32_twopass");
+    out.push_back(std::string("softmax.") + f + ".fp32acc.warp32_online");
+    out.push_back(std::string("log_softmax.") + f + ".fp32acc.warp32_twopass");
+  }
+  return out;
+}
+
+// Ops of the op table (harness/engine/op.h): their own generators build every operand.
+bool table_op(const KernelDesc& k) {
+  return find_op(k.op) != nullptr;
+}
 
 std::vector<const KernelDesc*> with_device(Device d, bool mutants) {
   std::vector<const KernelDesc*> out;
@@ -79,13 +97,15 @@ class DeviceEnvironment : public ::testing::Environment {
 // The table (everywhere)
 
 TEST(CudaKernelTable, EveryCudaKernelNamesAnExistingTwinWithTheSameRecipe) {
-  for (const std::string& n : kCudaKernels) {
+  std::vector<std::string> expected = kCudaKernels;
+  for (const std::string& n : softmax_kernels()) expected.push_back(n);
+  for (const std::string& n : expected) {
     const KernelDesc* k = find_kernel(n);
     ASSERT_NE(k, nullptr) << n << " is not registered";
     EXPECT_EQ(k->device, Device::cuda) << n;
   }
   const auto kernels = with_device(Device::cuda, false);
-  EXPECT_GE(kernels.size(), kCudaKernels.size());
+  EXPECT_GE(kernels.size(), expected.size());
   for (const KernelDesc* k : kernels) {
     SCOPED_TRACE(k->name);
     ASSERT_FALSE(k->twin_of.empty()) << "a CUDA kernel without a twin";
@@ -223,6 +243,59 @@ TEST(CudaTwins, WarpTwinsFollowTheButterfly) {
             2 * (1 + 3 + 5 + 7 + 9 + 11 + 13 + 15 + 17 + 19 + 21 + 23 + 25 + 27 + 29 + 31));
 }
 
+// The softmax twins are the op's CPU algorithm in the warp's order: within their bounds, and
+// not the sequential kernel (the strided sum rounds differently on some fp32 row).
+TEST(CudaTwins, SoftmaxWarpTwinsPassTheirBounds) {
+  std::vector<const KernelDesc*> twins;
+  for (const std::string& n : softmax_kernels()) {
+    const KernelDesc* t = find_kernel(n + ".twin");
+    ASSERT_NE(t, nullptr) << n << ".twin";
+    EXPECT_EQ(t->recipe.shape.order, Order::strided) << t->name;
+    EXPECT_EQ(t->recipe.shape.lanes, 32) << t->name;
+    twins.push_back(t);
+  }
+  CheckOptions opt;
+  opt.cases = 40;
+  opt.seed = kSeed;
+  for (const KernelSummary& s : run_check(twins, opt)) {
+    EXPECT_EQ(s.failures, 0) << s.kernel->name << " case "
+                             << (s.first_failure ? s.first_failure->index : -1);
+    EXPECT_GT(s.cases - s.domain_limits, 0) << s.kernel->name;
+  }
+}
+
+TEST(CudaTwins, SoftmaxWarpTwinsSumInTheStridedOrder) {
+  const KernelDesc* twin = find_kernel("softmax.fp32.fp32acc.warp32_twopass.twin");
+  const KernelDesc* seq = find_kernel("softmax.fp32.fp32acc.twopass");
+  ASSERT_NE(twin, nullptr);
+  ASSERT_NE(seq, nullptr);
+  int64_t differing = 0;
+  for (int64_t c = 0; c < 100 && differing == 0; ++c) {
+    const Problem p = make_case(*twin, kSeed, c, nullptr);
+    if (p.n <= 32) continue;
+    Tensor a, b(Format::fp32, {p.m, p.n});
+    twin->run(p, a);
+    seq->run(p, b);
+    for (size_t e = 0; e < a.bits.size(); ++e) differing += a.bits[e] != b.bits[e];
+  }
+  EXPECT_GT(differing, 0) << "the strided twin agrees with the sequential kernel everywhere";
+}
+
+// A row of one element: the twin gives exactly 1; the wrong-offset mutant's sum counts lane 0
+// twice (2 * exp(0)), so it gives 0.5.
+TEST(CudaTwins, SoftmaxMutantTwinDoublesTheEvenLanes) {
+  Problem p;
+  p.m = 1;
+  p.n = 1;
+  p.a = Tensor(Format::fp16, {1, 1});
+  p.a.bits[0] = to_bits(Format::fp16, 0.25);
+  Tensor good, bad;
+  find_kernel("softmax.fp16.fp32acc.warp32_twopass.twin")->run(p, good);
+  find_kernel("mutant.softmax.fp16.fp32acc.warp32_twopass.wrong_shuffle_offset.twin")->run(p, bad);
+  EXPECT_EQ(good.value(0), 1.0);
+  EXPECT_EQ(bad.value(0), 0.5);
+}
+
 // ---------------------------------------------------------------------------------------
 // Device against twin (needs a device)
 
@@ -285,10 +358,12 @@ struct Labeled {
 
 // The shapes above (uniform and wide values, every third with the epilogue), then the
 // engine's generated cases (every generator, specials and tile edges included).
+// Ops of the op table take only the generated cases, four times as many (their generators
+// already cover lengths around the 32 lanes and the op's specials).
 std::vector<Labeled> cases_for(const KernelDesc& k) {
   std::vector<Labeled> out;
   uint64_t i = 0;
-  for (const Shape& s : shapes_for(k)) {
+  for (const Shape& s : table_op(k) ? std::vector<Shape>{} : shapes_for(k)) {
     for (bool wide : {false, true}) {
       std::ostringstream label;
       label << (wide ? "wide" : "uniform") << " m=" << s.m << " n=" << s.n << " k=" << s.k;
@@ -298,7 +373,8 @@ std::vector<Labeled> cases_for(const KernelDesc& k) {
       ++i;
     }
   }
-  const int64_t generated = 5 * static_cast<int64_t>(reduction_generators().size());
+  const int64_t generated =
+      (table_op(k) ? 20 : 5) * static_cast<int64_t>(reduction_generators().size());
   for (int64_t c = 0; c < generated; ++c) {
     std::string gen;
     Problem p = make_case(k, kSeed, c, &gen);
@@ -319,17 +395,19 @@ std::string hex(uint64_t v) {
   return buf;
 }
 
-// The inputs of output element e: row i of a (and column j of b), up to 48 terms.
-std::string inputs_of(const Problem& p, int64_t i, int64_t j) {
+// The inputs of output element e: row i of a (and column j of b), up to 48 terms; a row of
+// an op-table op is n long.
+std::string inputs_of(const Problem& p, int64_t i, int64_t j, bool op_row) {
   std::ostringstream s;
-  const int64_t shown = std::min<int64_t>(p.k, 48);
+  const int64_t len = op_row ? p.n : p.k;
+  const int64_t shown = std::min<int64_t>(len, 48);
   s << "a[" << i << "][0.." << shown << ") =";
-  for (int64_t l = 0; l < shown; ++l) s << " " << hex(p.a.bits[static_cast<size_t>(i * p.k + l)]);
-  if (!p.b.empty()) {
+  for (int64_t l = 0; l < shown; ++l) s << " " << hex(p.a.bits[static_cast<size_t>(i * len + l)]);
+  if (!op_row && !p.b.empty()) {
     s << "\n  b[0.." << shown << ")[" << j << "] =";
     for (int64_t l = 0; l < shown; ++l) s << " " << hex(p.b.bits[static_cast<size_t>(l * p.n + j)]);
   }
-  if (p.k > shown) s << " ... (k = " << p.k << ")";
+  if (len > shown) s << " ... (" << (op_row ? "n" : "k") << " = " << len << ")";
   if (p.alpha != 1 || p.beta != 0)
     s << "\n  alpha=" << p.alpha << " beta=" << p.beta
       << (p.c.empty() ? "" : " c=" + hex(p.c.bits[static_cast<size_t>(i * p.n + j)]));
@@ -391,7 +469,7 @@ TEST(CudaDevice, EveryKernelMatchesItsTwinBitForBit) {
                     << r.differing << " of " << r.device.size() << " elements; first [" << i << "]["
                     << j << "]: device " << hex(r.device.bits[r.first]) << " ("
                     << r.device.value(r.first) << "), twin " << hex(r.twin.bits[r.first]) << " ("
-                    << r.twin.value(r.first) << ")\n  " << inputs_of(c.problem, i, j)
+                    << r.twin.value(r.first) << ")\n  " << inputs_of(c.problem, i, j, table_op(*k))
                     << (tensor_core(*k) ? "\n  twin architectures reproducing the device: " +
                                               matching_architectures(*k, *twin, c.problem, r.device)
                                         : "");

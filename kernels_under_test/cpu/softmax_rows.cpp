@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
+#include <vector>
 
 #include "harness/core/reduce_order.h"
 #include "kernels_under_test/cpu/fp32_math.h"
@@ -28,6 +30,24 @@ float numerator(const SoftmaxAlgo& a, float x, float mx) {
   return stage_of(a, fm::exp(x - mx));
 }
 
+// The mutant's sum: lanes strided as reduce_in_order's, then a full xor butterfly (every lane
+// v[l] + v[l ^ o]) over lanes/2, ..., 2 and 2 again; lane 0's value.
+template <class Leaf>
+float typo_butterfly_sum(const Accumulation& shape, int64_t n, Leaf leaf) {
+  const int lanes = shape.order == Order::strided && shape.lanes > 1 ? shape.lanes : 1;
+  std::vector<float> v(static_cast<size_t>(lanes), 0.0f), w(v.size());
+  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i % lanes)] += leaf(i);
+  std::vector<int> offsets;
+  for (int o = lanes / 2; o >= 2; o /= 2) offsets.push_back(o);
+  if (lanes >= 2) offsets.push_back(lanes >= 4 ? 2 : 1);
+  for (int o : offsets) {
+    for (int l = 0; l < lanes; ++l)
+      w[static_cast<size_t>(l)] = v[static_cast<size_t>(l)] + v[static_cast<size_t>(l ^ o)];
+    std::swap(v, w);
+  }
+  return v[0];
+}
+
 // The row's max and sum of exponentials, in the algorithm's order.
 Online row_sum(const SoftmaxAlgo& a, const float* x, int64_t n) {
   if (a.method == Method::online) {
@@ -44,8 +64,10 @@ Online row_sum(const SoftmaxAlgo& a, const float* x, int64_t n) {
       return s;
     };
     auto combine = [&a](Online p, Online q) {
-      if (q.m == kNegInf) return p;
-      if (p.m == kNegInf) return q;
+      // Only an empty state (no element, or only -inf ones) is an identity: a lane that saw
+      // a NaN before any finite value holds (-inf, NaN), and its NaN must reach the sum.
+      if (q.m == kNegInf && q.s == 0) return p;
+      if (p.m == kNegInf && p.s == 0) return q;
       const float mx = p.m > q.m ? p.m : q.m;
       auto rescaled = [&](const Online& o) {
         return o.m == mx || !a.rescale ? o.s : o.s * fm::exp(o.m - mx);
@@ -57,13 +79,14 @@ Online row_sum(const SoftmaxAlgo& a, const float* x, int64_t n) {
   }
   Online r;
   if (a.method != Method::no_max) {
-    r.m = kNegInf;
-    for (int64_t i = 0; i < n; ++i)
-      if (x[i] > r.m || x[i] != x[i]) r.m = x[i];  // NaN propagates
+    auto larger = [](float m, float v) { return v > m || v != v ? v : m; };  // NaN propagates
+    r.m = reduce_in_order(
+        a.shape, n, kNegInf, [x](int64_t i) { return x[i]; }, larger, larger);
   }
   auto add = [](float p, float q) { return p + q; };
-  r.s = reduce_in_order(
-      a.shape, n, 0.0f, [&](int64_t i) { return numerator(a, x[i], r.m); }, add, add);
+  auto leaf = [&](int64_t i) { return numerator(a, x[i], r.m); };
+  r.s = a.repeated_last_offset ? typo_butterfly_sum(a.shape, n, leaf)
+                               : reduce_in_order(a.shape, n, 0.0f, leaf, add, add);
   return r;
 }
 

@@ -1,7 +1,9 @@
 // The softmax algorithms of the CPU kernels, their mutants and the CUDA twins, one row at a
 // time in fp32 with fp32math's exp and log (kernels_under_test/cpu/fp32_math.h):
-// - two_pass: max (NaN-propagating), then s = sum of exp(x - max) in the recipe's order,
-//   then y = exp(x - max) / s, or (x - max) - log s.
+// - two_pass: max (NaN-propagating), then s = sum of exp(x - max), both in the recipe's order
+//   (the max in that order too, so the sign of a zero max and the NaN a row keeps are a
+//   warp's: twins of kernels_under_test/cuda/softmax.cu), then y = exp(x - max) / s, or
+//   (x - max) - log s.
 // - online (Milakov and Gimelshein 2018): one pass keeping (m, s); a larger x rescales the
 //   sum, s = s * exp(m - x) + 1; states combine as s1 exp(m1 - M) + s2 exp(m2 - M).
 // - no_max: exp(x) directly, staged in `stage`: fine while exp(x) fits the stage format.
@@ -20,6 +22,9 @@ struct SoftmaxAlgo {
   bool log = false;
   // Mutant switches.
   bool rescale = true;  // online: rescale the running sum when the max grows
+  // two_pass, strided: the sum's butterfly repeats its next-to-last offset (lanes/2, ..., 2, 2)
+  // instead of ending at 1, every lane adding its xor partner, so the odd lanes never count.
+  bool repeated_last_offset = false;
 };
 
 // Every row of p.a (m x n) into out (m x n).

@@ -133,4 +133,14 @@ __device__ inline float bf16_to_f32(uint16_t bits) {
   return __uint_as_float(static_cast<uint32_t>(bits) << 16);
 }
 
+// fp32 -> fp16 / bf16, round to nearest even (subnormals, overflow to infinity): the toolkit's
+// conversions, which properties/cuda_host_conversion_test.cpp checks against the core's
+// round_double over every float.
+__device__ inline uint16_t f32_to_fp16_bits(float y) {
+  return __half_as_ushort(__float2half_rn(y));
+}
+__device__ inline uint16_t f32_to_bf16_bits(float y) {
+  return __bfloat16_as_ushort(__float2bfloat16_rn(y));
+}
+
 }  // namespace numguard::cuda::detail

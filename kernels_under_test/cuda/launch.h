@@ -59,6 +59,12 @@ Bits rows_warp(VecInput in, bool squares, int64_t m, int64_t k, const Bits& a, c
 Bits dot_cuda_core(VecInput in, GemmShape s, const Bits& a, const Bits& b, const Bits& c,
                    const Epilogue& e);
 
+// Row softmax, one warp per row (softmax.cuh): a (m x n) of `in`, out (m x n) of `in`, each
+// element RNE-rounded from fp32.
+enum class RowInput : uint8_t { fp16, bf16, fp32 };  // fp32: 32-bit containers
+enum class SoftmaxKind : uint8_t { two_pass, online, log_two_pass };
+Bits softmax_warp(RowInput in, SoftmaxKind kind, int64_t m, int64_t n, const Bits& a);
+
 // Mutants (kernels_under_test/mutants/cuda_*.cpp; each bug is described there).
 Bits mutant_gemm_mma_dropped_k_tail(GemmShape s, const Bits& a, const Bits& b, const Bits& c,
                                     const Epilogue& e);  // fp16 -> fp32
@@ -66,5 +72,7 @@ Bits mutant_gemm_mma_splitk_fp16_reduce(int splits, GemmShape s, const Bits& a, 
                                         const Bits& c, const Epilogue& e);  // fp16 -> fp32
 Bits mutant_rows_warp_wrong_shuffle_offset(VecInput in, int64_t m, int64_t k, const Bits& a,
                                            const Bits& c, const Epilogue& e);  // sum, fp32
+Bits mutant_softmax_warp_wrong_shuffle_offset(int64_t m, int64_t n,
+                                              const Bits& a);  // two-pass, fp16
 
 }  // namespace numguard::cuda

@@ -40,6 +40,12 @@ Bits mutant_rows_warp_wrong_shuffle_offset(VecInput, int64_t, int64_t, const Bit
                                            const Epilogue&) {
   unavailable("mutant_rows_warp_wrong_shuffle_offset");
 }
+Bits softmax_warp(RowInput, SoftmaxKind, int64_t, int64_t, const Bits&) {
+  unavailable("softmax_warp");
+}
+Bits mutant_softmax_warp_wrong_shuffle_offset(int64_t, int64_t, const Bits&) {
+  unavailable("mutant_softmax_warp_wrong_shuffle_offset");
+}
 Bits cublas_gemm(BlasType, BlasType, BlasCompute, GemmShape, const Bits&, const Bits&, const Bits&,
                  double, double) {
   unavailable("cublas_gemm");
