@@ -19,15 +19,11 @@ const OpInfo& rmsnorm_backward_op();
 
 const std::vector<const OpInfo*>& op_table() {
   static const std::vector<const OpInfo*> t = {
-      &ops::softmax_op(),
-      &ops::log_softmax_op(),
-      &ops::cross_entropy_op(),
-      &ops::attention_op(),
-      &ops::adam_op(),
-      &ops::amax_op(),
-      &ops::softmax_op(),   &ops::log_softmax_op(),
-      &ops::layernorm_op(), &ops::layernorm_backward_op(),
-      &ops::rmsnorm_op(),   &ops::rmsnorm_backward_op(),
+      &ops::softmax_op(),       &ops::log_softmax_op(),
+      &ops::cross_entropy_op(), &ops::attention_op(),
+      &ops::adam_op(),          &ops::amax_op(),
+      &ops::layernorm_op(),     &ops::layernorm_backward_op(),
+      &ops::rmsnorm_op(),       &ops::rmsnorm_backward_op(),
   };
   return t;
 }

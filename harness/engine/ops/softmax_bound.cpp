@@ -51,8 +51,12 @@ SoftmaxSum softmax_sum_bound(const Recipe& rc, const std::vector<double>& x) {
       return t;
     };
     auto combine = [&](const SoftmaxSum& a, const SoftmaxSum& b) {
-      if (std::isinf(b.max) && b.max < 0) return a;
-      if (std::isinf(a.max) && a.max < 0) return b;
+      // Empty states are (-inf, 0); a lane whose first element was NaN is (-inf, NaN).
+      auto empty = [](const SoftmaxSum& t) {
+        return std::isinf(t.max) && t.max < 0 && t.sum.v == 0;
+      };
+      if (empty(b)) return a;
+      if (empty(a)) return b;
       SoftmaxSum t;
       t.max = std::max(a.max, b.max);
       t.sum = ar.add(rescale(a.sum, a.max, t.max), rescale(b.sum, b.max, t.max));
