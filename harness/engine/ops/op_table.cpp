@@ -7,12 +7,26 @@ namespace numguard {
 namespace ops {
 const OpInfo& softmax_op();
 const OpInfo& log_softmax_op();
+const OpInfo& gelu_op();
+const OpInfo& gelu_tanh_op();
+const OpInfo& silu_op();
+const OpInfo& gelu_backward_op();
+const OpInfo& gelu_tanh_backward_op();
+const OpInfo& silu_backward_op();
+const OpInfo& exp_op();
 }  // namespace ops
 
 const std::vector<const OpInfo*>& op_table() {
   static const std::vector<const OpInfo*> t = {
       &ops::softmax_op(),
       &ops::log_softmax_op(),
+      &ops::gelu_op(),
+      &ops::gelu_tanh_op(),
+      &ops::silu_op(),
+      &ops::gelu_backward_op(),
+      &ops::gelu_tanh_backward_op(),
+      &ops::silu_backward_op(),
+      &ops::exp_op(),
   };
   return t;
 }
