@@ -9,6 +9,7 @@
 // per operation; each rule adds 2^-50 |v| to err, which covers that drift many times over.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -85,7 +86,10 @@ class RunningError {
     const double z = std::erfc(a.v);
     const double near0 = std::max(0.0, std::fabs(a.v) - a.err);
     const double slope = 1.1283791670955126 * std::exp(-near0 * near0);
-    return math(z, slope * a.err, slope * slope * a.var, z + slope * a.err, a);
+    // The figure grows as 1 + z^2 over the z of the range; beyond |z| = 10.5 fp32math::erfc
+    // returns exactly 0 (or 2), within eta of erfc, so the growth stops there.
+    const double far = std::min(std::fabs(a.v) + a.err, 10.5);
+    return math(z, slope * a.err, slope * slope * a.var, z + slope * a.err, a, 1 + far * far);
   }
   // Rounding an intermediate into a storage format (a stage between passes, or the output).
   static Val store(const Val& a, Format f) {
@@ -108,11 +112,12 @@ class RunningError {
     return {z, e, var + r * r + eta * eta,
             a.overflow || b.overflow || std::fabs(z) + e > max_ || !std::isfinite(z)};
   }
-  Val math(double z, double p, double var, double reach, const Val& a) const {
+  Val math(double z, double p, double var, double reach, const Val& a, double growth = 1) const {
     // An error of n ulps of acc: at most n * 2u |y| for a normal result, n * 2 eta below.
-    const double own = math_ulps_ * (2 * u_ * reach + 2 * eta_);
+    const double n = math_ulps_ * growth;
+    const double own = n * (2 * u_ * reach + 2 * eta_);
     const double e = p + own + kDrift * std::fabs(z);
-    const double r = math_ulps_ * u_ * z;
+    const double r = n * u_ * z;
     return {z, e, var + r * r, a.overflow || std::fabs(z) + e > max_ || !std::isfinite(z)};
   }
 
