@@ -1,7 +1,7 @@
 // The elementwise ops: gelu (erf form), gelu_tanh, silu, their backward ops and exp.
 // a = x (m x n), b = bias (n) or empty, c = dy (m x n, backward ops); out m x n. Each element is
 // judged against the exact f(x + bias) (dy * f'(x + bias)) with the running-error bound of the
-// kernel's formula (activation_bound.cpp; docs/ops/activations.md).
+// kernel's formula (activation_bound.cpp; docs/error-models.md, "Activations").
 #include <cmath>
 #include <optional>
 

@@ -1,7 +1,7 @@
 // adam: one bias-corrected Adam step on n parameters, a = w, b = g, c = m, d = v, scalars =
 // {lr, beta1, beta2, eps, step}; out = w' (n), m' (n), v' (n) in the input format. The bound
 // is the running error of the kernel's formula (kernels_under_test/cpu/adam_step.h), the
-// bias corrections 1 - exp(t log beta) included (docs/ops/cross_entropy_adam_amax.md).
+// bias corrections 1 - exp(t log beta) included (docs/error-models.md, "Cross-entropy, Adam").
 #include <algorithm>
 #include <cmath>
 

@@ -1,7 +1,7 @@
 // amax: max |x| of each row of a (m x n), out m values in the input format; a NaN in a row
 // makes its result NaN. A max rounds nothing and |x| is a value of the input format, so the
 // result is exact in every order: the bound is 0 and the comparison is exact
-// (docs/ops/cross_entropy_adam_amax.md).
+// (docs/error-models.md, "Cross-entropy, Adam").
 #include <algorithm>
 #include <cmath>
 

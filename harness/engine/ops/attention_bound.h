@@ -2,7 +2,7 @@
 // (two_pass: the naive kernel; tiled: flash-style key tiles of recipe.shape.block), operation
 // by operation: the score dot products, the scale multiply, the max subtraction, exp, the
 // sums, the rescales of the tiled kernel, the normalization and the weighted sum of V
-// (kernels_under_test/cpu/attention_rows.h; docs/ops/attention.md).
+// (kernels_under_test/cpu/attention_rows.h; docs/error-models.md, "Attention").
 #pragma once
 
 #include <cstdint>

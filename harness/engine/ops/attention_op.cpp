@@ -2,7 +2,7 @@
 // c = V (n x k), lengths[i] = keys query row i sees (j < lengths[i]: causal and padding masks
 // both), scalars = {scale = fp32(1/sqrt(k))}; out m x k; a row with no visible key gives
 // zeros. The bound follows the recipe's method (two_pass or tiled) operation by operation
-// (attention_bound.h; docs/ops/attention.md).
+// (attention_bound.h; docs/error-models.md, "Attention").
 #include <algorithm>
 #include <cmath>
 

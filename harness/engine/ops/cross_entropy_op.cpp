@@ -2,7 +2,7 @@
 // targets in lengths; out is one fp32 element. The bound follows the kernel: each row's
 // softmax sum as the recipe forms it (softmax_bound.h), lse = max + log(sum), the loss
 // lse - x[target], a sequential fp32 sum of the losses and the division by m
-// (docs/ops/cross_entropy_adam_amax.md).
+// (docs/error-models.md, "Cross-entropy, Adam").
 #include <algorithm>
 #include <cmath>
 

@@ -39,7 +39,7 @@ Val sum_of(const Recipe& rc, const RunningError& ar, int64_t n, const auto& leaf
 }
 
 // The kernel's 1.0f / sqrtf(t) for t = var + eps whose computed value is known to be >= eps
-// (var is computed >= 0: docs/ops/norms.md, and fl(var + eps) >= fl(0 + eps) = eps by
+// (var is computed >= 0: docs/error-models.md, "Norms", and fl(var + eps) >= fl(0 + eps) = eps by
 // monotonicity). The computed t lies in [lo, hi] = [max(v - err, eps), v + err], sqrtf and
 // the division each round once, so the computed r lies in
 // [(1 - u) / ((1 + u) sqrt(hi)), (1 + u) / ((1 - u) sqrt(lo))], around the exact 1/sqrt(v).

@@ -1,5 +1,5 @@
 // The running-error bounds of the norms, evaluated along the kernels' own formulas
-// (kernels_under_test/cpu/norm_rows.h; docs/ops/norms.md): the row statistics by the
+// (kernels_under_test/cpu/norm_rows.h; docs/error-models.md, "Norms"): the row statistics by the
 // recipe's method (two_pass, welford; rmsnorm's mean square), each sum in the recipe's order
 // (reduce_in_order), then the per-element formulas of the forward and backward passes.
 #pragma once

@@ -1,7 +1,7 @@
 // layernorm, rmsnorm and their backward passes over the rows of a (m x n): b = gamma (n),
 // c = beta (n, layernorm) or dy (m x n, backward), scalars = {eps}. The bound follows the
 // recipe's method (two_pass, welford; rmsnorm's mean square) and order operation by
-// operation (norm_bound.h; docs/ops/norms.md).
+// operation (norm_bound.h; docs/error-models.md, "Norms").
 #include <algorithm>
 #include <cmath>
 
