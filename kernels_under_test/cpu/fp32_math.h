@@ -5,9 +5,9 @@
 // would make every twin differ.
 //
 // Accuracy, measured against MPFR by properties/fp32_math_test.cpp over every 64th fp32 of
-// each range (docs/error-models.md, "Activations"): exp and log within kExpLogUlps ulps (measured 1.18
-// and 1.92), erfc within kErfcUlps * (1 + z^2) ulps (its exp argument -z^2 carries the
-// rounding of z^2; measured 7.69, at z near 0).
+// each range (docs/error-models.md, "Activations"): exp and log within kExpLogUlps ulps
+// (measured 1.18 and 1.92), erfc within kErfcUlps * (1 + z^2) ulps (its exp argument -z^2 carries
+// the rounding of z^2; measured 7.69, at z near 0).
 #pragma once
 
 #include <cstdint>
