@@ -361,6 +361,7 @@ struct Labeled {
 // Ops of the op table take only the generated cases, four times as many (their generators
 // already cover lengths around the 32 lanes and the op's specials).
 std::vector<Labeled> cases_for(const KernelDesc& k) {
+  if (k.op == "attention") return {};  // Q, K, V and lengths: AttentionKernelsMatchTheirTwins...
   std::vector<Labeled> out;
   uint64_t i = 0;
   for (const Shape& s : table_op(k) ? std::vector<Shape>{} : shapes_for(k)) {
@@ -530,6 +531,180 @@ TEST(CudaDevice, DeviceMutantsAreCaughtByTheirBounds) {
   for (const KernelSummary& s : run_check(with_device(Device::cuda, true), opt))
     EXPECT_TRUE(s.first_failure.has_value())
         << s.kernel->name << " (" << s.kernel->bug << ") was not caught";
+}
+
+// ---------------------------------------------------------------------------------------
+// Attention (attention.cu): the CUDA kernels of op attention and their twins, found in the
+// kernel table. The twin is the CPU tiled algorithm (attention_rows.h) with the kernel's
+// block; on a CPU-only machine the twins are checked, on a device the kernels against them.
+
+std::vector<const KernelDesc*> attention_cuda_kernels() {
+  std::vector<const KernelDesc*> out;
+  for (const KernelDesc* k : with_device(Device::cuda, false))
+    if (k->op == "attention" && !k->twin_of.empty()) out.push_back(k);
+  return out;
+}
+
+struct AttnShape {
+  int64_t m, n, k;
+  std::vector<int64_t> lengths;  // empty: every row sees all n keys
+};
+
+// Around the 8-key tile (n = 1, 7, 8, 9, 17, many tiles), k around the 32-wide warp and the
+// one-thread-per-column block (1, 7, 32, 33, 100), lengths masked (0: fully masked, causal,
+// padding, negative and past n: clamped).
+const std::vector<AttnShape> kAttnShapes = {{1, 1, 1, {}},
+                                            {4, 8, 16, {}},
+                                            {5, 9, 32, {}},
+                                            {3, 17, 33, {}},
+                                            {2, 1000, 8, {}},
+                                            {2, 64, 100, {}},
+                                            {6, 20, 7, {0, 1, 8, 9, 20, 25}},
+                                            {8, 8, 4, {1, 2, 3, 4, 5, 6, 7, 8}},
+                                            {3, 16, 5, {-3, 0, 16}},
+                                            {4, 0, 3, {0, 0, 0, 0}}};
+
+// One case of op attention: Q, K, V of the kernel's input format, uniform in [-1, 1] or (wide)
+// in [-8, 8] (scores far apart: exp underflows, the rescale factor is tiny), scale fp32(1/sqrt k).
+Problem attention_case(const KernelDesc& k, const AttnShape& s, uint64_t seed, bool wide) {
+  Rng r(seed);
+  const Format in = k.recipe.in;
+  Problem p;
+  p.m = s.m;
+  p.n = s.n;
+  p.k = s.k;
+  p.a = Tensor(in, {p.m, p.k});
+  p.b = Tensor(in, {p.n, p.k});
+  p.c = Tensor(in, {p.n, p.k});
+  const double w = wide ? 8 : 1;
+  for (Tensor* t : {&p.a, &p.b, &p.c})
+    for (auto& b : t->bits) b = to_bits(in, r.uniform(-w, w));
+  p.lengths = s.lengths.empty() ? std::vector<int64_t>(static_cast<size_t>(p.m), p.n) : s.lengths;
+  p.scalars = {
+      static_cast<double>(1.0f / std::sqrt(static_cast<float>(std::max<int64_t>(p.k, 1))))};
+  return p;
+}
+
+std::vector<Labeled> attention_cases(const KernelDesc& k) {
+  std::vector<Labeled> out;
+  uint64_t i = 0;
+  for (const AttnShape& s : kAttnShapes) {
+    for (bool wide : {false, true}) {
+      std::ostringstream label;
+      label << (wide ? "wide" : "uniform") << " m=" << s.m << " n=" << s.n << " k=" << s.k
+            << (s.lengths.empty() ? " unmasked" : " masked");
+      out.push_back({label.str(), attention_case(k, s, case_seed(kSeed + 1, i++), wide)});
+    }
+  }
+  const int64_t generated = 20 * static_cast<int64_t>(reduction_generators().size());
+  for (int64_t c = 0; c < generated; ++c) {
+    std::string gen;
+    Problem p = make_case(k, kSeed, c, &gen);
+    out.push_back({"generator " + gen + " (--seed " + std::to_string(kSeed) + " --case " +
+                       std::to_string(c) + ")",
+                   std::move(p)});
+  }
+  return out;
+}
+
+// The first differing element of device and twin on an attention case, with its row's inputs.
+std::string attention_mismatch(const Problem& p, const Tensor& device, const Tensor& twin,
+                               Format f) {
+  size_t differing = 0, first = 0;
+  for (size_t e = 0; e < std::min(device.bits.size(), twin.bits.size()); ++e)
+    if (!same_bits(f, device.bits[e], twin.bits[e]) && differing++ == 0) first = e;
+  if (differing == 0 && device.bits.size() == twin.bits.size()) return "";
+  std::ostringstream s;
+  if (device.bits.size() != twin.bits.size()) {
+    s << "device gives " << device.bits.size() << " elements, twin " << twin.bits.size();
+    return s.str();
+  }
+  const int64_t i = static_cast<int64_t>(first) / std::max<int64_t>(p.k, 1),
+                d = static_cast<int64_t>(first) % std::max<int64_t>(p.k, 1);
+  s << differing << " of " << device.size() << " elements differ; first y[" << i << "][" << d
+    << "] (row sees " << p.lengths.at(static_cast<size_t>(i)) << " of " << p.n << " keys): device "
+    << hex(device.bits[first]) << " (" << device.value(first) << "), twin " << hex(twin.bits[first])
+    << " (" << twin.value(first) << ")";
+  return s.str();
+}
+
+TEST(CudaTwins, AttentionKernelsAreInTheTableWithTiledTwins) {
+  const auto kernels = attention_cuda_kernels();
+  ASSERT_GE(kernels.size(), 3u) << "fp16, bf16 and fp32 flash-style CUDA attention kernels";
+  for (const KernelDesc* k : kernels) {
+    SCOPED_TRACE(k->name);
+    const KernelDesc* twin = find_kernel(k->twin_of);
+    ASSERT_NE(twin, nullptr);
+    EXPECT_EQ(twin->twin_of, k->name);
+    EXPECT_EQ(k->recipe.method, Method::tiled);
+    EXPECT_EQ(k->recipe.shape.block, 8);
+    EXPECT_EQ(k->recipe.out, k->recipe.in);
+    if (!cuda::device_status().available) {
+      const Problem p = attention_case(*k, kAttnShapes[1], kSeed, false);
+      Tensor y;
+      EXPECT_THROW(k->run(p, y), std::runtime_error) << "no device: the launcher says why not";
+    }
+  }
+}
+
+// The twin is the CPU tiled kernel's algorithm with the same block: bit for bit the same.
+TEST(CudaTwins, AttentionTwinsAreTheCpuTiledAlgorithm) {
+  for (const KernelDesc* k : attention_cuda_kernels()) {
+    const KernelDesc* twin = find_kernel(k->twin_of);
+    const std::string cpu_name = "attention." + std::string(name(k->recipe.in)) + ".fp32acc.tiled";
+    const KernelDesc* cpu = find_kernel(cpu_name);
+    ASSERT_NE(twin, nullptr) << k->name;
+    ASSERT_NE(cpu, nullptr) << cpu_name;
+    EXPECT_EQ(cpu->recipe.summary(), twin->recipe.summary()) << k->name;
+    for (const Labeled& c : attention_cases(*k)) {
+      Tensor a, b(k->recipe.out, {c.problem.m, c.problem.k});
+      twin->run(c.problem, a);
+      cpu->run(c.problem, b);
+      const std::string why = attention_mismatch(c.problem, a, b, k->recipe.out);
+      EXPECT_TRUE(why.empty()) << twin->name << " vs " << cpu_name << " on " << c.label << ": "
+                               << why;
+    }
+  }
+}
+
+TEST(CudaTwins, AttentionTwinsPassTheirBounds) {
+  std::vector<const KernelDesc*> twins;
+  for (const KernelDesc* k : attention_cuda_kernels()) twins.push_back(find_kernel(k->twin_of));
+  ASSERT_GE(twins.size(), 3u);
+  CheckOptions opt;
+  opt.cases = 40;
+  opt.seed = kSeed;
+  for (const KernelSummary& s : run_check(twins, opt)) {
+    EXPECT_EQ(s.failures, 0) << s.kernel->name << " case "
+                             << (s.first_failure ? s.first_failure->index : -1);
+    EXPECT_GT(s.cases - s.domain_limits, 0) << s.kernel->name;
+  }
+}
+
+// Every CUDA kernel of op attention against its twin, bitwise (NaN as NaN), on the shapes above
+// and 20 generated cases per generator.
+TEST(CudaDevice, AttentionKernelsMatchTheirTwinsBitForBit) {
+  SKIP_WITHOUT_DEVICE();
+  const auto kernels = attention_cuda_kernels();
+  ASSERT_GE(kernels.size(), 3u);
+  for (const KernelDesc* k : kernels) {
+    const KernelDesc* twin = find_kernel(k->twin_of);
+    ASSERT_NE(twin, nullptr) << k->name;
+    int64_t cases = 0, mismatches = 0;
+    for (const Labeled& c : attention_cases(*k)) {
+      ++cases;
+      Tensor device, expected;
+      k->run(c.problem, device);
+      twin->run(c.problem, expected);
+      const std::string why = attention_mismatch(c.problem, device, expected, k->recipe.out);
+      if (why.empty()) continue;
+      if (++mismatches <= 3)
+        ADD_FAILURE() << k->name << " differs from " << twin->name << " on " << c.label << ": "
+                      << why;
+    }
+    std::printf("%-55s %3" PRId64 " cases, %" PRId64 " differ from the twin\n", k->name.c_str(),
+                cases, mismatches);
+  }
 }
 
 }  // namespace

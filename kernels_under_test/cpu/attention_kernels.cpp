@@ -2,7 +2,6 @@
 // format; naive (two-pass softmax, normalize, then P V) and tiled (flash-style online softmax
 // over key tiles of 8).
 #include "kernels_under_test/cpu/attention_rows.h"
-#include "kernels_under_test/cpu/fp32_math.h"
 #include "kernels_under_test/cpu/row_kernel.h"
 
 namespace numguard::kernels {
@@ -10,18 +9,13 @@ namespace {
 
 const bool registered = [] {
   for (Format in : {Format::fp16, Format::bf16, Format::fp32}) {
-    register_row_kernel(
-        row_kernel_name("attention", in, "naive"), "attention",
-        row_recipe(
-            {.in = in, .out = in, .method = Method::two_pass, .math_ulps = fp32math::kExpLogUlps}),
-        [](const Problem& p, Tensor& y) { attention_rows({.method = Method::two_pass}, p, y); });
+    const AttentionAlgo naive{.method = Method::two_pass};
+    register_row_kernel(row_kernel_name("attention", in, "naive"), "attention",
+                        attention_recipe(in, naive),
+                        [naive](const Problem& p, Tensor& y) { attention_rows(naive, p, y); });
     const AttentionAlgo tiled{.method = Method::tiled, .block = 8};
     register_row_kernel(row_kernel_name("attention", in, "tiled"), "attention",
-                        row_recipe({.in = in,
-                                    .out = in,
-                                    .method = Method::tiled,
-                                    .shape = {.order = Order::blocked, .block = tiled.block},
-                                    .math_ulps = fp32math::kExpLogUlps}),
+                        attention_recipe(in, tiled),
                         [tiled](const Problem& p, Tensor& y) { attention_rows(tiled, p, y); });
   }
   return true;

@@ -102,4 +102,15 @@ void attention_rows(const AttentionAlgo& a, const Problem& p, Tensor& out) {
   }
 }
 
+Recipe attention_recipe(Format in, const AttentionAlgo& a) {
+  if (a.method == Method::tiled)
+    return row_recipe({.in = in,
+                       .out = in,
+                       .method = Method::tiled,
+                       .shape = {.order = Order::blocked, .block = a.block},
+                       .math_ulps = fp32math::kExpLogUlps});
+  return row_recipe(
+      {.in = in, .out = in, .method = Method::two_pass, .math_ulps = fp32math::kExpLogUlps});
+}
+
 }  // namespace numguard::kernels

@@ -32,4 +32,9 @@ struct AttentionAlgo {
 // Every query row of p into out (m x k, format out.format).
 void attention_rows(const AttentionAlgo& algo, const Problem& p, Tensor& out);
 
+// The recipe of a correct kernel running `algo` (two_pass or tiled) on inputs of `in`, output
+// in `in`: shared by the CPU kernels, the CUDA tiled kernel and its twin
+// (cuda/register_attention.cpp), so they cannot declare different recipes.
+Recipe attention_recipe(Format in, const AttentionAlgo& algo);
+
 }  // namespace numguard::kernels
