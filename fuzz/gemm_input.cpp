@@ -39,15 +39,20 @@ std::string_view name(SpecialKind s) {
   return kNames[static_cast<size_t>(s)];
 }
 
-Candidates candidate_kernels(const std::string& pin) {
+Candidates family_candidates(const std::string& pin,
+                             const std::function<bool(const KernelDesc&)>& in_family) {
   Candidates c;
   std::vector<const KernelDesc*> family;
   for (const KernelDesc* k : select_kernels(pin.empty() ? "*" : pin, !pin.empty()))
-    if (reduction_op(*k) && (!pin.empty() || k->device == Device::cpu)) family.push_back(k);
+    if (in_family(*k) && (!pin.empty() || k->device == Device::cpu)) family.push_back(k);
   c.kernels = pin.empty()
                   ? family
                   : runnable_kernels(family, DeviceChoice::automatic, &c.skipped_why, &c.skipped);
   return c;
+}
+
+Candidates candidate_kernels(const std::string& pin) {
+  return family_candidates(pin, reduction_op);
 }
 
 std::optional<GemmInput> decode_gemm_input(std::span<const uint8_t> data,

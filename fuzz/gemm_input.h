@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -83,6 +84,9 @@ struct Candidates {
   std::string skipped_why;  // one line, when skipped > 0
 };
 Candidates candidate_kernels(const std::string& pin);
+// The same selection over any family of kernels.
+Candidates family_candidates(const std::string& pin,
+                             const std::function<bool(const KernelDesc&)>& in_family);
 
 // nullopt for the empty input or no candidates; otherwise the case the bytes describe.
 std::optional<GemmInput> decode_gemm_input(std::span<const uint8_t> data,

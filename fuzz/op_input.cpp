@@ -26,14 +26,7 @@ uint8_t byte_at(std::span<const uint8_t> d, size_t at) {
 }  // namespace
 
 Candidates op_candidates(const std::string& ops, const std::string& pin) {
-  Candidates c;
-  std::vector<const KernelDesc*> family;
-  for (const KernelDesc* k : select_kernels(pin.empty() ? "*" : pin, !pin.empty()))
-    if (in_list(ops, k->op) && (!pin.empty() || k->device == Device::cpu)) family.push_back(k);
-  c.kernels = pin.empty()
-                  ? family
-                  : runnable_kernels(family, DeviceChoice::automatic, &c.skipped_why, &c.skipped);
-  return c;
+  return family_candidates(pin, [&ops](const KernelDesc& k) { return in_list(ops, k.op); });
 }
 
 std::optional<OpInput> decode_op_input(std::span<const uint8_t> data,

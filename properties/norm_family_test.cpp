@@ -22,28 +22,18 @@
 #include "harness/engine/op.h"
 #include "harness/engine/registry.h"
 #include "kernels_under_test/cpu/norm_rows.h"
+#include "properties/support/op_kernels.h"
 #include "references/norm_reference.h"
 
 namespace numguard {
 namespace {
 
-bool is_norm(const KernelDesc& k) {
-  return k.op == "layernorm" || k.op == "rmsnorm" || k.op == "layernorm_backward" ||
-         k.op == "rmsnorm_backward";
-}
-
 std::vector<const KernelDesc*> correct_kernels(std::string_view op = "") {
-  std::vector<const KernelDesc*> out;
-  for (const KernelDesc* k : select_kernels("*", false))
-    if (is_norm(*k) && !k->mutant && k->device == Device::cpu && (op.empty() || k->op == op))
-      out.push_back(k);
-  return out;
+  if (!op.empty()) return test::op_kernels({std::string(op)});
+  return test::op_kernels({"layernorm", "rmsnorm", "layernorm_backward", "rmsnorm_backward"});
 }
 
-std::string repro(const KernelDesc& k, uint64_t seed, int64_t index) {
-  return "numguard check --kernel " + k.name + " --seed " + std::to_string(seed) + " --case " +
-         std::to_string(index);
-}
+using test::repro;
 
 TEST(NormFamily, TableHasEveryKernel) {
   // fp16, bf16, fp32 x (two_pass, welford, rmsnorm, two backward passes).

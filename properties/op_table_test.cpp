@@ -15,24 +15,16 @@
 #include "harness/engine/op.h"
 #include "harness/engine/registry.h"
 #include "harness/engine/running_error.h"
+#include "properties/support/op_kernels.h"
 #include "references/row_reference.h"
 
 namespace numguard {
 namespace {
 
-std::vector<const KernelDesc*> kernels_of(const std::vector<std::string>& ops, bool mutant) {
-  std::vector<const KernelDesc*> out;
-  for (const KernelDesc* k : select_kernels(mutant ? "mutant.*" : "*", mutant))
-    if (k->device == Device::cpu && k->mutant == mutant &&
-        (ops.empty() ? find_op(k->op) != nullptr
-                     : std::find(ops.begin(), ops.end(), k->op) != ops.end()))
-      out.push_back(k);
-  return out;
-}
+using test::repro;
 
-std::string repro(const KernelDesc& k, uint64_t seed, int64_t index) {
-  return "numguard check --kernel " + k.name + " --seed " + std::to_string(seed) + " --case " +
-         std::to_string(index);
+std::vector<const KernelDesc*> kernels_of(const std::vector<std::string>& ops, bool mutant) {
+  return test::op_kernels(ops, mutant);
 }
 
 TEST(OpTable, EveryOpHasKernelsInFp16AndBf16) {

@@ -137,23 +137,8 @@ std::string file_safe(const std::string& name) {
 // The case of an op of the op table: the inputs the op names for the worst element, all
 // inputs in a file, the reference, output, bound and verdict.
 CaseOutcome print_op_case(const KernelDesc& k, const OpInfo& op, const Problem& p, uint64_t seed,
-                          int64_t index, const std::string& generator, std::string text) {
-  std::string scalars;
-  for (double v : p.scalars) scalars += fmt::format("{}{}", scalars.empty() ? "" : ", ", v);
-  text += fmt::format("shape      m={} n={} k={}{}\n", p.m, p.n, p.k,
-                      scalars.empty() ? "" : ", scalars " + scalars);
-  Tensor out;
-  CaseOutcome c;
-  try {
-    c = evaluate_case(k, p, &out);
-  } catch (const std::exception& e) {
-    c.verdict = Verdict::kernel_error;
-    fmt::print("{}error      the kernel threw: {}\nverdict    {}\n", text, e.what(),
-               name(c.verdict));
-    return c;
-  }
-  c.index = index;
-  c.generator = generator;
+                          int64_t index, const std::string& generator, std::string text,
+                          const CaseOutcome& c, const Tensor& out) {
   if (out.empty()) {
     fmt::print("{}output     no elements\nverdict    {}\n", text, name(c.verdict));
     return c;
@@ -202,10 +187,16 @@ CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index
   if (k.mutant) text += fmt::format("mutant of  {}: {}\n", k.imitates, k.bug);
   text += fmt::format("recipe     {}\n", r.summary());
   text += fmt::format("case       {} of seed {}, generator {}\n", index, seed, generator);
-  if (const OpInfo* op = find_op(k.op))
-    return print_op_case(k, *op, p, seed, index, generator, text);
-  text +=
-      fmt::format("shape      m={} n={} k={}, alpha={}, beta={}\n", p.m, p.n, p.k, p.alpha, p.beta);
+  const OpInfo* op = find_op(k.op);
+  if (op) {
+    std::string scalars;
+    for (double v : p.scalars) scalars += fmt::format("{}{}", scalars.empty() ? "" : ", ", v);
+    text += fmt::format("shape      m={} n={} k={}{}\n", p.m, p.n, p.k,
+                        scalars.empty() ? "" : ", scalars " + scalars);
+  } else {
+    text += fmt::format("shape      m={} n={} k={}, alpha={}, beta={}\n", p.m, p.n, p.k, p.alpha,
+                        p.beta);
+  }
 
   Tensor out;
   CaseOutcome c;
@@ -220,6 +211,7 @@ CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index
   }
   c.index = index;
   c.generator = generator;
+  if (op) return print_op_case(k, *op, p, seed, index, generator, text, c, out);
   const std::vector<ElementReference> refs = reduction_reference(k.op, p);
   if (refs.empty() || out.empty()) {
     fmt::print("{}output     no elements\nverdict    {}\n", text, name(c.verdict));

@@ -39,13 +39,4 @@ void register_row_kernel(std::string name, std::string op, Recipe recipe, Kernel
   register_kernel(cpu_kernel(std::move(name), op, std::move(recipe), std::move(run)));
 }
 
-void register_row_mutant(std::string name, std::string op, std::string imitates, std::string bug,
-                         Recipe declared, KernelFn run) {
-  KernelDesc d = cpu_kernel(std::move(name), op, std::move(declared), std::move(run));
-  d.mutant = true;
-  d.imitates = std::move(imitates);
-  d.bug = std::move(bug);
-  register_kernel(std::move(d));
-}
-
 }  // namespace numguard::kernels

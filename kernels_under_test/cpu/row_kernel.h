@@ -36,7 +36,5 @@ Recipe row_recipe(const RowRecipe& r);  // acc = fp32
 std::string row_kernel_name(std::string_view op, Format in, std::string_view algorithm);
 
 void register_row_kernel(std::string name, std::string op, Recipe recipe, KernelFn run);
-void register_row_mutant(std::string name, std::string op, std::string imitates, std::string bug,
-                         Recipe declared, KernelFn run);
 
 }  // namespace numguard::kernels

@@ -2,6 +2,7 @@
 #include "kernels_under_test/cpu/activation.h"
 #include "kernels_under_test/cpu/activation_math.h"
 #include "kernels_under_test/cpu/row_kernel.h"
+#include "kernels_under_test/mutants/register_mutant.h"
 
 namespace numguard::kernels {
 namespace {
@@ -37,17 +38,17 @@ uint64_t via_fp16(float y, Format out) {
 }
 
 const bool registered = [] {
-  register_row_mutant(
+  register_mutant(
       "mutant.gelu_tanh.fp16.fp16_cube", "gelu_tanh", "gelu_tanh.fp16.fp32acc.direct",
       "t^3 and 0.044715 t^3 rounded to fp16 (polynomial in the input format)",
       declared(Format::fp16, Format::fp16, fm::kExpLogUlps),
       [](const Problem& p, Tensor& y) { activation_rows(gelu_tanh_fp16_cube, false, p, y); });
-  register_row_mutant(
+  register_mutant(
       "mutant.silu.fp16.e4m3_double_rounding", "silu", "silu.fp16.fp32acc.e4m3out",
       "output cast fp32 -> fp16 -> e4m3: double rounding at e4m3 midpoints",
       declared(Format::fp16, Format::e4m3, fm::kExpLogUlps),
       [](const Problem& p, Tensor& y) { activation_rows(act::silu, false, p, y, via_fp16); });
-  register_row_mutant(
+  register_mutant(
       "mutant.silu_backward.fp16.fp16_one_minus_sigmoid", "silu_backward",
       "silu_backward.fp16.fp32acc.direct", "1 - sigmoid(t) rounded to fp16",
       declared(Format::fp16, Format::fp16, fm::kExpLogUlps),

@@ -2,6 +2,7 @@
 #include "kernels_under_test/cpu/attention_rows.h"
 #include "kernels_under_test/cpu/fp32_math.h"
 #include "kernels_under_test/cpu/row_kernel.h"
+#include "kernels_under_test/mutants/register_mutant.h"
 
 namespace numguard::kernels {
 namespace {
@@ -17,7 +18,7 @@ const bool registered = [] {
   // with no visible key. Real-world cause: masked_fill(-inf) before softmax; a fully masked
   // row (left padding, causal with more queries than keys) has max -inf and
   // exp(-inf - (-inf)) = NaN, which then poisons the gradients.
-  register_row_mutant(
+  register_mutant(
       "mutant.attention.fp16.masked_row_nan", "attention", "attention.fp16.fp32acc.naive",
       "mask by adding -inf, no guard for a fully masked row: exp(-inf - (-inf)) = NaN",
       declared(Format::fp16, Method::two_pass), [](const Problem& p, Tensor& y) {
@@ -28,7 +29,7 @@ const bool registered = [] {
   // cause: BERT-style extended attention masks ((1 - mask) * -10000 added to the scores); a
   // masked key whose score exceeds the visible ones by more than 10000 (large Q, K: fp16
   // scores of 1e4..6e4) takes the weight, and a fully masked row averages the masked V.
-  register_row_mutant(
+  register_mutant(
       "mutant.attention.fp16.finite_mask_sentinel", "attention", "attention.fp16.fp32acc.tiled",
       "mask by adding -10000 to masked scores: large scores and fully masked rows unmask",
       declared(Format::fp16, Method::tiled), [](const Problem& p, Tensor& y) {
@@ -37,7 +38,7 @@ const bool registered = [] {
   // Mutant: the tiled kernel rescales the running sum l but not the output accumulator when
   // a later tile raises the max. Real-world cause: flash-attention ports that fold the
   // exp(m_old - m_new) correction into l only (or apply it to acc one tile late).
-  register_row_mutant(
+  register_mutant(
       "mutant.attention.bf16.tiled_missing_acc_rescale", "attention",
       "attention.bf16.fp32acc.tiled", "tiled attention: acc is not rescaled when the max grows",
       declared(Format::bf16, Method::tiled), [](const Problem& p, Tensor& y) {

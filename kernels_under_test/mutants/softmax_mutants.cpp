@@ -2,6 +2,7 @@
 #include "kernels_under_test/cpu/fp32_math.h"
 #include "kernels_under_test/cpu/row_kernel.h"
 #include "kernels_under_test/cpu/softmax_rows.h"
+#include "kernels_under_test/mutants/register_mutant.h"
 
 namespace numguard::kernels {
 namespace {
@@ -14,7 +15,7 @@ const bool registered = [] {
   // Mutant: exp(x) without the max subtraction (staged in fp16), while the recipe promises
   // every input. Real-world cause: "naive" softmax in hand-written kernels and exported
   // graphs; exp overflows to inf for x > 11.09 in fp16 and inf / inf is NaN.
-  register_row_mutant(
+  register_mutant(
       "mutant.softmax.fp16.no_max_subtraction", "softmax", "softmax.fp16.fp32acc.twopass",
       "exp(x) without subtracting the row max, staged in fp16: inf/inf = NaN once x > 11.09",
       declared(Format::fp16, Method::two_pass), [](const Problem& p, Tensor& y) {
@@ -23,12 +24,12 @@ const bool registered = [] {
   // Mutant: online softmax that updates the running max but not the running sum. Real-world
   // cause: the rescale s * exp(m_old - m_new) forgotten or applied to the output accumulator
   // only (flash-attention ports).
-  register_row_mutant("mutant.softmax.bf16.online_missing_rescale", "softmax",
-                      "softmax.bf16.fp32acc.online",
-                      "online softmax: the running sum is not rescaled when the running max grows",
-                      declared(Format::bf16, Method::online), [](const Problem& p, Tensor& y) {
-                        softmax_rows({.method = Method::online, .rescale = false}, p, y);
-                      });
+  register_mutant("mutant.softmax.bf16.online_missing_rescale", "softmax",
+                  "softmax.bf16.fp32acc.online",
+                  "online softmax: the running sum is not rescaled when the running max grows",
+                  declared(Format::bf16, Method::online), [](const Problem& p, Tensor& y) {
+                    softmax_rows({.method = Method::online, .rescale = false}, p, y);
+                  });
   return true;
 }();
 
