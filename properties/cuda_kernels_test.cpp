@@ -709,3 +709,124 @@ TEST(CudaDevice, AttentionKernelsMatchTheirTwinsBitForBit) {
 
 }  // namespace
 }  // namespace numguard
+
+// ---------------------------------------------------------------------------------------
+// The warp-per-row norm kernels (norms.cu, docs/ops/cuda_norms.md). On a device they are in
+// CudaDevice.* above with every CUDA kernel (ops of the op table: their generated cases, bit
+// for bit against the twin, within the bound; the mutant compared with its buggy twin and
+// caught); here the table entries and the twins, everywhere.
+
+namespace numguard {
+namespace {
+
+// CUDA kernel name -> the sequential CPU kernel of the same algorithm.
+std::vector<std::pair<std::string, std::string>> norm_warp_kernels() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const char* f : {"fp16", "bf16", "fp32"}) {
+    const std::string in = f;
+    out.push_back(
+        {"layernorm." + in + ".fp32acc.warp32_twopass", "layernorm." + in + ".fp32acc.twopass"});
+    out.push_back(
+        {"layernorm." + in + ".fp32acc.warp32_welford", "layernorm." + in + ".fp32acc.welford"});
+    out.push_back({"rmsnorm." + in + ".fp32acc.warp32", "rmsnorm." + in + ".fp32acc.direct"});
+  }
+  return out;
+}
+
+// The twin declares the sequential kernel's recipe but for the shape: strided over 32 lanes.
+TEST(CudaKernelTable, NormWarpKernelsHaveStridedTwins) {
+  for (const auto& [name, sequential] : norm_warp_kernels()) {
+    SCOPED_TRACE(name);
+    const KernelDesc* k = find_kernel(name);
+    ASSERT_NE(k, nullptr) << "not registered";
+    EXPECT_EQ(k->device, Device::cuda);
+    EXPECT_EQ(k->twin_of, name + ".twin");
+    const KernelDesc* twin = find_kernel(k->twin_of);
+    ASSERT_NE(twin, nullptr);
+    EXPECT_EQ(twin->twin_of, name);
+    EXPECT_EQ(twin->recipe.summary(), k->recipe.summary());
+    EXPECT_EQ(twin->recipe.shape.order, Order::strided);
+    EXPECT_EQ(twin->recipe.shape.lanes, 32);
+    const KernelDesc* seq = find_kernel(sequential);
+    ASSERT_NE(seq, nullptr) << sequential;
+    Recipe r = seq->recipe;
+    r.shape = k->recipe.shape;
+    EXPECT_EQ(r.summary(), k->recipe.summary()) << "against " << sequential;
+  }
+}
+
+TEST(CudaTwins, NormWarpTwinsPassTheirBounds) {
+  std::vector<const KernelDesc*> twins;
+  for (const auto& [name, sequential] : norm_warp_kernels()) {
+    const KernelDesc* t = find_kernel(name + ".twin");
+    ASSERT_NE(t, nullptr) << name << ".twin";
+    twins.push_back(t);
+  }
+  CheckOptions opt;
+  opt.cases = 40;
+  opt.seed = kSeed;
+  for (const KernelSummary& s : run_check(twins, opt)) {
+    EXPECT_EQ(s.failures, 0) << s.kernel->name << " case "
+                             << (s.first_failure ? s.first_failure->index : -1);
+    EXPECT_GT(s.cases - s.domain_limits, 0) << s.kernel->name;
+  }
+}
+
+// Each fp32 twin differs from the sequential kernel of its algorithm on some row longer than
+// the warp: the twins really reduce in the strided order.
+TEST(CudaTwins, NormWarpTwinsReduceInTheStridedOrder) {
+  for (const auto& [name, sequential] : norm_warp_kernels()) {
+    if (name.find(".fp32.") == std::string::npos) continue;
+    SCOPED_TRACE(name);
+    const KernelDesc* twin = find_kernel(name + ".twin");
+    const KernelDesc* seq = find_kernel(sequential);
+    ASSERT_NE(twin, nullptr);
+    ASSERT_NE(seq, nullptr);
+    int64_t differing = 0;
+    for (int64_t c = 0; c < 200 && differing == 0; ++c) {
+      const Problem p = make_case(*twin, kSeed, c, nullptr);
+      if (p.n <= 32) continue;
+      Tensor a, b(Format::fp32, {p.m, p.n});
+      twin->run(p, a);
+      seq->run(p, b);
+      for (size_t e = 0; e < a.bits.size(); ++e)
+        differing += !same_bits(Format::fp32, a.bits[e], b.bits[e]);
+    }
+    EXPECT_GT(differing, 0) << "the strided twin agrees with " << sequential << " everywhere";
+  }
+}
+
+// The equal-count combine is Chan's when every lane holds the same count (n = 64: two each,
+// bit for bit the correct twin) and differs on a ragged row (n = 33).
+TEST(CudaTwins, NormWelfordMutantTwinDiffersOnlyOnARaggedRow) {
+  const KernelDesc* good = find_kernel("layernorm.fp16.fp32acc.warp32_welford.twin");
+  const KernelDesc* bad =
+      find_kernel("mutant.layernorm.fp16.fp32acc.warp32_welford.equal_count_combine.twin");
+  ASSERT_NE(good, nullptr);
+  ASSERT_NE(bad, nullptr);
+  for (int64_t n : {64, 33}) {
+    Rng r(kSeed + static_cast<uint64_t>(n));
+    Problem p;
+    p.m = 2;
+    p.n = n;
+    p.a = Tensor(Format::fp16, {p.m, n});
+    for (auto& b : p.a.bits) b = to_bits(Format::fp16, r.uniform(-2, 3));
+    p.b = Tensor(Format::fp16, {n});
+    for (auto& b : p.b.bits) b = to_bits(Format::fp16, r.uniform(0.5, 1.5));
+    p.c = Tensor(Format::fp16, {n});
+    for (auto& b : p.c.bits) b = to_bits(Format::fp16, r.uniform(-0.5, 0.5));
+    p.scalars = {static_cast<double>(1e-5f)};
+    Tensor g, m;
+    good->run(p, g);
+    bad->run(p, m);
+    size_t differing = 0;
+    for (size_t e = 0; e < g.bits.size(); ++e) differing += g.bits[e] != m.bits[e];
+    if (n == 64)
+      EXPECT_EQ(differing, 0u) << "equal counts: the combines agree";
+    else
+      EXPECT_GT(differing, 0u) << "n = 33: lane 0 holds 2 elements, lane 16 one";
+  }
+}
+
+}  // namespace
+}  // namespace numguard

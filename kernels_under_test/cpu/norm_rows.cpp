@@ -48,12 +48,17 @@ Stats row_stats(const NormAlgo& a, const float* x, int64_t n, float eps) {
       w.m2 = w.m2 + delta * (xi - w.mean);
       return w;
     };
-    auto combine = [](const Welford& p, const Welford& q) {
+    auto combine = [equal = a.equal_count_combine](const Welford& p, const Welford& q) {
       if (p.c == 0) return q;
       if (q.c == 0) return p;
       Welford t;
       t.c = p.c + q.c;
       const float delta = q.mean - p.mean;
+      if (equal) {
+        t.mean = p.mean + delta * 0.5f;
+        t.m2 = (p.m2 + q.m2) + (delta * delta) * (p.c * 0.5f);
+        return t;
+      }
       t.mean = p.mean + delta * (q.c / t.c);
       t.m2 = (p.m2 + q.m2) + (delta * delta) * ((p.c * q.c) / t.c);
       return t;

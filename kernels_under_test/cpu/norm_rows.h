@@ -26,6 +26,9 @@ struct NormAlgo {
   bool naive_variance = false;      // var = (sum x x)/n - mean mean, one pass in fp32
   std::optional<Format> eps_add;    // var + eps computed in this format (both rounded into it)
   std::optional<Format> sumsq_acc;  // rms: each partial sum of squares rounded into this format
+  // welford: the combine weights both sides as if they held a.c elements (mean += delta / 2,
+  // M2 += delta^2 a.c / 2): the CUDA equal-count mutant's twin.
+  bool equal_count_combine = false;
 };
 
 // a = x (m x n), b = gamma (n), c = beta (n, layernorm), scalars[0] = eps; out m x n.

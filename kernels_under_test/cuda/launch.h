@@ -75,4 +75,14 @@ Bits mutant_rows_warp_wrong_shuffle_offset(VecInput in, int64_t m, int64_t k, co
 Bits mutant_softmax_warp_wrong_shuffle_offset(int64_t m, int64_t n,
                                               const Bits& a);  // two-pass, fp16
 
+// Row layernorm / rmsnorm forward, one warp per row (norms.cuh): a (m x n), gamma (n) and beta
+// (n, layernorm; ignored for rmsnorm) of `in`, eps already rounded to fp32 as the CPU kernels
+// round it; out (m x n) of `in`, each element RNE-rounded from fp32.
+enum class NormKind : uint8_t { layernorm_two_pass, layernorm_welford, rmsnorm };
+Bits norm_warp(RowInput in, NormKind kind, int64_t m, int64_t n, const Bits& a, const Bits& gamma,
+               const Bits& beta, float eps);
+Bits mutant_layernorm_warp_welford_equal_count(int64_t m, int64_t n, const Bits& a,
+                                               const Bits& gamma, const Bits& beta,
+                                               float eps);  // fp16
+
 }  // namespace numguard::cuda

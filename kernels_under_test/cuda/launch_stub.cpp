@@ -51,4 +51,12 @@ Bits cublas_gemm(BlasType, BlasType, BlasCompute, GemmShape, const Bits&, const 
   unavailable("cublas_gemm");
 }
 
+Bits norm_warp(RowInput, NormKind, int64_t, int64_t, const Bits&, const Bits&, const Bits&, float) {
+  unavailable("norm_warp");
+}
+Bits mutant_layernorm_warp_welford_equal_count(int64_t, int64_t, const Bits&, const Bits&,
+                                               const Bits&, float) {
+  unavailable("mutant_layernorm_warp_welford_equal_count");
+}
+
 }  // namespace numguard::cuda
