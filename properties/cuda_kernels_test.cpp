@@ -828,5 +828,108 @@ TEST(CudaTwins, NormWelfordMutantTwinDiffersOnlyOnARaggedRow) {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// The elementwise activation kernels with a bias (activation.cu, register_activation.cpp).
+// The device tests above cover them as op-table kernels (bit for bit with the twin on the
+// generated cases, within the bound, the device mutant caught); here: the pairing, the twins
+// on the CPU, and (device) a tensor large enough for the grid-stride loop.
+
+std::vector<std::string> activation_kernels() {
+  std::vector<std::string> out;
+  for (const char* op :
+       {"gelu", "gelu_tanh", "silu", "gelu_backward", "gelu_tanh_backward", "silu_backward"})
+    for (const char* f : {"fp16", "bf16", "fp32"})
+      out.push_back(std::string(op) + "." + f + ".fp32acc.cuda_bias");
+  return out;
+}
+
+// Each CUDA kernel names its twin and the twin names it back; both declare the recipe of the
+// op's CPU kernel (the twin computes what that kernel computes).
+TEST(CudaKernelTable, ActivationKernelsArePairedWithTheirTwins) {
+  for (const std::string& n : activation_kernels()) {
+    SCOPED_TRACE(n);
+    const KernelDesc* k = find_kernel(n);
+    ASSERT_NE(k, nullptr) << "not registered";
+    EXPECT_EQ(k->device, Device::cuda);
+    EXPECT_EQ(k->twin_of, n + ".twin");
+    const KernelDesc* twin = find_kernel(n + ".twin");
+    ASSERT_NE(twin, nullptr);
+    EXPECT_EQ(twin->device, Device::cpu);
+    EXPECT_EQ(twin->twin_of, n);
+    const std::string direct = n.substr(0, n.size() - std::string("cuda_bias").size()) + "direct";
+    const KernelDesc* cpu = find_kernel(direct);
+    ASSERT_NE(cpu, nullptr) << direct;
+    EXPECT_EQ(twin->recipe.summary(), cpu->recipe.summary());
+    EXPECT_EQ(k->recipe.summary(), cpu->recipe.summary());
+  }
+  const KernelDesc* m = find_kernel("mutant.gelu.fp16.fp32acc.cuda_bias.bias_after_activation");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->device, Device::cuda);
+  EXPECT_EQ(m->imitates, "gelu.fp16.fp32acc.cuda_bias");
+}
+
+TEST(CudaTwins, ActivationTwinsPassTheirBounds) {
+  std::vector<const KernelDesc*> twins;
+  for (const std::string& n : activation_kernels()) twins.push_back(find_kernel(n + ".twin"));
+  CheckOptions opt;
+  opt.cases = 20;
+  opt.seed = kSeed;
+  for (const KernelSummary& s : run_check(twins, opt)) {
+    EXPECT_EQ(s.failures, 0) << s.kernel->name << " case "
+                             << (s.first_failure ? s.first_failure->index : -1);
+    EXPECT_GT(s.cases - s.domain_limits, 0) << s.kernel->name;
+  }
+}
+
+// x = 0, bias = -1: gelu(-1) = -0.1587 (fp16 -0.1587), the mutant's gelu(0) + (-1) = -1.
+TEST(CudaTwins, ActivationMutantTwinAddsTheBiasAfterGelu) {
+  Problem p;
+  p.m = 2;
+  p.n = 1;
+  p.a = Tensor(Format::fp16, {2, 1});
+  p.b = Tensor(Format::fp16, {1});
+  p.a.bits[0] = to_bits(Format::fp16, 0.0);
+  p.a.bits[1] = to_bits(Format::fp16, 8.0);
+  p.b.bits[0] = to_bits(Format::fp16, -1.0);
+  Tensor good, bad;
+  find_kernel("gelu.fp16.fp32acc.cuda_bias.twin")->run(p, good);
+  find_kernel("mutant.gelu.fp16.fp32acc.cuda_bias.bias_after_activation.twin")->run(p, bad);
+  EXPECT_NEAR(good.value(0), -0.15866, 1e-3);
+  EXPECT_EQ(bad.value(0), -1.0);
+  EXPECT_EQ(good.value(1), 7.0);  // where gelu is the identity the order does not matter
+  EXPECT_EQ(bad.value(1), 7.0);
+}
+
+// More elements than the grid has threads (1024 blocks x 256), with and without a bias, and
+// n not a multiple of anything the grid is: every element against the twin, bit for bit.
+TEST(CudaDevice, ActivationGridStrideMatchesTwin) {
+  SKIP_WITHOUT_DEVICE();
+  for (const std::string& n : activation_kernels()) {
+    const KernelDesc* k = find_kernel(n);
+    const KernelDesc* twin = find_kernel(k->twin_of);
+    const Format in = k->recipe.in;
+    for (bool with_bias : {true, false}) {
+      Rng r(case_seed(kSeed, with_bias));
+      Problem p;
+      p.m = 1031;
+      p.n = 301;
+      p.a = Tensor(in, {p.m, p.n});
+      for (auto& b : p.a.bits) b = to_bits(in, r.uniform(-6, 6));
+      if (with_bias) {
+        p.b = Tensor(in, {p.n});
+        for (auto& b : p.b.bits) b = to_bits(in, r.uniform(-2, 2));
+      }
+      if (n.find("_backward") != std::string::npos) {
+        p.c = Tensor(in, {p.m, p.n});
+        for (auto& b : p.c.bits) b = to_bits(in, r.uniform(-1, 1));
+      }
+      const Comparison c = compare(*k, *twin, p);
+      EXPECT_EQ(c.differing, 0u) << n << (with_bias ? " with" : " without") << " bias: first at "
+                                 << c.first << ": device " << hex(c.device.bits[c.first])
+                                 << ", twin " << hex(c.twin.bits[c.first]);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace numguard

@@ -16,6 +16,10 @@ using ElementFn = float (*)(float);
 ElementFn activation_fn(std::string_view op);
 bool is_backward(std::string_view op);
 
+// The recipe every kernel of op declares (CPU kernels, CUDA kernels and their twins): fp32
+// arithmetic, direct, `out` the output format, the ulps of the math functions op calls.
+Recipe activation_recipe(std::string_view op, Format in, Format out);
+
 // out[i] = cast(f(t_i)) (forward) or cast(dy_i * f(t_i)) (backward), t_i = x_i + bias_j.
 // `cast` rounds the fp32 result into out's format (the mutants replace it).
 void activation_rows(ElementFn f, bool backward, const Problem& p, Tensor& out,

@@ -23,6 +23,14 @@ bool is_backward(std::string_view op) {
   return op.ends_with("_backward");
 }
 
+Recipe activation_recipe(std::string_view op, Format in, Format out) {
+  // erfc's figure is the larger; the gelu kernels declare it for exp too.
+  const double ulps = op.starts_with("gelu") && !op.starts_with("gelu_tanh")
+                          ? fp32math::kErfcUlps
+                          : fp32math::kExpLogUlps;
+  return row_recipe({.in = in, .out = out, .method = Method::direct, .math_ulps = ulps});
+}
+
 void activation_rows(ElementFn f, bool backward, const Problem& p, Tensor& out,
                      uint64_t (*cast)(float, Format)) {
   const std::vector<float> x = to_floats(p.a);
@@ -39,15 +47,8 @@ void activation_rows(ElementFn f, bool backward, const Problem& p, Tensor& out,
 
 namespace {
 
-double ulps_of(std::string_view op) {
-  // erfc's figure is the larger; the gelu kernels declare it for exp too.
-  return op.starts_with("gelu") && !op.starts_with("gelu_tanh") ? fp32math::kErfcUlps
-                                                                : fp32math::kExpLogUlps;
-}
-
 void declare(std::string_view op, Format in, Format out, std::string_view algorithm) {
-  const Recipe rc =
-      row_recipe({.in = in, .out = out, .method = Method::direct, .math_ulps = ulps_of(op)});
+  const Recipe rc = activation_recipe(op, in, out);
   const ElementFn f = activation_fn(op);
   const bool bw = is_backward(op);
   register_row_kernel(row_kernel_name(op, in, algorithm), std::string(op), rc,

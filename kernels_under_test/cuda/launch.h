@@ -85,4 +85,22 @@ Bits mutant_layernorm_warp_welford_equal_count(int64_t m, int64_t n, const Bits&
                                                const Bits& gamma, const Bits& beta,
                                                float eps);  // fp16
 
+// Elementwise activations fused with a bias add, one thread per element, grid-stride
+// (activation.cu): t = x + bias[column] in fp32 (t = x when bias is empty), then f(t), or
+// dy * f'(t) for the backward kinds, with activation_math.h's formulas, RNE into `in`.
+// x and dy (backward only) hold m*n elements, bias n or none; all of `in`.
+enum class ActKind : uint8_t {
+  gelu,
+  gelu_tanh,
+  silu,
+  gelu_backward,
+  gelu_tanh_backward,
+  silu_backward
+};
+Bits activation_bias(RowInput in, ActKind kind, int64_t m, int64_t n, const Bits& x,
+                     const Bits& bias, const Bits& dy);
+// Mutant (kernels_under_test/mutants/cuda_gelu_bias_after_activation.cpp): fp16 gelu with the
+// bias added after the activation, gelu(x) + bias.
+Bits mutant_gelu_bias_after_activation(int64_t m, int64_t n, const Bits& x, const Bits& bias);
+
 }  // namespace numguard::cuda

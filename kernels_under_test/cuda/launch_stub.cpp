@@ -50,6 +50,12 @@ Bits cublas_gemm(BlasType, BlasType, BlasCompute, GemmShape, const Bits&, const 
                  double, double) {
   unavailable("cublas_gemm");
 }
+Bits activation_bias(RowInput, ActKind, int64_t, int64_t, const Bits&, const Bits&, const Bits&) {
+  unavailable("activation_bias");
+}
+Bits mutant_gelu_bias_after_activation(int64_t, int64_t, const Bits&, const Bits&) {
+  unavailable("mutant_gelu_bias_after_activation");
+}
 
 Bits norm_warp(RowInput, NormKind, int64_t, int64_t, const Bits&, const Bits&, const Bits&, float) {
   unavailable("norm_warp");
