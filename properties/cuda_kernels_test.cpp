@@ -711,7 +711,7 @@ TEST(CudaDevice, AttentionKernelsMatchTheirTwinsBitForBit) {
 }  // namespace numguard
 
 // ---------------------------------------------------------------------------------------
-// The warp-per-row norm kernels (norms.cu, docs/ops/cuda_norms.md). On a device they are in
+// The warp-per-row norm kernels (norms.cu, docs/kernels.md). On a device they are in
 // CudaDevice.* above with every CUDA kernel (ops of the op table: their generated cases, bit
 // for bit against the twin, within the bound; the mutant compared with its buggy twin and
 // caught); here the table entries and the twins, everywhere.

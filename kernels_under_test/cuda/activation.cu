@@ -1,7 +1,7 @@
 // Elementwise gelu / gelu_tanh / silu (and their backward ops) fused with a bias add, on CUDA
 // cores: one thread per element, grid-stride, bias indexed by column. The twins are the CPU
 // kernels' activation_rows (kernels_under_test/cpu/activation.h), registered in
-// register_activation.cpp (docs/ops/cuda_activations.md).
+// register_activation.cpp (docs/kernels.md).
 //
 // Per element, exactly what activation_rows computes: t = __fadd_rn(x, bias[j]) in fp32, no
 // addition at all when the bias is empty (x + 0 would turn -0 into +0); then the formula of

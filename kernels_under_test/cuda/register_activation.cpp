@@ -3,7 +3,7 @@
 // "<that name>.twin" = the CPU kernels' activation_rows (twin_of = the CUDA kernel), both
 // declaring cuda_activation_recipe. The twin computes what "<op>.<in>.fp32acc.direct" computes;
 // it is registered anyway so that each CUDA kernel is paired explicitly (and a later change to
-// either side shows up on a GPU as a twin mismatch). docs/ops/cuda_activations.md.
+// either side shows up on a GPU as a twin mismatch). docs/kernels.md.
 #include "kernels_under_test/cuda/register_activation.h"
 
 #include <stdexcept>

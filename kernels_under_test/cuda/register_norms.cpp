@@ -3,7 +3,7 @@
 // (device cuda, twin_of = the twin) and twin "<that name>.twin" = norm_rows with shape strided
 // over 32 lanes (twin_of = the CUDA kernel), both declaring one recipe, so the twin's check on
 // a CPU-only machine is the CUDA kernel's order checked against the op's bound
-// (docs/ops/cuda_norms.md).
+// (docs/kernels.md).
 #include "kernels_under_test/cuda/register_norms.h"
 
 #include <string>

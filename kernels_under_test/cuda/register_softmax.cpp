@@ -2,7 +2,7 @@
 // CUDA kernel "<op>.<in>.fp32acc.warp32_<algorithm>" (device cuda, twin_of = the twin) and
 // twin "<that name>.twin" = softmax_rows with shape strided over 32 lanes (twin_of = the CUDA
 // kernel), both declaring one recipe, so the twin's check on a CPU-only machine is the CUDA
-// kernel's order checked against the op's bound (docs/ops/cuda_softmax.md).
+// kernel's order checked against the op's bound (docs/kernels.md).
 #include "kernels_under_test/cuda/register_softmax.h"
 
 #include <stdexcept>
