@@ -85,6 +85,9 @@ class RunningError {
   Val erfc(const Val& a) const {
     const double z = std::erfc(a.v);
     const double near0 = std::max(0.0, std::fabs(a.v) - a.err);
+    // Every argument the kernel may see is beyond 10.5 in magnitude: fp32math::erfc returns
+    // exactly 0 (or 2), within erfc(near0) of the exact value.
+    if (near0 > 10.5) return {z, std::erfc(near0) + kDrift * std::fabs(z), 0, a.overflow};
     const double slope = 1.1283791670955126 * std::exp(-near0 * near0);
     // The figure grows as 1 + z^2 over the z of the range; beyond |z| = 10.5 fp32math::erfc
     // returns exactly 0 (or 2), within eta of erfc, so the growth stops there.

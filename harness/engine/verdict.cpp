@@ -62,9 +62,16 @@ ElementCheck judge(const Recipe& r, Unpacked::Kind kind, double y, double bound,
     return e;
   }
   if (out_inf) {
-    // Overflow is legitimate when the computed value may lie beyond the largest finite.
+    // Overflow is legitimate when the computed value may lie beyond the largest finite; a
+    // round-to-nearest output reaches inf only from max + half the top binade's spacing
+    // (65520 for fp16). The bound covers |computed - y|, the final rounding included.
+    const bool nearest = r.out_rounding == Rounding::rne || r.out_rounding == Rounding::rna;
+    int top = 0;
+    std::frexp(d.max_finite(), &top);
+    const double threshold =
+        d.max_finite() + (nearest ? std::ldexp(d.unit_roundoff(), top - 1) : 0);
     const bool may_overflow =
-        ay + e.bound > d.max_finite() && std::signbit(e.output) == std::signbit(y);
+        ay + e.bound >= threshold && std::signbit(e.output) == std::signbit(y);
     e.error = may_overflow ? 0 : inf;
     e.verdict = may_overflow ? Verdict::within_bound : Verdict::spurious_nonfinite;
     return e;

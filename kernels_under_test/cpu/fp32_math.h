@@ -5,9 +5,9 @@
 // would make every twin differ.
 //
 // Accuracy, measured against MPFR by properties/fp32_math_test.cpp over every 64th fp32 of
-// each range (docs/error-models.md, "Activations"): exp and log within kExpLogUlps ulps
-// (measured 1.18 and 1.92), erfc within kErfcUlps * (1 + z^2) ulps (its exp argument -z^2 carries
-// the rounding of z^2; measured 7.69, at z near 0).
+// each range (docs/error-models.md, "Activations"): exp and log 1.18 and 1.92 ulps, erfc
+// 7.69 (1 + z^2) ulps (its exp argument -z^2 carries the rounding of z^2; worst near z = 0).
+// A sampled sweep is not a proof: the declared figures keep a margin over the measured ones.
 #pragma once
 
 #include <cstdint>
@@ -21,9 +21,9 @@
 
 namespace numguard::kernels::fp32math {
 
-inline constexpr double kExpLogUlps = 2;
+inline constexpr double kExpLogUlps = 2.5;
 // erfc: the Chebyshev fit's 1.2e-7 (2 ulps near 1) plus the roundings of t, p and 2 - r.
-inline constexpr double kErfcUlps = 8;
+inline constexpr double kErfcUlps = 10;
 
 NG_HD float from_bits(uint32_t b) {
   float f;

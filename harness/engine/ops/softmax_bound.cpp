@@ -13,7 +13,9 @@ Val staged(const Recipe& rc, const Val& v) {
 
 // exp of a difference that may be -inf or far below exp's underflow: exactly 0, no error.
 Val exp_of(const RunningError& ar, const Val& d) {
-  if (!std::isfinite(d.v) || d.v + d.err < -200) return RunningError::exact(0);
+  if (!std::isfinite(d.v)) return RunningError::exact(0);  // exp(-inf) is exactly 0
+  // Far below exp's underflow the kernel gives 0: within e^(v + err) of the exact e^v.
+  if (d.v + d.err < -200) return {std::exp(d.v), std::exp(d.v + d.err), 0, false};
   return ar.exp(d);
 }
 
