@@ -123,6 +123,10 @@ std::vector<OpElement> judge_step(const Recipe& rc, const Problem& p) {
     out[2 * n + i] = element_from(rc, y[2 * n + i], got[i].v, scale);
     for (size_t k : {i, n + i, 2 * n + i})
       if (!declared.empty()) out[k].domain = declared;
+    // Adam's second moment is a running mean of squares: a negative v is no state Adam can
+    // be in (its sqrt is NaN in exact arithmetic while fp32 may round g*g to inf).
+    if (v[i] < 0)
+      for (size_t k : {i, 2 * n + i}) out[k].domain = "v < 0 (not an Adam state)";
   }
   return out;
 }

@@ -56,18 +56,32 @@ AttentionRowBound attention_row_bound(const Recipe& rc, std::span<const double> 
   bool overflow = false;
   for (int64_t j = 0; j < L; ++j) {
     Val dot = RunningError::exact(0);
-    for (int64_t d = 0; d < k; ++d) dot = add0(ar, dot, product(ar, q[d], kk[j * k + d]));
+    // A finite product or partial sum that may overflow fp32: the kernel's score may then be
+    // NaN (inf - inf) even where the exact score is -inf (weight 0).
+    bool finite_overflow = false;
+    for (int64_t d = 0; d < k; ++d) {
+      const Val pr = product(ar, q[d], kk[j * k + d]);
+      dot = add0(ar, dot, pr);
+      finite_overflow = finite_overflow || (std::isfinite(pr.v) && pr.overflow) ||
+                        (std::isfinite(dot.v) && dot.overflow);
+    }
     const double sv = dot.v * scale;
     s[j] = dot.err == 0 && std::isfinite(sv) && round_value(Format::fp32, sv) == sv
                ? RunningError::exact(sv)
                : ar.mul(dot, RunningError::exact(scale));
     if (std::isnan(s[j].v) || s[j].v == RunningError::kInf) return out;  // reference NaN
-    if (s[j].v == kNegInf) continue;                                     // weight exactly 0
+    if (s[j].v == kNegInf) {  // weight exactly 0, unless the kernel's score may be NaN
+      overflow = overflow || finite_overflow;
+      continue;
+    }
     mx = std::max(mx, s[j].v);
     e_all = std::max(e_all, s[j].err);
     overflow = overflow || s[j].overflow;
   }
-  if (mx == kNegInf) return out;  // no finite score: zeros
+  if (mx == kNegInf) {  // no finite score: zeros
+    for (Val& y : out.y) y.overflow = overflow;
+    return out;
+  }
   auto v_at = [&](int64_t j, int64_t d) { return RunningError::exact(v[j * k + d]); };
   // The kernel subtracts its computed max, within max_j err_j of the exact max (max is
   // 1-Lipschitz); softmax does not depend on the shift, so the exact intermediates are taken
