@@ -18,10 +18,13 @@
 namespace numguard {
 
 struct Val {
-  double v = 0;           // the exact intermediate (in double)
-  double err = 0;         // bound on |computed - exact|
-  double var = 0;         // sum of squared rounding terms, propagated linearly (the estimate)
-  bool overflow = false;  // |v| + err may exceed the largest finite of a format it passed
+  double v = 0;    // the exact intermediate (in double)
+  double err = 0;  // bound on |computed - exact|
+  double var = 0;  // sum of squared rounding terms, propagated linearly (the estimate)
+  // A finite intermediate may exceed the largest finite value of a format it passed (|v| + err
+  // beyond it). Infinite or NaN inputs do not set it: their propagation is judged against the
+  // reference, while an overflow leaves the kernel's promise whatever the reference is.
+  bool overflow = false;
 };
 
 class RunningError {
@@ -37,7 +40,7 @@ class RunningError {
   double u() const { return u_; }
   Format format() const { return acc_; }
 
-  static Val exact(double x) { return {x, 0, 0, !std::isfinite(x)}; }
+  static Val exact(double x) { return {x, 0, 0, false}; }
 
   Val add(const Val& a, const Val& b) const {
     return round(a.v + b.v, a.err + b.err, a.var + b.var, a, b, false);
@@ -63,7 +66,7 @@ class RunningError {
   // Multiplication by an exact power of two: no rounding unless the result is subnormal.
   Val scale(const Val& a, double pow2) const {
     Val r{a.v * pow2, a.err * std::fabs(pow2) + eta_, a.var * pow2 * pow2, a.overflow};
-    r.overflow = r.overflow || std::fabs(r.v) + r.err > max_;
+    r.overflow = r.overflow || (std::isfinite(a.v) && std::fabs(r.v) + r.err > max_);
     return r;
   }
   Val neg(const Val& a) const { return {-a.v, a.err, a.var, a.overflow}; }
@@ -100,7 +103,8 @@ class RunningError {
     const double p = a.err + d.unit_roundoff() * (std::fabs(a.v) + a.err) + d.min_subnormal() / 2 +
                      kDrift * std::fabs(a.v);
     const double r = d.unit_roundoff() * a.v, eta = d.min_subnormal() / 2;
-    return {a.v, p, a.var + r * r + eta * eta, a.overflow || std::fabs(a.v) + p > d.max_finite()};
+    return {a.v, p, a.var + r * r + eta * eta,
+            a.overflow || (std::isfinite(a.v) && std::fabs(a.v) + p > d.max_finite())};
   }
 
   static constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -113,7 +117,8 @@ class RunningError {
         p + u_ * (std::fabs(z) + p) + (can_underflow ? eta_ : 0) + kDrift * std::fabs(z);
     const double r = u_ * z, eta = can_underflow ? eta_ : 0;
     return {z, e, var + r * r + eta * eta,
-            a.overflow || b.overflow || std::fabs(z) + e > max_ || !std::isfinite(z)};
+            a.overflow || b.overflow ||
+                (std::isfinite(a.v) && std::isfinite(b.v) && !(std::fabs(z) + e <= max_))};
   }
   Val math(double z, double p, double var, double reach, const Val& a, double growth = 1) const {
     // An error of n ulps of acc: at most n * 2u |y| for a normal result, n * 2 eta below.
@@ -121,7 +126,7 @@ class RunningError {
     const double own = n * (2 * u_ * reach + 2 * eta_);
     const double e = p + own + kDrift * std::fabs(z);
     const double r = n * u_ * z;
-    return {z, e, var + r * r, a.overflow || std::fabs(z) + e > max_ || !std::isfinite(z)};
+    return {z, e, var + r * r, a.overflow || (std::isfinite(a.v) && !(std::fabs(z) + e <= max_))};
   }
 
   Format acc_;

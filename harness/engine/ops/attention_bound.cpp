@@ -70,6 +70,8 @@ AttentionRowBound attention_row_bound(const Recipe& rc, std::span<const double> 
                ? RunningError::exact(sv)
                : ar.mul(dot, RunningError::exact(scale));
     if (std::isnan(s[j].v) || s[j].v == RunningError::kInf) return out;  // reference NaN
+    finite_overflow = finite_overflow || (std::isfinite(s[j].v) && s[j].overflow);
+    out.score_overflow = out.score_overflow || finite_overflow;
     if (s[j].v == kNegInf) {  // weight exactly 0, unless the kernel's score may be NaN
       overflow = overflow || finite_overflow;
       continue;

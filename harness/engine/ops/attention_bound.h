@@ -19,6 +19,9 @@ struct AttentionRowBound {
   // Per visible key: the kernel's weight for it is exactly 0 when the exact weight is (a -inf
   // score) and surely positive otherwise (so inf in V meets inf * w, never 0 * inf).
   std::vector<bool> weight_sure;
+  // A score's fp32 dot product or scaling may overflow: the kernel may then read a finite
+  // exact score as -inf (masked) or NaN, whatever V holds.
+  bool score_overflow = false;
 };
 
 // q: k values; kk, v: n x k; keys j < visible. Rows whose visible scores hold NaN or +inf

@@ -119,6 +119,7 @@ std::vector<OpElement> judge(const Recipe& rc, const Problem& p) {
       // inf in V meets a weight (or a rescale) that may round to 0: the kernel's 0 * inf is
       // NaN where the exact weight is positive and the reference is inf.
       if (unsure_inf) e.domain = "inf in V at a key whose weight may round to 0 (0 * inf)";
+      if (b.score_overflow && e.domain.empty()) e.domain = "an fp32 score may overflow";
       out.push_back(std::move(e));
     }
   }

@@ -33,7 +33,9 @@ OpElement element_from(const Recipe& rc, double y, const Val& computed, double s
   e.estimate = output_estimate(computed, rc.acc, rc.out, e.bound);
   if (std::isfinite(y) && std::isnan(e.bound))
     e.domain = "no bound: the analysis met inf * 0 (an intermediate overflowed)";
-  else if (std::isfinite(y) && (computed.overflow || !std::isfinite(e.bound)))
+  // An overflowing finite intermediate leaves the promise whatever the reference is (e.g. an
+  // fp32 update that overflows to -inf meets w = -inf: the kernel's inf - inf).
+  else if (computed.overflow || (std::isfinite(y) && !std::isfinite(e.bound)))
     e.domain = "an intermediate may overflow " + std::string(name(rc.stage ? *rc.stage : rc.acc));
   return e;
 }
