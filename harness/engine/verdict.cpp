@@ -70,8 +70,9 @@ ElementCheck judge(const Recipe& r, Unpacked::Kind kind, double y, double bound,
     std::frexp(d.max_finite(), &top);
     const double threshold =
         d.max_finite() + (nearest ? std::ldexp(d.unit_roundoff(), top - 1) : 0);
-    const bool may_overflow =
-        ay + e.bound >= threshold && std::signbit(e.output) == std::signbit(y);
+    // Some value within the bound of y lies beyond the threshold on the output's side (a y
+    // of 0 or of the other sign may still be computed as a large value of either sign).
+    const bool may_overflow = e.output > 0 ? y + e.bound >= threshold : y - e.bound <= -threshold;
     e.error = may_overflow ? 0 : inf;
     e.verdict = may_overflow ? Verdict::within_bound : Verdict::spurious_nonfinite;
     return e;

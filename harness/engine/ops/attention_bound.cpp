@@ -34,8 +34,9 @@ Val times(const RunningError& ar, const Val& x, const Val& corr) {
 Val exp_of(const RunningError& ar, const Val& d) {
   if (is_zero(d)) return RunningError::exact(1);
   if (d.v + d.err < -104) {
+    // The exact weight is positive even where double underflows to 0: never an exact zero.
     const double z = std::exp(d.v);
-    return {z, z * (1 + 1e-10), z * z, d.overflow};
+    return {z, std::max(z * (1 + 1e-10), 0x1p-1074), z * z, d.overflow};
   }
   return ar.exp(d);
 }
