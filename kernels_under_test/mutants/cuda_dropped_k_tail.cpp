@@ -11,6 +11,7 @@
 // the recipe it declares.
 #include "kernels_under_test/cpu/twin_kernels.h"
 #include "kernels_under_test/cuda/register_common.h"
+#include "kernels_under_test/mutants/register_mutant.h"
 
 namespace numguard::kernels {
 namespace {
@@ -35,20 +36,12 @@ const bool registered = [] {
         out = std::move(y);
       },
       imitated + ".twin");  // the correct twin: the device kernel must differ from it
-  device.mutant = true;
-  device.imitates = imitated;
-  device.bug = kBug;
-  register_kernel(std::move(device));
   declare_arch_recipe(name, recipe_of);
 
   KernelDesc twin = cpu_kernel(
       name + ".twin", "gemm", recipe_of(twin_arch()),
       [](const Problem& p, Tensor& out) { run_mma_gemm_dropping_k_tail(Format::fp16, p, out); });
-  twin.mutant = true;
-  twin.imitates = imitated + ".twin";
-  twin.bug = kBug;
-  twin.twin_of = name;
-  register_kernel(std::move(twin));
+  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug);
   declare_arch_recipe(name + ".twin", recipe_of);
   return true;
 }();

@@ -17,6 +17,7 @@
 #include "kernels_under_test/cpu/twin_kernels.h"
 #include "kernels_under_test/cuda/register_activation.h"
 #include "kernels_under_test/cuda/register_common.h"
+#include "kernels_under_test/mutants/register_mutant.h"
 
 namespace numguard::kernels {
 namespace {
@@ -54,17 +55,9 @@ const bool registered = [] {
         out = std::move(y);
       },
       name + ".twin");
-  device.mutant = true;
-  device.imitates = imitated;
-  device.bug = kBug;
-  register_kernel(std::move(device));
 
   KernelDesc twin = cpu_kernel(name + ".twin", "gelu", recipe, bias_after_rows);
-  twin.mutant = true;
-  twin.imitates = imitated + ".twin";
-  twin.bug = kBug;
-  twin.twin_of = name;
-  register_kernel(std::move(twin));
+  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug);
   return true;
 }();
 

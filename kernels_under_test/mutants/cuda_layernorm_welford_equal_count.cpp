@@ -17,6 +17,7 @@
 #include "kernels_under_test/cpu/twin_kernels.h"
 #include "kernels_under_test/cuda/register_common.h"
 #include "kernels_under_test/cuda/register_norms.h"
+#include "kernels_under_test/mutants/register_mutant.h"
 
 namespace numguard::kernels {
 namespace {
@@ -40,20 +41,12 @@ const bool registered = [] {
         out = std::move(y);
       },
       name + ".twin");
-  device.mutant = true;
-  device.imitates = imitated;
-  device.bug = kBug;
-  register_kernel(std::move(device));
 
   NormAlgo bug = cuda::warp_norm_algo(cuda::NormKind::layernorm_welford);
   bug.equal_count_combine = true;
   KernelDesc twin =
       cpu_kernel(name + ".twin", "layernorm", recipe, cuda::run_norm_twin(Format::fp16, bug));
-  twin.mutant = true;
-  twin.imitates = imitated + ".twin";
-  twin.bug = kBug;
-  twin.twin_of = name;
-  register_kernel(std::move(twin));
+  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug);
   return true;
 }();
 

@@ -15,6 +15,7 @@
 #include "kernels_under_test/cpu/twin_kernels.h"
 #include "kernels_under_test/cuda/register_common.h"
 #include "kernels_under_test/cuda/register_softmax.h"
+#include "kernels_under_test/mutants/register_mutant.h"
 
 namespace numguard::kernels {
 namespace {
@@ -37,20 +38,12 @@ const bool registered = [] {
         out = std::move(y);
       },
       name + ".twin");
-  device.mutant = true;
-  device.imitates = imitated;
-  device.bug = kBug;
-  register_kernel(std::move(device));
 
   SoftmaxAlgo typo = cuda::warp_softmax_algo(cuda::SoftmaxKind::two_pass);
   typo.repeated_last_offset = true;  // the bug
   KernelDesc twin =
       cpu_kernel(name + ".twin", "softmax", recipe, cuda::run_softmax_twin(Format::fp16, typo));
-  twin.mutant = true;
-  twin.imitates = imitated + ".twin";
-  twin.bug = kBug;
-  twin.twin_of = name;
-  register_kernel(std::move(twin));
+  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug);
   return true;
 }();
 

@@ -11,6 +11,7 @@
 // CI catches by the bound of the recipe it declares.
 #include "kernels_under_test/cpu/twin_kernels.h"
 #include "kernels_under_test/cuda/register_common.h"
+#include "kernels_under_test/mutants/register_mutant.h"
 
 namespace numguard::kernels {
 namespace {
@@ -37,20 +38,12 @@ const bool registered = [] {
         out = std::move(y);
       },
       name + ".twin");
-  device.mutant = true;
-  device.imitates = imitated;
-  device.bug = kBug;
-  register_kernel(std::move(device));
   declare_arch_recipe(name, recipe_of);
 
   KernelDesc twin = cpu_kernel(
       name + ".twin", "gemm", recipe_of(twin_arch()),
       [](const Problem& p, Tensor& out) { run_mma_splitk(4, /*fp16_partials=*/true, p, out); });
-  twin.mutant = true;
-  twin.imitates = imitated + ".twin";
-  twin.bug = kBug;
-  twin.twin_of = name;
-  register_kernel(std::move(twin));
+  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug);
   declare_arch_recipe(name + ".twin", recipe_of);
   return true;
 }();

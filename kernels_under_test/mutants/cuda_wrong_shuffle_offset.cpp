@@ -11,6 +11,7 @@
 // CI catches by the bound of the recipe it declares.
 #include "kernels_under_test/cpu/twin_kernels.h"
 #include "kernels_under_test/cuda/register_common.h"
+#include "kernels_under_test/mutants/register_mutant.h"
 
 namespace numguard::kernels {
 namespace {
@@ -35,21 +36,13 @@ const bool registered = [] {
         out = std::move(y);
       },
       name + ".twin");
-  device.mutant = true;
-  device.imitates = imitated;
-  device.bug = kBug;
-  register_kernel(std::move(device));
 
   StridedButterfly typo = warp_butterfly(false);
   typo.offsets = {16, 8, 4, 2, 2};  // the bug
   KernelDesc twin = cpu_kernel(
       name + ".twin", "sum", recipe,
       [typo](const Problem& p, Tensor& out) { run_strided(typo, "sum", Format::fp16, p, out); });
-  twin.mutant = true;
-  twin.imitates = imitated + ".twin";
-  twin.bug = kBug;
-  twin.twin_of = name;
-  register_kernel(std::move(twin));
+  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug);
   return true;
 }();
 

@@ -20,4 +20,17 @@ inline void register_mutant(std::string name, std::string op, std::string imitat
   register_kernel(std::move(d));
 }
 
+// A device mutant and its CPU twin: both marked as mutants of `imitated` (the twin of the
+// imitated kernel's twin), named as each other's twin, and registered.
+inline void register_mutant_pair(KernelDesc device, KernelDesc twin, const std::string& imitated,
+                                 const std::string& bug) {
+  device.mutant = twin.mutant = true;
+  device.imitates = imitated;
+  twin.imitates = imitated + ".twin";
+  device.bug = twin.bug = bug;
+  twin.twin_of = device.name;
+  register_kernel(std::move(device));
+  register_kernel(std::move(twin));
+}
+
 }  // namespace numguard::kernels
