@@ -212,19 +212,25 @@ TEST(CudaTwins, CpuMutantTwinsAreCaughtByTheirBounds) {
   }
 }
 
+// Every kernel passes `numguard check` at `cases` per generator (seed kSeed) and judges
+// some cases inside its domain.
+void expect_within_bounds(const std::vector<const KernelDesc*>& kernels, int64_t cases) {
+  CheckOptions opt;
+  opt.cases = cases;
+  opt.seed = kSeed;
+  for (const KernelSummary& s : run_check(kernels, opt)) {
+    EXPECT_EQ(s.failures, 0) << s.kernel->name << " case "
+                             << (s.first_failure ? s.first_failure->index : -1);
+    EXPECT_GT(s.cases - s.domain_limits, 0) << s.kernel->name;
+  }
+}
+
 // reduction_family_test covers dot, sum and gemm; the sum-of-squares twins are checked here.
 TEST(CudaTwins, SumOfSquaresTwinsPassTheirBounds) {
   std::vector<const KernelDesc*> twins;
   for (const KernelDesc* k : select_kernels("sumsq.*.twin", false)) twins.push_back(k);
   ASSERT_EQ(twins.size(), 2u);
-  CheckOptions opt;
-  opt.cases = 40;
-  opt.seed = kSeed;
-  for (const KernelSummary& s : run_check(twins, opt)) {
-    EXPECT_EQ(s.failures, 0) << s.kernel->name << " case "
-                             << (s.first_failure ? s.first_failure->index : -1);
-    EXPECT_GT(s.cases - s.domain_limits, 0) << s.kernel->name;
-  }
+  expect_within_bounds(twins, 40);
 }
 
 // The warp order on an input that shows it: lane l holds l+1 (k = 32), the butterfly adds
@@ -254,14 +260,7 @@ TEST(CudaTwins, SoftmaxWarpTwinsPassTheirBounds) {
     EXPECT_EQ(t->recipe.shape.lanes, 32) << t->name;
     twins.push_back(t);
   }
-  CheckOptions opt;
-  opt.cases = 40;
-  opt.seed = kSeed;
-  for (const KernelSummary& s : run_check(twins, opt)) {
-    EXPECT_EQ(s.failures, 0) << s.kernel->name << " case "
-                             << (s.first_failure ? s.first_failure->index : -1);
-    EXPECT_GT(s.cases - s.domain_limits, 0) << s.kernel->name;
-  }
+  expect_within_bounds(twins, 40);
 }
 
 TEST(CudaTwins, SoftmaxWarpTwinsSumInTheStridedOrder) {
@@ -671,14 +670,7 @@ TEST(CudaTwins, AttentionTwinsPassTheirBounds) {
   std::vector<const KernelDesc*> twins;
   for (const KernelDesc* k : attention_cuda_kernels()) twins.push_back(find_kernel(k->twin_of));
   ASSERT_GE(twins.size(), 3u);
-  CheckOptions opt;
-  opt.cases = 40;
-  opt.seed = kSeed;
-  for (const KernelSummary& s : run_check(twins, opt)) {
-    EXPECT_EQ(s.failures, 0) << s.kernel->name << " case "
-                             << (s.first_failure ? s.first_failure->index : -1);
-    EXPECT_GT(s.cases - s.domain_limits, 0) << s.kernel->name;
-  }
+  expect_within_bounds(twins, 40);
 }
 
 // Every CUDA kernel of op attention against its twin, bitwise (NaN as NaN), on the shapes above
@@ -762,14 +754,7 @@ TEST(CudaTwins, NormWarpTwinsPassTheirBounds) {
     ASSERT_NE(t, nullptr) << name << ".twin";
     twins.push_back(t);
   }
-  CheckOptions opt;
-  opt.cases = 40;
-  opt.seed = kSeed;
-  for (const KernelSummary& s : run_check(twins, opt)) {
-    EXPECT_EQ(s.failures, 0) << s.kernel->name << " case "
-                             << (s.first_failure ? s.first_failure->index : -1);
-    EXPECT_GT(s.cases - s.domain_limits, 0) << s.kernel->name;
-  }
+  expect_within_bounds(twins, 40);
 }
 
 // Each fp32 twin differs from the sequential kernel of its algorithm on some row longer than
@@ -871,14 +856,7 @@ TEST(CudaKernelTable, ActivationKernelsArePairedWithTheirTwins) {
 TEST(CudaTwins, ActivationTwinsPassTheirBounds) {
   std::vector<const KernelDesc*> twins;
   for (const std::string& n : activation_kernels()) twins.push_back(find_kernel(n + ".twin"));
-  CheckOptions opt;
-  opt.cases = 20;
-  opt.seed = kSeed;
-  for (const KernelSummary& s : run_check(twins, opt)) {
-    EXPECT_EQ(s.failures, 0) << s.kernel->name << " case "
-                             << (s.first_failure ? s.first_failure->index : -1);
-    EXPECT_GT(s.cases - s.domain_limits, 0) << s.kernel->name;
-  }
+  expect_within_bounds(twins, 20);
 }
 
 // x = 0, bias = -1: gelu(-1) = -0.1587 (fp16 -0.1587), the mutant's gelu(0) + (-1) = -1.

@@ -134,6 +134,18 @@ std::string file_safe(const std::string& name) {
   return s;
 }
 
+// The last lines of every case: the twin difference, if any, the verdict and the domain.
+std::string outcome_lines(const Recipe& r, const CaseOutcome& c) {
+  std::string text;
+  if (c.twin_diff)
+    text +=
+        fmt::format("twin       element {} differs: device bits {}, twin bits {}\n", *c.twin_diff,
+                    bits_hex(r.out, c.device_bits).view(), bits_hex(r.out, c.twin_bits).view());
+  text += fmt::format("verdict    {}\n", name(c.verdict));
+  text += fmt::format("domain     {}\n", c.domain_limit ? c.domain_reason : "inside");
+  return text;
+}
+
 // The case of an op of the op table: the inputs the op names for the worst element, all
 // inputs in a file, the reference, output, bound and verdict.
 CaseOutcome print_op_case(const KernelDesc& k, const OpInfo& op, const Problem& p, uint64_t seed,
@@ -167,13 +179,7 @@ CaseOutcome print_op_case(const KernelDesc& k, const OpInfo& op, const Problem& 
       fmt::format("bound      {:.6g} (running error analysis of the recipe); error/bound {:.4g}\n",
                   e.bound, e.ratio());
   text += fmt::format("estimate   {:.6g} (probabilistic, not used to fail)\n", e.prob_bound);
-  if (c.twin_diff)
-    text +=
-        fmt::format("twin       element {} differs: device bits {}, twin bits {}\n", *c.twin_diff,
-                    bits_hex(r.out, c.device_bits).view(), bits_hex(r.out, c.twin_bits).view());
-  text += fmt::format("verdict    {}\n", name(c.verdict));
-  text += fmt::format("domain     {}\n", c.domain_limit ? c.domain_reason : "inside");
-  fmt::print("{}", text);
+  fmt::print("{}{}", text, outcome_lines(r, c));
   return c;
 }
 
@@ -255,13 +261,7 @@ CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index
   text += fmt::format("bound      {:.6g} (S = {:.6g}); error/bound {:.4g}\n", e.bound, ref.sum_abs,
                       e.ratio());
   text += fmt::format("estimate   {:.6g} (probabilistic, not used to fail)\n", e.prob_bound);
-  if (c.twin_diff)
-    text +=
-        fmt::format("twin       element {} differs: device bits {}, twin bits {}\n", *c.twin_diff,
-                    bits_hex(r.out, c.device_bits).view(), bits_hex(r.out, c.twin_bits).view());
-  text += fmt::format("verdict    {}\n", name(c.verdict));
-  text += fmt::format("domain     {}\n", c.domain_limit ? c.domain_reason : "inside");
-  fmt::print("{}", text);
+  fmt::print("{}{}", text, outcome_lines(r, c));
   return c;
 }
 
