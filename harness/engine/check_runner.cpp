@@ -202,73 +202,83 @@ void finish_case(CaseOutcome& c) {
                                             : c.worst.verdict;
 }
 
-// A case of an op of the op table: the op judges every element (reference, bound, domain).
-CaseOutcome evaluate_op_case(const KernelDesc& k, const OpInfo& op, const Problem& p,
-                             Tensor* out_copy) {
-  CaseOutcome c;
+// Every element of a case of an op of the op table: the op judges each one.
+CaseElements op_case_elements(const KernelDesc& k, const OpInfo& op, const Problem& p) {
+  CaseElements ce;
   const Recipe& r = k.recipe;
-  Tensor out(r.out, op.out_shape(p));
-  k.run(p, out);
-  const std::optional<Tensor> twin = twin_output(k, p, out);
+  ce.out = Tensor(r.out, op.out_shape(p));
+  k.run(p, ce.out);
   const std::vector<OpElement> elems = op.judge(r, p);
-  if (elems.size() != out.size())
+  if (elems.size() != ce.out.size())
     throw std::runtime_error(k.name + ": the op judged " + std::to_string(elems.size()) +
-                             " elements of an output of " + std::to_string(out.size()));
-  for (size_t i = 0; i < elems.size(); ++i) {
-    const OpElement& el = elems[i];
-    const bool limited = !el.domain.empty();
-    if (limited) {
-      c.domain_limit = true;
-      if (c.domain_reason.empty()) c.domain_reason = el.domain;
-    }
-    c.case_sum_abs = std::max(c.case_sum_abs, el.scale);
-    fold_element(c, r, i, judge_value(r, el.value, el.bound, el.estimate, out.bits[i]), limited,
-                 el.scale, out, twin);
+                             " elements of an output of " + std::to_string(ce.out.size()));
+  for (const OpElement& el : elems) {
+    ce.checks.push_back(
+        judge_value(r, el.value, el.bound, el.estimate, ce.out.bits[ce.checks.size()]));
+    ce.domain.push_back(el.domain);
+    ce.scale.push_back(el.scale);
   }
-  finish_case(c);
-  if (out_copy) *out_copy = std::move(out);
-  return c;
+  return ce;
 }
 
-}  // namespace
-
-CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_copy) {
-  if (const OpInfo* op = find_op(k.op)) return evaluate_op_case(k, *op, p, out_copy);
-  CaseOutcome c;
+// Every element of a reduction-family case: exact reference, recipe bound, domain, and the
+// bit-accurate model where the recipe has one.
+CaseElements reduction_case_elements(const KernelDesc& k, const Problem& p) {
+  CaseElements ce;
   const Recipe& r = k.recipe;
-  Tensor out(r.out, {p.m, p.n});
-  k.run(p, out);
+  ce.out = Tensor(r.out, {p.m, p.n});
+  k.run(p, ce.out);
   const std::vector<ElementReference> refs = reduction_reference(k.op, p);
   const bool epilogue = k.op == "gemm" && (p.alpha != 1.0 || p.beta != 0.0);
   const BoundModel base = derive_bound(r, p.k, epilogue, std::fabs(p.alpha));
-  c.domain_reason = case_domain_reason(r, p);
-  const bool case_limited = !c.domain_reason.empty();
-  bool any_limited = case_limited;
+  ce.case_reason = case_domain_reason(r, p);
   const std::optional<Tensor> model = model_output(k, p);
-  const std::optional<Tensor> twin = twin_output(k, p, out);
-  for (const ElementReference& e : refs) c.case_sum_abs = std::max(c.case_sum_abs, e.sum_abs);
   const int64_t cols = refs.size() == static_cast<size_t>(p.m * p.n) ? p.n : 1;
   for (size_t i = 0; i < refs.size(); ++i) {
     const int64_t row = static_cast<int64_t>(i) / cols, col = static_cast<int64_t>(i) % cols;
     const double inflation = align_inflation(r, p, row, col);
     const BoundModel m =
         inflation == 1.0 ? base : derive_bound(r, p.k, epilogue, std::fabs(p.alpha), inflation);
-    const std::string element_reason = case_limited ? "" : element_domain_reason(r, m, refs[i]);
-    const bool limited = case_limited || !element_reason.empty();
-    if (!element_reason.empty() && c.domain_reason.empty()) c.domain_reason = element_reason;
-    any_limited = any_limited || limited;
-
-    ElementCheck e = judge_element(r, m, refs[i], out.bits[i]);
-    if (model && !limited && e.verdict == Verdict::within_bound) {
+    const std::string reason =
+        ce.case_reason.empty() ? element_domain_reason(r, m, refs[i]) : ce.case_reason;
+    ElementCheck e = judge_element(r, m, refs[i], ce.out.bits[i]);
+    if (model && reason.empty() && e.verdict == Verdict::within_bound) {
       const uint64_t want = model->bits[i];
-      const bool same = out.bits[i] == want || (is_nan(r.out, want) && is_nan(r.out, out.bits[i]));
+      const bool same =
+          ce.out.bits[i] == want || (is_nan(r.out, want) && is_nan(r.out, ce.out.bits[i]));
       if (!same) e.verdict = Verdict::model_mismatch;
     }
-    fold_element(c, r, i, e, limited, refs[i].sum_abs, out, twin);
+    ce.checks.push_back(e);
+    ce.domain.push_back(reason);
+    ce.scale.push_back(refs[i].sum_abs);
   }
-  c.domain_limit = any_limited;
+  return ce;
+}
+
+}  // namespace
+
+CaseElements evaluate_elements(const KernelDesc& k, const Problem& p) {
+  if (const OpInfo* op = find_op(k.op)) return op_case_elements(k, *op, p);
+  return reduction_case_elements(k, p);
+}
+
+CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_copy) {
+  CaseElements ce = evaluate_elements(k, p);
+  CaseOutcome c;
+  const Recipe& r = k.recipe;
+  c.domain_reason = ce.case_reason;
+  const std::optional<Tensor> twin = twin_output(k, p, ce.out);
+  for (size_t i = 0; i < ce.checks.size(); ++i) {
+    const bool limited = !ce.domain[i].empty();
+    if (limited) {
+      c.domain_limit = true;
+      if (c.domain_reason.empty()) c.domain_reason = ce.domain[i];
+    }
+    c.case_sum_abs = std::max(c.case_sum_abs, ce.scale[i]);
+    fold_element(c, r, i, ce.checks[i], limited, ce.scale[i], ce.out, twin);
+  }
   finish_case(c);
-  if (out_copy) *out_copy = std::move(out);
+  if (out_copy) *out_copy = std::move(ce.out);
   return c;
 }
 

@@ -75,6 +75,18 @@ struct KernelSummary {
 Problem make_case(const KernelDesc& k, uint64_t seed, int64_t index,
                   std::string* generator = nullptr);
 
+// Every element of one evaluated case: the kernel's output, each element's judgement (the
+// verdict before any twin comparison), why it lies outside the kernel's promise ("" inside)
+// and the magnitude its bound scales with (S for reductions).
+struct CaseElements {
+  Tensor out;
+  std::vector<ElementCheck> checks;
+  std::vector<std::string> domain;
+  std::vector<double> scale;
+  std::string case_reason;  // the whole case lies outside the promise ("" when it does not)
+};
+CaseElements evaluate_elements(const KernelDesc& k, const Problem& p);
+
 // Evaluates one case: runs the kernel and judges every element.
 CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out = nullptr);
 
