@@ -4,6 +4,7 @@
 // under no loss scaling, a fixed scale and dynamic scaling (GradScaler).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,12 @@ struct GradientLayer {
   int64_t overflow_count = 0;        // inf / NaN entries
   double weight_grad_rel_error = 0;  // the same for dL/dW of this layer
   double weight_grad_underflow_fraction = 0;
+  // Added beside the fields above (docs/report-schema-gradients.md).
+  double rel_error_u = 0;           // rel_error in units of the precision's u
+  double weight_grad_norm = 0;      // ||dL/dW_l||, unscaled
+  double weight_grad_ref_norm = 0;  // the same from the reference
+  double weight_grad_subnormal_fraction = 0;
+  int64_t weight_grad_overflow_count = 0;
 };
 
 struct GradientRun {
@@ -35,13 +42,41 @@ struct GradientRun {
   int depth = 0, width = 0, batch = 0;
   std::vector<std::string> kernels;  // the kernels the stack is built from
   std::vector<GradientLayer> layers;
+  // Added beside the fields above.
+  double initial_scale = 1;    // none: 1, fixed: the fixed scale, dynamic: GradScaler's 2^16
+  int steps = 1;               // backward passes run (dynamic: warm-up and retried steps)
+  double unit_roundoff = 0;    // u of the working format (fp16, bf16, tf32, fp32)
+  double weight_gain = 0;      // W_l = RN(gain z / sqrt(width)), z standard normal
+  double input_scale = 0;      // x_0 = RN(input_scale z)
+  double reference_check = 0;  // max relative gap between the fp64 and extended references
+  double seconds = 0;          // wall time of the run's passes (one thread)
 };
 
 struct GradientResult {
   std::vector<GradientRun> runs;
+  const GradientRun* find(const std::string& precision, const std::string& residual,
+                          const std::string& norm, const std::string& activation,
+                          const std::string& scaling) const;
 };
 
+// The sweep's sizes: --quick halves the depth and scales only fp16 and bf16; the gain is
+// calibrated per depth so that the claims hold in both (docs/studies-gradients.md).
+struct GradientConfig {
+  int depth = 64, width = 64, batch = 16;
+  // The plain stack without norm shrinks gradients by about this factor from the top layer to
+  // the bottom one in the fp64 reference: the weight gain is calibrated to it per activation.
+  double total_decay = 1.5e-4;
+  double input_scale = 4;
+  double fixed_scale = 1024;  // 2^10
+  int warmup_steps = 3;       // dynamic: fresh batches before the evaluation batch
+  std::vector<std::string> precisions{"fp16", "bf16", "tf32", "fp32"};
+  std::vector<std::string> norms{"none", "pre_ln", "post_ln"};
+  std::vector<std::string> scaled_precisions{"fp16", "bf16", "tf32", "fp32"};  // fixed, dynamic
+};
+GradientConfig gradient_config(bool quick);
+
 GradientResult run_gradients(const StudyOptions& opt);
+GradientResult run_gradients(const StudyOptions& opt, const GradientConfig& config);
 Section gradients_section(const GradientResult& r);
 
 }  // namespace numguard::studies
