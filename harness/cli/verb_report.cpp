@@ -36,6 +36,7 @@ struct ReportCommand {
   std::vector<std::string> sections;
   uint64_t seed = 1;
   unsigned threads = 0;
+  int depth = 0, width = 0;
 };
 
 // Progress lines on stderr, at most a few per second, each with the elapsed time.
@@ -76,6 +77,11 @@ std::vector<std::string> validated_sections(const std::vector<std::string>& aske
 int run_report_verb(const ReportCommand& c) {
   if (c.threads > kMaxThreads)
     throw UsageError(fmt::format("--threads must be between 0 (all cores) and {}", kMaxThreads));
+  // A stack deeper or wider than this is a typo, not a study (time grows as L N^2).
+  if (c.depth < 0 || c.depth > 256) throw UsageError("--depth must be between 2 and 256");
+  if (c.depth == 1) throw UsageError("--depth must be between 2 and 256");
+  if (c.width < 0 || c.width > 1024 || (c.width > 0 && c.width < 4))
+    throw UsageError("--width must be between 4 and 1024");
   if (const std::string why = report::report_dir_problem(c.out); !why.empty())
     throw UsageError("--out: " + why);
   report::ReportRequest req;
@@ -91,6 +97,8 @@ int run_report_verb(const ReportCommand& c) {
   req.study.quick = c.quick;
   req.study.seed = c.seed;
   req.study.threads = c.threads;
+  req.study.depth = c.depth;
+  req.study.width = c.width;
   ProgressPrinter progress;
   req.study.progress = [&progress](const std::string& s) { progress.line(s); };
   fmt::print(stderr, "numguard report: {} sections over {} CPU kernels ({} sweeps)\n",
@@ -153,6 +161,11 @@ VerbAction setup_report(CLI::App& app) {
         return s.find('-') == std::string::npos ? std::string() : "must be >= 0";
       });
   app.add_option("--threads", c->threads, "Worker threads (default 0: all cores)")->type_name("T");
+  app.add_option("--depth", c->depth,
+                 "Layers L of the gradient study's stacks (default 64, --quick 32)")
+      ->type_name("L");
+  app.add_option("--width", c->width, "Width N of the gradient study's layers (default 64)")
+      ->type_name("N");
   app.footer(
       "Examples:\n"
       "  numguard report --quick --out build/report\n"

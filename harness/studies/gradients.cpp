@@ -220,7 +220,10 @@ Norm norm_from(const std::string& s) {
 }  // namespace
 
 GradientResult run_gradients(const StudyOptions& opt) {
-  return run_gradients(opt, gradient_config(opt.quick));
+  GradientConfig c = gradient_config(opt.quick);
+  if (opt.depth > 0) c.depth = opt.depth;
+  if (opt.width > 0) c.width = opt.width;
+  return run_gradients(opt, c);
 }
 
 GradientResult run_gradients(const StudyOptions& opt, const GradientConfig& c) {
