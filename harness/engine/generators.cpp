@@ -276,6 +276,51 @@ uint64_t to_bits(Format f, double x) {
   return round_double(f, x).bits;
 }
 
+Problem gendot_problem(const KernelDesc& kd, Rng& r, int64_t n, double cond, double* achieved) {
+  const FormatDesc& d = desc(kd.recipe.in);
+  // As ill_conditioned: 2^(b/2+1) must stay finite in the input format.
+  const double b_max = 2.0 * (d.emax() - 2);
+  const double target = cond, window = std::log(3.0);
+  double b = std::min(std::log2(cond), b_max);
+  Problem best;
+  double best_miss = std::numeric_limits<double>::infinity(), best_cond = 0;
+  int nonfinite = 0;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    Problem p = gendot_attempt(kd, r, n, b);
+    const double c = condition(p);
+    const double log_miss = std::fabs(std::log(c / target));
+    const double miss = std::isnan(log_miss) ? std::numeric_limits<double>::infinity() : log_miss;
+    if (attempt == 0 || miss < best_miss) {
+      best = std::move(p);
+      best_miss = miss;
+      best_cond = c;
+    }
+    if (best_miss <= window) break;
+    // An entry overflowed the input format (the cancelling terms of a long, ill-conditioned
+    // construction outgrow a narrow format): twice in a row, and the target is out of reach.
+    if (!std::isfinite(c)) {
+      if (++nonfinite == 2) break;
+      continue;
+    }
+    nonfinite = 0;
+    // cond ~ 2^b for a spread b well above log2(n): step b by the measured miss, kept in
+    // [0, b_max] (below 0 the construction no longer lowers the condition).
+    if (std::isfinite(c) && c > 0) {
+      const double next = std::clamp(b + std::log2(target / c), 0.0, b_max);
+      if (next == b && (b == 0 || b == b_max)) break;  // the target is out of reach
+      b = next;
+    }
+  }
+  best.m = 1;
+  best.n = 1;
+  if (achieved) *achieved = best_cond;
+  return best;
+}
+
+double dot_condition(const Problem& p) {
+  return condition(p);
+}
+
 std::span<const Generator> reduction_generators() {
   return table();
 }
