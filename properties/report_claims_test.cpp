@@ -52,10 +52,11 @@ json find(const std::string& section, const json& match) {
   return json::object();
 }
 
+// The n at which the sum of ones stops changing; null when the sweep found none.
 json stagnation_n(const std::string& kernel) {
-  return find("accumulation", {{"kernel", kernel}, {"distribution", "ones"}})
-      .value("stagnation", json::object())
-      .value("n", json());
+  const json s = find("accumulation", {{"kernel", kernel}, {"distribution", "ones"}})
+                     .value("stagnation", json::object());
+  return s.is_object() ? s.value("n", json()) : json();
 }
 
 double mean_underflow(const std::string& scaling) {

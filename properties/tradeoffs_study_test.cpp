@@ -138,11 +138,19 @@ TEST(TradeoffsStudy, WithoutSectionOneAndTwoTheEntriesSayNotMeasured) {
 
 TEST(TradeoffsStudy, EntriesTakeStagnationAndSafeRangeFromSectionsOneAndTwo) {
   AccumulationResult acc;
-  AccumulationCurve c{"dot.fp16.fp32acc.sequential", "dot", "ones", {}, 1.0, 2048, 2048};
+  AccumulationCurve c{.kernel = "dot.fp16.fp32acc.sequential",
+                      .op = "dot",
+                      .distribution = "ones",
+                      .growth_exponent = 1.0,
+                      .stagnation_n = 2048,
+                      .stagnation_value = 2048};
   for (int64_t n = 16; n <= 16384; n *= 2) c.points.push_back({.n = n});
   acc.curves.push_back(c);
-  AccumulationCurve none{
-      "dot.fp32.fp32acc.sequential", "dot", "ones", {{.n = 1 << 20}}, 1.0, std::nullopt, 0};
+  AccumulationCurve none{.kernel = "dot.fp32.fp32acc.sequential",
+                         .op = "dot",
+                         .distribution = "ones",
+                         .points = {{.n = 1 << 20}},
+                         .growth_exponent = 1.0};
   acc.curves.push_back(none);
   RangeResult range;
   range.records.push_back({.kernel = "softmax.fp16.fp32acc.twopass",

@@ -127,7 +127,7 @@ int run_report_verb(const ReportCommand& c) {
     files.emplace_back("plots/" + plots[i]->id + ".svg",
                        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + svg[i]);
   }
-  files.emplace_back("report.json", report::report_json(rep).dump(1) + "\n");
+  files.emplace_back("report.json", report::report_json(rep).dump() + "\n");
   files.emplace_back("report.md", report::report_markdown(rep));
   files.emplace_back("index.html", report::report_html(rep, by_id));
   report::write_report_dir(c.out, files);
