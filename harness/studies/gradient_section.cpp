@@ -1,6 +1,6 @@
 // Section 3 of the report from the sweep's numbers: records, findings (each sentence computed
 // from the runs; a claim the numbers do not support is stated as NOT observed), tables and
-// per-layer plots. docs/report-schema-gradients.md documents the records.
+// per-layer plots. docs/report-schema.md, `gradients` documents the records.
 #include <algorithm>
 #include <cmath>
 #include <map>

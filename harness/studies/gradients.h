@@ -23,7 +23,7 @@ struct GradientLayer {
   int64_t overflow_count = 0;        // inf / NaN entries
   double weight_grad_rel_error = 0;  // the same for dL/dW of this layer
   double weight_grad_underflow_fraction = 0;
-  // Added beside the fields above (docs/report-schema-gradients.md).
+  // Added beside the fields above (docs/report-schema.md, `gradients`).
   double rel_error_u = 0;           // rel_error in units of the precision's u
   double weight_grad_norm = 0;      // ||dL/dW_l||, unscaled
   double weight_grad_ref_norm = 0;  // the same from the reference

@@ -1,4 +1,4 @@
-// The range study's report section: records (docs/report-schema-range.md), one table and one
+// The range study's report section: records (docs/report-schema.md, `range`), one table and one
 // plot group per op, and findings computed from the boundaries.
 #include <algorithm>
 #include <cmath>

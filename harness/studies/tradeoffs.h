@@ -69,7 +69,7 @@ struct TradeoffRule {
 struct TradeoffOp {
   std::string op;
   std::vector<TradeoffEntry> entries;
-  std::string recommendation;  // computed (docs/report-schema-tradeoffs.md says the rule)
+  std::string recommendation;  // computed (docs/report-schema.md, `tradeoffs` says the rule)
 
   std::string algorithm;    // the lineup's algorithm (kernel name after <op>.<in>.fp32acc.)
   std::string recommended;  // the precision picked ("" when no entry was measured)
