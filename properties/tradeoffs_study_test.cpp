@@ -82,7 +82,7 @@ TEST(TradeoffsStudy, TheRulePicksOneKernelPerPrecisionWithTheSameAlgorithm) {
       EXPECT_EQ(k->recipe.acc, Format::fp32) << k->name;
       EXPECT_EQ(k->name, l.op + "." + std::string(name(k->recipe.in)) + ".fp32acc." + l.algorithm);
     }
-  // Every op of the brief is compared.
+  // Every op of issue 6 (section 4) with kernels is compared.
   for (const char* op :
        {"dot", "sum", "gemm", "softmax", "log_softmax", "cross_entropy", "layernorm", "rmsnorm",
         "layernorm_backward", "rmsnorm_backward", "gelu", "gelu_tanh", "silu", "silu_backward",

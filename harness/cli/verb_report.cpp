@@ -116,21 +116,35 @@ int run_report_verb(const ReportCommand& c) {
       plots.push_back(&p);
     }
   progress.line(fmt::format("plots: rendering {} plots with gnuplot", plots.size()));
-  std::vector<std::string> svg(plots.size());
-  studies::parallel_for(static_cast<int64_t>(plots.size()), c.threads, [&](int64_t i) {
-    svg[static_cast<size_t>(i)] = report::render_svg(*plots[static_cast<size_t>(i)]);
-  });
-  std::map<std::string, std::string> by_id;
-  std::vector<std::pair<std::string, std::string>> files;
-  for (size_t i = 0; i < plots.size(); ++i) {
-    by_id[plots[i]->id] = svg[i];
-    files.emplace_back("plots/" + plots[i]->id + ".svg",
-                       "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + svg[i]);
+  // Rendering and writing fail on the machine (no gnuplot, a full disk), not on a bug:
+  // one line, exit 2, and the previous report stays as it was.
+  try {
+    std::vector<std::string> svg(plots.size());
+    studies::parallel_for(static_cast<int64_t>(plots.size()), c.threads, [&](int64_t i) {
+      svg[static_cast<size_t>(i)] = report::render_svg(*plots[static_cast<size_t>(i)]);
+    });
+    std::map<std::string, std::string> by_id;
+    std::vector<std::pair<std::string, std::string>> files;
+    for (size_t i = 0; i < plots.size(); ++i) {
+      by_id[plots[i]->id] = svg[i];
+      // Built in steps: GCC 12 warns (-Wrestrict, a false positive) on the one-line sums.
+      std::string path = "plots/", doc = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+      path += plots[i]->id;
+      path += ".svg";
+      doc += svg[i];
+      files.emplace_back(std::move(path), std::move(doc));
+    }
+    files.emplace_back("report.json", report::report_json(rep).dump() + "\n");
+    files.emplace_back("report.md", report::report_markdown(rep));
+    files.emplace_back("index.html", report::report_html(rep, by_id));
+    report::write_report_dir(c.out, files);
+  } catch (const report::PlotError& e) {
+    fmt::print(stderr, "numguard report: {}; nothing written\n", e.what());
+    return kExitUsage;
+  } catch (const std::runtime_error& e) {
+    fmt::print(stderr, "numguard report: {}\n", e.what());
+    return kExitUsage;
   }
-  files.emplace_back("report.json", report::report_json(rep).dump() + "\n");
-  files.emplace_back("report.md", report::report_markdown(rep));
-  files.emplace_back("index.html", report::report_html(rep, by_id));
-  report::write_report_dir(c.out, files);
   fmt::print(
       "numguard report: wrote {}/index.html, report.md, report.json ({} plots) in "
       "{:.1f} s\n",
@@ -171,7 +185,8 @@ VerbAction setup_report(CLI::App& app) {
       "  numguard report --quick --out build/report\n"
       "  numguard report --out build/report-full --threads 16\n"
       "  numguard report --quick --sections accumulation --kernel 'sum.*' --out /tmp/sums\n"
-      "Exit status: 0 report written, 2 usage error (nothing written).");
+      "Exit status: 0 report written; 2 a usage error, gnuplot missing or the folder not writable\n"
+      "(nothing written, a previous report kept).");
   return [c] { return run_report_verb(*c); };
 }
 

@@ -23,9 +23,12 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 14px 0 24px; } figure svg { width: 100%; height: auto; max-width: 1000px; }
 figcaption { font-size: 13px; color: #555; }
 code { background: #f3f3f3; padding: 1px 4px; }
+details { margin: 6px 0 10px; } summary { cursor: pointer; color: #1f77b4; }
 /* index.html#range: that section alone */
 body:has(section:target) section:not(:target) { display: none; }
 )";
+
+constexpr size_t kShownParagraphs = 3, kShownFindings = 10;
 
 bool numeric(const std::string& s) {
   if (s.empty()) return false;
@@ -70,11 +73,25 @@ std::string report_html(const Report& r, const std::map<std::string, std::string
   s += "<a href=\"#\">all sections</a></nav>\n";
   for (const studies::Section& sec : r.sections) {
     s += fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n", sec.key, html_escape(sec.title));
-    for (const std::string& p : sec.intro) s += "<p>" + html_escape(p) + "</p>\n";
+    // Long method notes and finding lists fold away, so that the plots stay near the top.
+    for (size_t i = 0; i < sec.intro.size(); ++i) {
+      if (i == kShownParagraphs)
+        s += fmt::format("<details><summary>Method details ({} more paragraphs)</summary>\n",
+                         sec.intro.size() - i);
+      s += "<p>" + html_escape(sec.intro[i]) + "</p>\n";
+    }
+    if (sec.intro.size() > kShownParagraphs) s += "</details>\n";
     if (!sec.findings.empty()) {
       s += "<h3>Findings</h3>\n<ul class=\"findings\">\n";
-      for (const std::string& f : sec.findings) s += "<li>" + html_escape(f) + "</li>\n";
-      s += "</ul>\n";
+      for (size_t i = 0; i < sec.findings.size(); ++i) {
+        if (i == kShownFindings)
+          s += fmt::format(
+              "</ul>\n<details><summary>{} more findings</summary>\n<ul "
+              "class=\"findings\">\n",
+              sec.findings.size() - i);
+        s += "<li>" + html_escape(sec.findings[i]) + "</li>\n";
+      }
+      s += sec.findings.size() > kShownFindings ? "</ul>\n</details>\n" : "</ul>\n";
     }
     for (const studies::Plot& p : sec.plots) {
       const auto it = svgs.find(p.id);

@@ -439,6 +439,7 @@ void add_plots(const GradientResult& res, Section& sec) {
       {"fp16", "none"}, {"fp16", "fixed"}, {"fp16", "dynamic"}, {"bf16", "none"}};
   auto range_plot = [&](std::string id, std::string title, std::string ylabel, auto f) {
     Plot p = layer_plot(std::move(id), std::move(title), std::move(ylabel), false);
+    p.ymin = 0;  // fractions: zero curves sit on the axis
     for (const std::string& act : kActs)
       for (const Pick& k : range_picks)
         if (const GradientRun* r = res.find(k.prec, "plain", "none", act, k.scaling))

@@ -126,6 +126,8 @@ void add_plot(Section& s, const std::string& id, const std::string& title,
   p.title = title;
   p.xlabel = "input scale 2^e (max |x|), e in log2 units";
   p.ylabel = "fraction of bad output elements (0 to 1)";
+  p.ymin = 0;
+  p.ymax = 1.02;  // a little headroom: a curve at 1 stays visible above the frame
   for (const RangeRecord* r : list) {
     Series se;
     se.label = r->kernel;

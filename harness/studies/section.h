@@ -3,6 +3,7 @@
 // never formats HTML and a writer never recomputes a number.
 #pragma once
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ struct Plot {
   std::string title;
   std::string xlabel, ylabel;  // with units, e.g. "reduction length n", "relative error"
   bool logx = false, logy = false;
+  // A fixed y range (NaN: gnuplot's autoscale), e.g. [0, 1] for fractions, so that a curve of
+  // zeros reads as 0 rather than the middle of an autoscaled [-1, 1].
+  double ymin = std::numeric_limits<double>::quiet_NaN();
+  double ymax = std::numeric_limits<double>::quiet_NaN();
   std::vector<Series> series;
 };
 
