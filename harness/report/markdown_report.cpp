@@ -9,16 +9,16 @@ namespace {
 
 std::string table_markdown(const studies::Table& t) {
   std::string s;
-  if (!t.title.empty()) s += "**" + t.title + "**\n\n";
+  if (!t.title.empty()) s += fmt::format("**{}**\n\n", t.title);
   s += "|";
-  for (const std::string& c : t.columns) s += " " + markdown_cell(c) + " |";
+  for (const std::string& c : t.columns) s += fmt::format(" {} |", markdown_cell(c));
   s += "\n|";
   for (size_t i = 0; i < t.columns.size(); ++i) s += " --- |";
   s += "\n";
   for (const auto& row : t.rows) {
     s += "|";
     for (size_t i = 0; i < t.columns.size(); ++i)
-      s += " " + markdown_cell(i < row.size() ? row[i] : "") + " |";
+      s += fmt::format(" {} |", markdown_cell(i < row.size() ? row[i] : ""));
     s += "\n";
   }
   return s + "\n";
@@ -36,11 +36,11 @@ std::string report_markdown(const Report& r) {
   s += "Open index.html for the same report with the plots inline; report.json holds every "
        "number (docs/report-schema.md).\n\n";
   for (const studies::Section& sec : r.sections) {
-    s += "## " + sec.title + "\n\n";
-    for (const std::string& p : sec.intro) s += p + "\n\n";
+    s += fmt::format("## {}\n\n", sec.title);
+    for (const std::string& p : sec.intro) s += fmt::format("{}\n\n", p);
     if (!sec.findings.empty()) {
       s += "### Findings\n\n";
-      for (const std::string& f : sec.findings) s += "- " + f + "\n";
+      for (const std::string& f : sec.findings) s += fmt::format("- {}\n", f);
       s += "\n";
     }
     for (const studies::Table& t : sec.tables) s += table_markdown(t);
