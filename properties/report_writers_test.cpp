@@ -93,6 +93,16 @@ TEST(SvgPlot, APlotWithoutDataStillRenders) {
   EXPECT_NE(render_svg(p).find("no finite data"), std::string::npos);
 }
 
+TEST(SvgPlot, AFixedYRangeFromZeroIsDroppedOnALogAxis) {
+  studies::Plot p = sample_plot();
+  p.ymin = 0;  // meaningless on a log axis: gnuplot would fail on it
+  EXPECT_EQ(gnuplot_script(p, "/dev/null").find("set yrange"), std::string::npos);
+  EXPECT_NE(render_svg(p).find("<svg"), std::string::npos);
+  p.logy = false;
+  p.ymax = 1;
+  EXPECT_NE(gnuplot_script(p, "/dev/null").find("set yrange [0:1]"), std::string::npos);
+}
+
 TEST(HtmlReport, SelfContainedWithEveryPlotInline) {
   const Report r = sample_report();
   const std::string html = report_html(r, {{"acc-sum-fp16", render_svg(sample_plot())}});

@@ -147,7 +147,7 @@ std::string render_svg(const studies::Plot& p) {
   if (status == 127) throw PlotError("gnuplot not found (install gnuplot-nox: ci/setup does)");
   if (status != 0) {
     std::string why = read_file(log.path);
-    if (why.size() > 400) why.resize(400);
+    if (why.size() > 400) why = "..." + why.substr(why.size() - 400);  // the error comes last
     throw PlotError(fmt::format("gnuplot failed on plot '{}' (status {}): {}", p.id, status, why));
   }
   std::string doc = read_file(svg.path);

@@ -10,6 +10,7 @@
 
 #include "harness/studies/accumulation.h"
 #include "harness/studies/accumulation_inputs.h"
+#include "harness/studies/record_json.h"
 
 namespace numguard::studies {
 namespace {
@@ -25,10 +26,6 @@ constexpr double kVacuousBound = 10;
 // Kernels per plot: each has its measured and bound curve, plus one sqrt(n) u line per
 // accumulation format, within the report's ~12 series a plot.
 constexpr size_t kKernelsPerPlot = 5;
-
-nlohmann::json num(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
-}
 
 std::string g3(double v) {
   return std::isfinite(v) ? fmt::format("{:.3g}", v) : "-";
@@ -69,22 +66,22 @@ nlohmann::json point_json(const AccumulationPoint& p, bool gendot) {
       {"nonfinite", p.nonfinite},
       {"kernel_errors", p.kernel_errors},
       {"violations", p.violations},
-      {"max_rel", num(p.max_rel)},
-      {"median_rel", num(p.median_rel)},
-      {"p99_rel", num(p.p99_rel)},
-      {"fit_max_rel", num(p.fit_max_rel)},
-      {"max_u", num(p.max_u)},
-      {"median_u", num(p.median_u)},
-      {"p99_u", num(p.p99_u)},
-      {"bound_rel", num(p.bound_rel)},
-      {"median_bound_rel", num(p.median_bound_rel)},
-      {"max_bound_ratio", num(p.max_bound_ratio)},
-      {"max_acc_bound_ratio", num(p.max_acc_bound_ratio)},
-      {"sqrt_n_u", num(p.sqrt_n_u)},
-      {"first_output", num(p.first_output)},
-      {"first_reference", num(p.first_reference)},
+      {"max_rel", finite_or_null(p.max_rel)},
+      {"median_rel", finite_or_null(p.median_rel)},
+      {"p99_rel", finite_or_null(p.p99_rel)},
+      {"fit_max_rel", finite_or_null(p.fit_max_rel)},
+      {"max_u", finite_or_null(p.max_u)},
+      {"median_u", finite_or_null(p.median_u)},
+      {"p99_u", finite_or_null(p.p99_u)},
+      {"bound_rel", finite_or_null(p.bound_rel)},
+      {"median_bound_rel", finite_or_null(p.median_bound_rel)},
+      {"max_bound_ratio", finite_or_null(p.max_bound_ratio)},
+      {"max_acc_bound_ratio", finite_or_null(p.max_acc_bound_ratio)},
+      {"sqrt_n_u", finite_or_null(p.sqrt_n_u)},
+      {"first_output", finite_or_null(p.first_output)},
+      {"first_reference", finite_or_null(p.first_reference)},
   };
-  if (gendot) j["condition"] = num(p.condition);
+  if (gendot) j["condition"] = finite_or_null(p.condition);
   return j;
 }
 
@@ -103,10 +100,10 @@ nlohmann::json curve_json(const AccumulationCurve& c) {
       {"distribution", c.distribution},
       {"u_out", c.u_out},
       {"u_acc", c.u_acc},
-      {"growth_exponent", num(c.growth_exponent)},
-      {"stagnation",
-       c.stagnation_n ? nlohmann::json{{"n", *c.stagnation_n}, {"value", num(c.stagnation_value)}}
-                      : nlohmann::json(nullptr)},
+      {"growth_exponent", finite_or_null(c.growth_exponent)},
+      {"stagnation", c.stagnation_n ? nlohmann::json{{"n", *c.stagnation_n},
+                                                     {"value", finite_or_null(c.stagnation_value)}}
+                                    : nlohmann::json(nullptr)},
       {"points", pts},
   };
   if (gendot) j["unreachable_n"] = c.unreachable_n;

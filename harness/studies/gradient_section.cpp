@@ -11,15 +11,12 @@
 
 #include "harness/core/format.h"
 #include "harness/studies/gradients.h"
+#include "harness/studies/record_json.h"
 
 namespace numguard::studies {
 namespace {
 
 using Json = nlohmann::json;
-
-Json num(double x) {
-  return std::isfinite(x) ? Json(x) : Json(nullptr);  // JSON has no inf / NaN
-}
 
 std::string g3(double x) {
   if (std::isnan(x)) return "NaN";
@@ -123,20 +120,20 @@ Json record(const GradientRun& r) {
   };
   using L = GradientLayer;
   col("layer", [](const L& l) { return Json(l.layer); });
-  col("grad_norm", [](const L& l) { return num(l.grad_norm); });
-  col("ref_norm", [](const L& l) { return num(l.ref_norm); });
-  col("rel_error", [](const L& l) { return num(l.rel_error); });
-  col("rel_error_u", [](const L& l) { return num(l.rel_error_u); });
-  col("underflow_fraction", [](const L& l) { return num(l.underflow_fraction); });
-  col("subnormal_fraction", [](const L& l) { return num(l.subnormal_fraction); });
+  col("grad_norm", [](const L& l) { return finite_or_null(l.grad_norm); });
+  col("ref_norm", [](const L& l) { return finite_or_null(l.ref_norm); });
+  col("rel_error", [](const L& l) { return finite_or_null(l.rel_error); });
+  col("rel_error_u", [](const L& l) { return finite_or_null(l.rel_error_u); });
+  col("underflow_fraction", [](const L& l) { return finite_or_null(l.underflow_fraction); });
+  col("subnormal_fraction", [](const L& l) { return finite_or_null(l.subnormal_fraction); });
   col("overflow_count", [](const L& l) { return Json(l.overflow_count); });
-  col("weight_grad_norm", [](const L& l) { return num(l.weight_grad_norm); });
-  col("weight_grad_ref_norm", [](const L& l) { return num(l.weight_grad_ref_norm); });
-  col("weight_grad_rel_error", [](const L& l) { return num(l.weight_grad_rel_error); });
+  col("weight_grad_norm", [](const L& l) { return finite_or_null(l.weight_grad_norm); });
+  col("weight_grad_ref_norm", [](const L& l) { return finite_or_null(l.weight_grad_ref_norm); });
+  col("weight_grad_rel_error", [](const L& l) { return finite_or_null(l.weight_grad_rel_error); });
   col("weight_grad_underflow_fraction",
-      [](const L& l) { return num(l.weight_grad_underflow_fraction); });
+      [](const L& l) { return finite_or_null(l.weight_grad_underflow_fraction); });
   col("weight_grad_subnormal_fraction",
-      [](const L& l) { return num(l.weight_grad_subnormal_fraction); });
+      [](const L& l) { return finite_or_null(l.weight_grad_subnormal_fraction); });
   col("weight_grad_overflow_count", [](const L& l) { return Json(l.weight_grad_overflow_count); });
   return j;
 }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "harness/studies/range_boundaries.h"
+#include "harness/studies/record_json.h"
 
 namespace numguard::studies {
 namespace {
@@ -17,14 +18,6 @@ using nlohmann::json;
 constexpr size_t kMaxSeries = 12;
 // A boundary "matches" a cliff when they differ by less than this, relative.
 constexpr double kCliffMatch = 0.01;
-
-json opt_number(const std::optional<double>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
-json finite_or_null(double v) {
-  return std::isfinite(v) ? json(v) : json(nullptr);
-}
 
 json record_json(const RangeRecord& r) {
   json j;
@@ -39,9 +32,9 @@ json record_json(const RangeRecord& r) {
                   const std::optional<double>& bad, const std::string& cause,
                   const std::string& kind, bool inside, const std::string& cliff, double cliff_at) {
     json s;
-    s["value"] = opt_number(v);
+    s["value"] = value_or_null(v);
     s["limited"] = limited;
-    s["first_bad"] = opt_number(bad);
+    s["first_bad"] = value_or_null(bad);
     s["cause"] = cause.empty() ? json(nullptr) : json(cause);
     s["kind"] = kind.empty() ? json(nullptr) : json(kind);
     s["inside_promise"] = limited ? json(inside) : json(nullptr);
@@ -53,11 +46,11 @@ json record_json(const RangeRecord& r) {
   side("lower", r.lower, r.lower_limited, r.lower_bad, r.lower_cause, r.lower_kind,
        r.lower_inside_promise, r.lower_cliff, r.lower_cliff_at);
   j["promised_max_abs_input"] = finite_or_null(r.promised_max_abs_input);
-  j["promised"] = {{"upper", opt_number(r.promised_upper)},
+  j["promised"] = {{"upper", value_or_null(r.promised_upper)},
                    {"upper_limited", r.promised_upper_limited},
                    {"upper_cause",
                     r.promised_upper_cause.empty() ? json(nullptr) : json(r.promised_upper_cause)},
-                   {"lower", opt_number(r.promised_lower)},
+                   {"lower", value_or_null(r.promised_lower)},
                    {"lower_limited", r.promised_lower_limited},
                    {"lower_cause",
                     r.promised_lower_cause.empty() ? json(nullptr) : json(r.promised_lower_cause)}};

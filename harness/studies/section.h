@@ -25,11 +25,11 @@ struct Plot {
   std::string title;
   std::string xlabel, ylabel;  // with units, e.g. "reduction length n", "relative error"
   bool logx = false, logy = false;
+  std::vector<Series> series;
   // A fixed y range (NaN: gnuplot's autoscale), e.g. [0, 1] for fractions, so that a curve of
   // zeros reads as 0 rather than the middle of an autoscaled [-1, 1].
   double ymin = std::numeric_limits<double>::quiet_NaN();
   double ymax = std::numeric_limits<double>::quiet_NaN();
-  std::vector<Series> series;
 };
 
 struct Table {

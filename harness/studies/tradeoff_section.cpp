@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "harness/studies/record_json.h"
 #include "harness/studies/tradeoff_selection.h"
 #include "harness/studies/tradeoffs.h"
 
@@ -11,14 +12,6 @@ namespace numguard::studies {
 namespace {
 
 using nlohmann::json;
-
-json number(double x) {
-  return std::isfinite(x) ? json(x) : json(nullptr);
-}
-template <class T>
-json optional_number(const std::optional<T>& x) {
-  return x ? json(*x) : json(nullptr);
-}
 
 std::string num(double x) {
   if (std::isnan(x)) return "n/a";
@@ -35,13 +28,13 @@ json stats_json(const TradeoffStats& s) {
           {"nonfinite_ref", s.nonfinite_ref},
           {"nonfinite_out", s.nonfinite_out},
           {"flushed", s.flushed},
-          {"median_rel", number(s.median_rel)},
-          {"p99_rel", number(s.p99_rel)},
-          {"max_rel", number(s.max_rel)},
-          {"median_u", number(s.median_u)},
-          {"p99_u", number(s.p99_u)},
-          {"max_u", number(s.max_u)},
-          {"bits", number(s.bits)}};
+          {"median_rel", finite_or_null(s.median_rel)},
+          {"p99_rel", finite_or_null(s.p99_rel)},
+          {"max_rel", finite_or_null(s.max_rel)},
+          {"median_u", finite_or_null(s.median_u)},
+          {"p99_u", finite_or_null(s.p99_u)},
+          {"max_u", finite_or_null(s.max_u)},
+          {"bits", finite_or_null(s.bits)}};
 }
 
 json entry_json(const TradeoffEntry& e) {
@@ -57,23 +50,23 @@ json entry_json(const TradeoffEntry& e) {
           {"nonfinite_ref", e.all.nonfinite_ref},
           {"nonfinite_out", e.all.nonfinite_out},
           {"flushed", e.all.flushed},
-          {"median_rel", number(e.median_rel)},
-          {"p99_rel", number(e.p99_rel)},
-          {"max_rel", number(e.max_rel)},
-          {"median_u", number(e.all.median_u)},
-          {"p99_u", number(e.all.p99_u)},
-          {"max_u", number(e.all.max_u)},
-          {"bits", number(e.bits)},
+          {"median_rel", finite_or_null(e.median_rel)},
+          {"p99_rel", finite_or_null(e.p99_rel)},
+          {"max_rel", finite_or_null(e.max_rel)},
+          {"median_u", finite_or_null(e.all.median_u)},
+          {"p99_u", finite_or_null(e.all.p99_u)},
+          {"max_u", finite_or_null(e.all.max_u)},
+          {"bits", finite_or_null(e.bits)},
           {"by_distribution", by},
           {"safe_range",
            {{"measured", e.range_measured},
-            {"lower", optional_number(e.safe_lower)},
-            {"upper", optional_number(e.safe_upper)},
+            {"lower", value_or_null(e.safe_lower)},
+            {"upper", value_or_null(e.safe_upper)},
             {"lower_limited", e.lower_limited},
             {"upper_limited", e.upper_limited}}},
           {"stagnation",
            {{"measured", e.stagnation_measured},
-            {"n", optional_number(e.stagnation_n)},
+            {"n", value_or_null(e.stagnation_n)},
             {"value", e.stagnation_n ? json(e.stagnation_value) : json(nullptr)},
             {"checked_to", e.stagnation_measured ? json(e.stagnation_checked_to) : json(nullptr)}}},
           {"failure", e.failure},
