@@ -105,10 +105,12 @@ std::string gnuplot_script(const studies::Plot& p, const std::string& svg_path) 
   s += "set ylabel " + quoted(p.ylabel) + " noenhanced\n";
   if (p.logx) s += "set logscale x 10\nset format x '10^{%L}'\n";
   if (p.logy) s += "set logscale y 10\nset format y '10^{%L}'\n";
-  if (std::isfinite(p.ymin) || std::isfinite(p.ymax))
-    s +=
-        fmt::format("set yrange [{}:{}]\n", std::isfinite(p.ymin) ? fmt::format("{}", p.ymin) : "*",
-                    std::isfinite(p.ymax) ? fmt::format("{}", p.ymax) : "*");
+  // A fixed end of the y axis; none at or below 0 on a log axis.
+  auto end = [&](double v) {
+    return std::isfinite(v) && !(p.logy && v <= 0) ? fmt::format("{}", v) : std::string("*");
+  };
+  if (end(p.ymin) != "*" || end(p.ymax) != "*")
+    s += fmt::format("set yrange [{}:{}]\n", end(p.ymin), end(p.ymax));
   std::vector<std::string> parts;
   for (size_t i = 0; i < p.series.size(); ++i) {
     const studies::Series& ser = p.series[i];
