@@ -134,7 +134,6 @@ TEST(AccumulationStudy, SectionRecordsFindingsAndPlots) {
   }
   std::printf("accumulation study, %zu kernels, quick: %.1f s\n", std::size(kKernels),
               run().seconds);
-  EXPECT_LT(run().seconds, 30);
 }
 
 TEST(AccumulationStudy, AMutantIsCaughtByItsBound) {

@@ -82,16 +82,19 @@ TEST(ReportClaims, EverySectionIsPresentAndHasRecords) {
     EXPECT_FALSE(report().value(s, json::array()).empty()) << s;
 }
 
-TEST(ReportClaims, EveryPlotIsEmbeddedInTheHtml) {
-  int plots = 0;
-  for (const json& s : report()["meta"]["sections"])
+TEST(ReportClaims, EveryPlotIsEmbeddedInTheHtmlAndWrittenBesideIt) {
+  for (const json& s : report()["meta"]["sections"]) {
+    EXPECT_FALSE(s["plots"].empty()) << s["key"];  // every section plots something
     for (const json& id : s["plots"]) {
-      ++plots;
-      EXPECT_NE(index_html().find("<figure id=\"plot-" + id.get<std::string>() + "\">\n<svg"),
-                std::string::npos)
-          << id;
+      const std::string name = id.get<std::string>();
+      EXPECT_NE(index_html().find("<figure id=\"plot-" + name + "\">\n<svg"), std::string::npos)
+          << name;
+      // A plot with data has gnuplot paths; the renderer's empty-plot text means none.
+      const std::string svg = slurp(report_dir() + "/plots/" + name + ".svg");
+      EXPECT_NE(svg.find("<path"), std::string::npos) << name;
+      EXPECT_EQ(svg.find("no finite data to plot"), std::string::npos) << name;
     }
-  EXPECT_GE(plots, 4);  // at least one per section
+  }
   EXPECT_FALSE(std::regex_search(index_html(), std::regex(R"((src|href)="https?://)")));
 }
 
@@ -129,9 +132,26 @@ TEST(ReportClaims, DynamicLossScalingLowersTheFp16UnderflowFraction) {
   EXPECT_LT(mean_underflow("dynamic"), mean_underflow("none"));
 }
 
-TEST(ReportClaims, EveryOpOfTheTradeoffsHasAComputedRecommendation) {
+// The recommendation picks one of the measured precisions and names its kernel.
+TEST(ReportClaims, EveryOpOfTheTradeoffsRecommendsOneOfItsEntries) {
   for (const json& op : report().value("tradeoffs", json::array())) {
-    EXPECT_FALSE(op.value("recommendation", "").empty()) << op.value("op", "");
-    EXPECT_FALSE(op.value("recommended", "").empty()) << op.value("op", "");
+    const std::string pick = op.value("recommended", ""), line = op.value("recommendation", "");
+    std::string kernel;
+    for (const json& e : op.value("entries", json::array()))
+      if (e.value("precision", "") == pick) kernel = e.value("kernel", "");
+    EXPECT_FALSE(kernel.empty()) << op.value("op", "") << ": " << pick;
+    EXPECT_NE(line.find(kernel), std::string::npos) << line;
   }
+}
+
+// Section 4 carries section 1's stagnation: fp16 accumulation of the fp16 sum stalls at 2048.
+TEST(ReportClaims, TradeoffsShowWhereAccumulatingInTheStorageFormatStalls) {
+  const json sum = find("tradeoffs", {{"op", "sum"}});
+  int fp16_entries = 0;
+  for (const json& e : sum.value("entries", json::array())) {
+    if (e.value("precision", "") != "fp16") continue;
+    ++fp16_entries;
+    EXPECT_EQ(e["stagnation"]["storage_accumulation"]["n"], 2048) << e.dump();
+  }
+  EXPECT_EQ(fp16_entries, 1);
 }

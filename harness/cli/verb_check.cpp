@@ -21,6 +21,7 @@
 #include "harness/cli/check_results.h"
 #include "harness/cli/kernel_selection.h"
 #include "harness/cli/runnable_selection.h"
+#include "harness/cli/seed_option.h"
 #include "harness/cli/verb.h"
 #include "harness/engine/generators.h"
 
@@ -142,12 +143,9 @@ VerbAction setup_check(CLI::App& app) {
                "Also check the mutants matched by --kernel (each must fail)");
   app.add_option("--cases", c->engine.cases, "Cases per kernel per generator (default 200)")
       ->type_name("N");
-  // CLI11 would wrap "-1" around to 2^64 - 1: a seed nobody meant, printed in every repro line.
   app.add_option("--seed", c->engine.seed, "Run seed (default 1); case I depends only on it and I")
       ->type_name("S")
-      ->check([](const std::string& s) {
-        return s.find('-') == std::string::npos ? std::string() : "must be >= 0";
-      });
+      ->check(seed_problem);
   app.add_option("--threads", c->engine.threads, "Worker threads (default 0: all cores)")
       ->type_name("T");
   app.add_option("--json", c->json_path,

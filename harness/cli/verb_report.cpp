@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/cli/kernel_selection.h"
+#include "harness/cli/seed_option.h"
 #include "harness/cli/verb.h"
 #include "harness/engine/check_runner.h"
 #include "harness/report/html_report.h"
@@ -171,9 +172,7 @@ VerbAction setup_report(CLI::App& app) {
       ->type_name("LIST");
   app.add_option("--seed", c->seed, "Seed of every random input (default 1)")
       ->type_name("S")
-      ->check([](const std::string& s) {
-        return s.find('-') == std::string::npos ? std::string() : "must be >= 0";
-      });
+      ->check(seed_problem);
   app.add_option("--threads", c->threads, "Worker threads (default 0: all cores)")->type_name("T");
   app.add_option("--depth", c->depth,
                  "Layers L of the gradient study's stacks (default 64, --quick 32)")

@@ -138,7 +138,12 @@ void write_report_dir(const std::string& dir,
         // No atomic exchange on this file system: move the old report aside, then in.
         const fs::path aside = staging.string() + ".old";
         fs::rename(target, aside);
-        fs::rename(staging, target);
+        try {
+          fs::rename(staging, target);
+        } catch (...) {
+          fs::rename(aside, target, ec);  // put the previous report back before giving up
+          throw;
+        }
         fs::remove_all(aside, ec);
         return;
       }

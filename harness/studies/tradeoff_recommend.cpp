@@ -122,6 +122,14 @@ void attach_studies(TradeoffOp& op, const AccumulationResult& acc, const RangeRe
       for (const AccumulationPoint& p : c->points)
         e.stagnation_checked_to = std::max(e.stagnation_checked_to, p.n);
     }
+    e.storage_acc_kernel.clear();
+    e.storage_acc_stagnation_n = std::nullopt;
+    e.storage_acc_stagnation_value = 0;
+    if (const AccumulationCurve* c = acc.find(storage_acc_sibling(e.kernel, e.precision), "ones")) {
+      e.storage_acc_kernel = c->kernel;
+      e.storage_acc_stagnation_n = c->stagnation_n;
+      e.storage_acc_stagnation_value = c->stagnation_value;
+    }
   }
 }
 

@@ -68,7 +68,14 @@ json entry_json(const TradeoffEntry& e) {
            {{"measured", e.stagnation_measured},
             {"n", value_or_null(e.stagnation_n)},
             {"value", e.stagnation_n ? json(e.stagnation_value) : json(nullptr)},
-            {"checked_to", e.stagnation_measured ? json(e.stagnation_checked_to) : json(nullptr)}}},
+            {"checked_to", e.stagnation_measured ? json(e.stagnation_checked_to) : json(nullptr)},
+            {"storage_accumulation",
+             e.storage_acc_kernel.empty()
+                 ? json(nullptr)
+                 : json{{"kernel", e.storage_acc_kernel},
+                        {"n", value_or_null(e.storage_acc_stagnation_n)},
+                        {"value", e.storage_acc_stagnation_n ? json(e.storage_acc_stagnation_value)
+                                                             : json(nullptr)}}}}},
           {"failure", e.failure},
           {"qualifies", e.fails.empty()},
           {"fails", e.fails}};
@@ -89,13 +96,20 @@ std::string range_text(const TradeoffEntry& e) {
                      num(*e.safe_upper), e.upper_limited ? "" : " (format end)");
 }
 
-std::string stagnation_text(const TradeoffEntry& e) {
+std::string own_stagnation_text(const TradeoffEntry& e) {
   if (!e.stagnation_measured) return "not measured";
   if (e.stagnation_n)
     return fmt::format("n = {} (sum {})", *e.stagnation_n, num(e.stagnation_value));
   const double l = std::log2(static_cast<double>(e.stagnation_checked_to));
   return l == std::round(l) ? fmt::format("none up to 2^{}", static_cast<int>(l))
                             : fmt::format("none up to {}", e.stagnation_checked_to);
+}
+
+std::string stagnation_text(const TradeoffEntry& e) {
+  std::string own = own_stagnation_text(e);
+  if (!e.storage_acc_kernel.empty() && e.storage_acc_stagnation_n)
+    own += fmt::format("; {}acc: n = {}", e.precision, *e.storage_acc_stagnation_n);
+  return own;
 }
 
 std::string precisions_text() {
@@ -171,6 +185,12 @@ Section tradeoffs_section(const TradeoffResult& r) {
                            {"min_stagnation_n", rule.min_stagnation_n}}}});
     if (!op.recommendation.empty()) s.findings.push_back(op.recommendation);
     if (!op.error.empty()) s.findings.push_back(op.op + ": not measured (" + op.error + ")");
+    for (const TradeoffEntry& e : op.entries)
+      if (!e.storage_acc_kernel.empty() && e.storage_acc_stagnation_n)
+        s.findings.push_back(fmt::format(
+            "{}: accumulating {} in {} ({}) stalls at n = {} on a sum of ones; {} ({}) {}.", op.op,
+            e.precision, e.precision, e.storage_acc_kernel, *e.storage_acc_stagnation_n, e.kernel,
+            "fp32 accumulation", own_stagnation_text(e)));
     rec.rows.push_back({op.op, op.recommended, op.recommendation});
     index.rows.push_back({std::to_string(i + 1), op.op, op.algorithm, std::to_string(op.cases)});
   }

@@ -89,10 +89,21 @@ std::vector<TradeoffLineup> tradeoff_lineups(const std::vector<const KernelDesc*
   return out;
 }
 
+std::string storage_acc_sibling(const std::string& kernel, const std::string& precision) {
+  const size_t at = kernel.find(".fp32acc.");
+  if (at == std::string::npos || precision == "fp32") return "";
+  return kernel.substr(0, at) + "." + precision + "acc." + kernel.substr(at + 9);
+}
+
 std::vector<const KernelDesc*> tradeoff_kernels(const StudyOptions& opt) {
   std::vector<const KernelDesc*> out;
   for (const TradeoffLineup& l : tradeoff_lineups(opt.kernels))
-    out.insert(out.end(), l.kernels.begin(), l.kernels.end());
+    for (const KernelDesc* k : l.kernels) {
+      out.push_back(k);
+      const std::string sib = storage_acc_sibling(k->name, std::string(name(k->recipe.in)));
+      for (const KernelDesc* s : opt.kernels)
+        if (!sib.empty() && s->name == sib) out.push_back(s);
+    }
   return out;
 }
 

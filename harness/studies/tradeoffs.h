@@ -52,6 +52,12 @@ struct TradeoffEntry {
   bool stagnation_measured = false;
   int64_t stagnation_checked_to = 0;
   double stagnation_value = 0;
+  // The same algorithm accumulating in the storage format (e.g. sum.fp16.fp16acc.sequential
+  // beside sum.fp16.fp32acc.sequential), when it is registered and section 1 measured it: where
+  // its sum of ones stalls is what keeping the accumulator wide buys.
+  std::string storage_acc_kernel;
+  std::optional<int64_t> storage_acc_stagnation_n;
+  double storage_acc_stagnation_value = 0;
   // The recommendation rule's verdict on this entry: why it does not qualify (empty: it does).
   std::vector<std::string> fails;
 };
@@ -86,8 +92,11 @@ struct TradeoffResult {
   uint64_t seed = 1;
 };
 
-// The kernels tradeoffs compares, so the runner can give sections 1 and 2 at least these.
+// The kernels tradeoffs compares, so the runner can give sections 1 and 2 at least these
+// (with the storage-format-accumulating siblings of the reductions' entries).
 std::vector<const KernelDesc*> tradeoff_kernels(const StudyOptions& opt);
+// "<op>.<in>.fp32acc.<alg>" -> "<op>.<in>.<in>acc.<alg>" ("" when the name has no fp32acc).
+std::string storage_acc_sibling(const std::string& kernel, const std::string& precision);
 TradeoffResult run_tradeoffs(const StudyOptions& opt, const AccumulationResult& acc,
                              const RangeResult& range);
 Section tradeoffs_section(const TradeoffResult& r);
