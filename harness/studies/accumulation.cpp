@@ -201,9 +201,11 @@ AccumulationResult run_accumulation(const StudyOptions& opt) {
   std::vector<Task> tasks;
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     const AccumulationOp& op = *groups[gi].op;
-    const int top = opt.quick ? op.max_log2_n_quick : op.max_log2_n_full;
     for (size_t di = 0; di < dists.size(); ++di) {
       if (!applies(op, dists[di])) continue;
+      const int top = opt.quick                                          ? op.max_log2_n_quick
+                      : dists[di].name == "normal" && op.max_log2_n_long ? op.max_log2_n_long
+                                                                         : op.max_log2_n_full;
       for (int e = 4; e <= top; ++e) {
         const auto n = int64_t{1} << e;
         const double cost = static_cast<double>(n * trials_at(op, n, opt.quick)) *

@@ -96,17 +96,21 @@ const std::vector<AccumulationOp>& accumulation_ops() {
       {"gemm", "inner dimension k of a 2 x 2 output (4 dot products per trial)", 20, 14, true, true,
        1 << 13, 1 << 15, 1, 16},
       {"softmax", "row length (the denominator sums n exponentials)", 16, 14, false, false, 1 << 10,
-       1 << 12, 1, 4},
+       1 << 12, 1, 4, 20},
       {"log_softmax", "row length (the log-sum-exp sums n exponentials)", 16, 14, false, false,
-       1 << 10, 1 << 12, 1, 4},
+       1 << 10, 1 << 12, 1, 4, 20},
       {"layernorm", "row length (mean and variance over n values)", 16, 14, false, false, 1 << 10,
-       1 << 12, 1, 4},
+       1 << 12, 1, 4, 20},
+      {"layernorm_backward", "row length (dx's two row sums over n values)", 16, 14, false, false,
+       1 << 10, 1 << 12, 1, 4, 20},
       {"rmsnorm", "row length (mean square over n values)", 16, 14, false, false, 1 << 10, 1 << 12,
-       1, 4},
+       1, 4, 20},
+      {"rmsnorm_backward", "row length (dx's row sum over n values)", 16, 14, false, false, 1 << 10,
+       1 << 12, 1, 4, 20},
       {"attention", "keys per query (head dimension 8, 2 queries)", 14, 14, false, false, 1 << 9,
-       1 << 11, 1, 4},
+       1 << 11, 1, 4, 20},
       {"cross_entropy", "classes per row (logsumexp over n logits, 4 rows)", 16, 14, false, false,
-       1 << 10, 1 << 12, 1, 4},
+       1 << 10, 1 << 12, 1, 4, 20},
   };
   return ops;
 }
@@ -159,6 +163,14 @@ Problem accumulation_problem(const KernelDesc& kd, const Distribution& d, int64_
     p.m = 1;
     p.n = n;
     p.a = rows(in, d, 0, 1, n, trial, seed);
+  } else if (op == "layernorm_backward" || op == "rmsnorm_backward") {
+    // The forward's operands (gamma = 1) and an upstream gradient dy from the next stream.
+    p.m = 1;
+    p.n = n;
+    p.a = rows(in, d, 0, 1, n, trial, seed);
+    p.b = constant(in, {n}, 1.0);
+    p.c = rows(in, d, 1, 1, n, trial, seed);
+    p.scalars = {round_value(Format::fp32, 1e-5)};
   } else if (op == "layernorm" || op == "rmsnorm") {
     // gamma = 1, beta = 0: the output is the normalized row itself, so its error is the
     // statistics' (plus the final rounding).

@@ -38,6 +38,10 @@ struct AccumulationOp {
   // Trials per point: enough for `work` terms (n x trials) per point, within [min, max].
   int64_t work_quick = 0, work_full = 0;
   int64_t min_trials = 1, max_trials = 1;
+  // Full sweeps: the normal distribution continues to this length (0: max_log2_n_full), so
+  // every reducing op reaches 2^20 while the MPFR-bound row ops keep their other
+  // distributions at max_log2_n_full.
+  int max_log2_n_long = 0;
 };
 
 // The ops the study sweeps, in report order; nullptr for an op without a reduction.
