@@ -31,7 +31,8 @@ bool selects_only(const std::string& glob, bool include_mutants, const KernelDes
 }  // namespace
 
 std::string repro_line(const KernelDesc& k, uint64_t seed, int64_t case_index) {
-  const std::string flags = selects_only(k.name, false, k) ? "" : " --include-mutants";
+  std::string flags = selects_only(k.name, false, k) ? "" : " --include-mutants";
+  if (!k.plugin.empty()) flags += fmt::format(" --plugin {}", shell_quote(k.plugin));
   return fmt::format("numguard check --kernel {}{} --seed {} --case {}", shell_quote(k.name), flags,
                      seed, case_index);
 }

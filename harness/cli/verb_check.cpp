@@ -20,6 +20,7 @@
 #include "harness/cli/check_report_table.h"
 #include "harness/cli/check_results.h"
 #include "harness/cli/kernel_selection.h"
+#include "harness/cli/plugin_option.h"
 #include "harness/cli/runnable_selection.h"
 #include "harness/cli/seed_option.h"
 #include "harness/cli/verb.h"
@@ -39,6 +40,7 @@ struct CheckCommand {
   std::vector<std::string> generators;
   std::string json_path;
   std::string device = "auto";
+  std::vector<std::string> plugins;
 };
 
 std::string generator_names() {
@@ -67,6 +69,7 @@ std::vector<const KernelDesc*> validate(CheckCommand& c) {
     if (!find_generator(g))
       throw UsageError(fmt::format("unknown generator '{}' (known: {})", g, generator_names()));
   c.engine.generators = c.generators;
+  load_plugins_or_fail(c.plugins);
   std::vector<const KernelDesc*> kernels =
       select_or_fail(c.engine.kernels, c.engine.include_mutants);
   if (c.case_index) {
@@ -165,6 +168,7 @@ VerbAction setup_check(CLI::App& app) {
                  "match their CPU twins bit for bit), otherwise their CPU twins are checked in "
                  "their place; cpu: always the twins; cuda: a GPU is required")
       ->type_name("cpu|cuda|auto");
+  add_plugin_option(app, c->plugins);
   app.footer(
       "Examples:\n"
       "  numguard check\n"

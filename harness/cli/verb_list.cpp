@@ -11,6 +11,7 @@
 
 #include "harness/cli/kernel_json.h"
 #include "harness/cli/kernel_selection.h"
+#include "harness/cli/plugin_option.h"
 #include "harness/cli/verb.h"
 
 namespace numguard::cli {
@@ -20,6 +21,7 @@ struct ListOptions {
   bool json = false;
   bool include_mutants = false;
   std::string kernels = "*";
+  std::vector<std::string> plugins;
 };
 
 void print_table(const std::vector<const KernelDesc*>& kernels) {
@@ -51,6 +53,7 @@ void print_table(const std::vector<const KernelDesc*>& kernels) {
 }
 
 int run_list(const ListOptions& o) {
+  load_plugins_or_fail(o.plugins);
   const std::vector<const KernelDesc*> kernels = select_or_fail(o.kernels, o.include_mutants);
   if (!o.json) {
     print_table(kernels);
@@ -73,6 +76,7 @@ VerbAction setup_list(CLI::App& app) {
                  "Comma-separated name globs ('*', '?', '[...]'), default '*'; an exact "
                  "mutant name selects it without --include-mutants")
       ->type_name("GLOB");
+  add_plugin_option(app, o->plugins);
   app.footer(
       "Examples:\n"
       "  numguard list\n"

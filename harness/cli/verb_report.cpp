@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/cli/kernel_selection.h"
+#include "harness/cli/plugin_option.h"
 #include "harness/cli/seed_option.h"
 #include "harness/cli/verb.h"
 #include "harness/engine/check_runner.h"
@@ -38,6 +39,7 @@ struct ReportCommand {
   uint64_t seed = 1;
   unsigned threads = 0;
   int depth = 0, width = 0;
+  std::vector<std::string> plugins;
 };
 
 // Progress lines on stderr, at most a few per second, each with the elapsed time.
@@ -90,6 +92,7 @@ int run_report_verb(const ReportCommand& c) {
   req.kernel_globs = c.kernels;
   // The studies run kernels many thousands of times: CPU kernels only (a CUDA kernel's twin
   // reproduces its arithmetic bit for bit, DESIGN.md principle 3).
+  load_plugins_or_fail(c.plugins);
   for (const KernelDesc* k : select_or_fail(c.kernels, false))
     if (k->device == Device::cpu) req.study.kernels.push_back(k);
   if (req.study.kernels.empty())
@@ -179,6 +182,7 @@ VerbAction setup_report(CLI::App& app) {
       ->type_name("L");
   app.add_option("--width", c->width, "Width N of the gradient study's layers (default 64)")
       ->type_name("N");
+  add_plugin_option(app, c->plugins);
   app.footer(
       "Examples:\n"
       "  numguard report --quick --out build/report\n"

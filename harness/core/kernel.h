@@ -45,6 +45,8 @@ struct KernelDesc {
   std::string bug;
   // CUDA kernels: the CPU kernel that reproduces this one bit for bit.
   std::string twin_of;
+  // Out-of-tree kernels: the shared library they were loaded from (--plugin), "" built in.
+  std::string plugin;
 };
 
 std::vector<KernelDesc>& kernel_table();

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The plugin ABI from the command line: plugin kernels appear beside the built-in ones, get the
+# same check, and a plugin that cannot be used is one clear line and exit 2.
+#   tests/cli_plugin_test.sh NUMGUARD GOOD_PLUGIN WRONG_ABI_PLUGIN UNKNOWN_OP_PLUGIN
+set -u
+NG=$1 GOOD=$2 WRONG_ABI=$3 UNKNOWN_OP=$4
+source "$(dirname "$0")/cli_lib.sh"
+
+# Listed beside the built-in kernels, with the declared recipe.
+out=$("$NG" list --plugin "$GOOD" --kernel 'sum.fp32.*plugin*')
+grep -q 'sum.fp32.fp32acc.plugin_sequential' <<<"$out" || fail "list: plugin kernel missing: $out"
+grep -q 'in=fp32 prod=exact acc=fp32 sequential out=fp32/rne' <<<"$out" || fail "list: recipe: $out"
+[[ $("$NG" list --kernel 'sum.fp32.*' | grep -c plugin) -eq 0 ]] || fail "list without --plugin shows plugin kernels"
+
+# The correct kernel passes its derived bound; the one that drops the k % 4 tail fails.
+"$NG" check --plugin "$GOOD" --kernel sum.fp32.fp32acc.plugin_sequential --cases 50 >/dev/null ||
+  fail "check: the correct plugin kernel failed"
+out=$("$NG" check --plugin "$GOOD" --kernel sum.fp32.fp32acc.plugin_dropped_tail --cases 50)
+[[ $? -eq 1 ]] || fail "check: the dropped-tail plugin kernel was not caught (want exit 1)"
+# Its repro line names the plugin, and re-fails when run.
+line=$(grep -o 'numguard check --kernel sum.fp32.fp32acc.plugin_dropped_tail .*' <<<"$out" | head -1)
+grep -q -- "--plugin $GOOD" <<<"$line" || fail "repro line without --plugin: $line"
+"$NG" ${line#numguard } >/dev/null
+[[ $? -eq 1 ]] || fail "repro line does not re-fail: $line"
+
+# Plugins that cannot be used: one line, exit 2, for every verb that takes --plugin.
+expect_usage check --plugin /nonexistent/plugin.so
+expect_usage list --plugin /nonexistent/plugin.so
+expect_usage check --plugin "$WRONG_ABI"
+expect_usage check --plugin "$UNKNOWN_OP"
+expect_usage check --plugin "$GOOD" --plugin "$GOOD"  # the same names twice
+err=$("$NG" check --plugin "$WRONG_ABI" 2>&1 >/dev/null)
+grep -q 'ABI 999' <<<"$err" || fail "wrong ABI: message does not name the version: $err"
+err=$("$NG" check --plugin "$UNKNOWN_OP" 2>&1 >/dev/null)
+grep -q "unknown op 'frobnicate'" <<<"$err" || fail "unknown op: message: $err"
+
+[[ $failures -eq 0 ]] && echo "cli_plugin: all passed"
+exit $((failures > 0))

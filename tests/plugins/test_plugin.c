@@ -1,0 +1,64 @@
+/* A plugin for numguard's own tests of the plugin ABI: two fp32 sums, one correct and one
+ * that drops the tail when k is not a multiple of its 4-wide vector loop (the dropped-tail
+ * bug of hand-vectorized reductions). Built three ways by CMake: as is; with
+ * TEST_PLUGIN_WRONG_ABI (declares ABI 999); with TEST_PLUGIN_UNKNOWN_OP. */
+#include <numguard/plugin.h>
+#include <string.h>
+
+static float as_float(uint64_t bits) {
+  const uint32_t b = (uint32_t)bits;
+  float f;
+  memcpy(&f, &b, sizeof f);
+  return f;
+}
+
+static uint64_t as_bits(float f) {
+  uint32_t b;
+  memcpy(&b, &f, sizeof b);
+  return b;
+}
+
+static int sum_sequential(const numguard_problem* p, uint64_t* out, int64_t out_count) {
+  if (out_count != 1 || p->a.count != p->k) return 1;
+  float s = 0.0f;
+  for (int64_t i = 0; i < p->k; ++i) s += as_float(p->a.bits[i]);
+  out[0] = as_bits(s);
+  return 0;
+}
+
+/* Bug: the loop runs over whole groups of 4 only; the k % 4 tail is never added. */
+static int sum_dropped_tail(const numguard_problem* p, uint64_t* out, int64_t out_count) {
+  if (out_count != 1 || p->a.count != p->k) return 1;
+  float s = 0.0f;
+  for (int64_t i = 0; i + 4 <= p->k; i += 4)
+    for (int64_t j = 0; j < 4; ++j) s += as_float(p->a.bits[i + j]);
+  out[0] = as_bits(s);
+  return 0;
+}
+
+static const numguard_kernel kKernels[] = {
+    {"sum.fp32.fp32acc.plugin_sequential",
+     "sum",
+     {.in = "fp32", .acc = "fp32", .out = "fp32"},
+     sum_sequential},
+#ifdef TEST_PLUGIN_UNKNOWN_OP
+    {"frobnicate.fp32.fp32acc.plugin", "frobnicate", {.in = "fp32"}, sum_sequential},
+#else
+    {"sum.fp32.fp32acc.plugin_dropped_tail",
+     "sum",
+     {.in = "fp32", .acc = "fp32", .out = "fp32"},
+     sum_dropped_tail},
+#endif
+};
+
+static const numguard_plugin kPlugin = {
+#ifdef TEST_PLUGIN_WRONG_ABI
+    999u,
+#else
+    NUMGUARD_PLUGIN_ABI_VERSION,
+#endif
+    sizeof kKernels / sizeof kKernels[0], kKernels};
+
+const numguard_plugin* numguard_plugin_entry(void) {
+  return &kPlugin;
+}
