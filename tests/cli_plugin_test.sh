@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The plugin ABI from the command line: plugin kernels appear beside the built-in ones, get the
 # same check, and a plugin that cannot be used is one clear line and exit 2.
-#   tests/cli_plugin_test.sh NUMGUARD GOOD_PLUGIN WRONG_ABI_PLUGIN UNKNOWN_OP_PLUGIN
+#   tests/cli_plugin_test.sh NUMGUARD GOOD WRONG_ABI UNKNOWN_OP CRASHES (plugin libraries)
 set -u
-NG=$1 GOOD=$2 WRONG_ABI=$3 UNKNOWN_OP=$4
+NG=$1 GOOD=$2 WRONG_ABI=$3 UNKNOWN_OP=$4 CRASHES=$5
 source "$(dirname "$0")/cli_lib.sh"
 
 # Listed beside the built-in kernels, with the declared recipe.
@@ -33,6 +33,20 @@ err=$("$NG" check --plugin "$WRONG_ABI" 2>&1 >/dev/null)
 grep -q 'ABI 999' <<<"$err" || fail "wrong ABI: message does not name the version: $err"
 err=$("$NG" check --plugin "$UNKNOWN_OP" 2>&1 >/dev/null)
 grep -q "unknown op 'frobnicate'" <<<"$err" || fail "unknown op: message: $err"
+
+# A kernel that segfaults is reported as crashed; the other kernels' results still print.
+out=$("$NG" check --plugin "$CRASHES" --kernel 'sum.fp32.fp32acc.plugin_*' --cases 20 \
+  --kernel-timeout 2 2>&1)
+status=$?
+[[ $status -eq 1 ]] || fail "check with a crashing kernel: exit $status, want 1"
+grep -q 'sum.fp32.fp32acc.plugin_segfault .*CRASH' <<<"$out" || fail "crash not in the table: $out"
+grep -q 'CRASH sum.fp32.fp32acc.plugin_segfault: killed by signal 11' <<<"$out" || fail "crash reason: $out"
+grep -q 'sum.fp32.fp32acc.plugin_sequential .* pass' <<<"$out" || fail "the correct kernel's row is missing: $out"
+# A kernel that hangs is killed at --kernel-timeout and reported the same way.
+grep -q 'CRASH sum.fp32.fp32acc.plugin_hang: timed out after 2 s' <<<"$out" || fail "hang not reported: $out"
+grep -q 'FAIL sum.fp32.fp32acc.plugin_dropped_tail' <<<"$out" || fail "the buggy kernel's failure is missing: $out"
+out=$("$NG" check --plugin "$CRASHES" --kernel sum.fp32.fp32acc.plugin_segfault --case 3 2>&1)
+[[ $? -eq 1 ]] && grep -q 'CRASH' <<<"$out" || fail "--case on the crashing kernel: $out"
 
 [[ $failures -eq 0 ]] && echo "cli_plugin: all passed"
 exit $((failures > 0))

@@ -40,7 +40,10 @@ nlohmann::json kernel_summary_json(const KernelSummary& s, const CheckResults& r
       {"max_ulp", json_number(s.max_ulps)},
       {"max_bound_ratio", json_number(s.max_bound_ratio)},
       {"max_prob_ratio", json_number(s.max_prob_ratio)},
-      {"verdict", s.pass() ? "pass" : "fail"},
+      {"verdict", !s.crashed.empty() ? "crash"
+                  : s.pass()         ? "pass"
+                                     : "fail"},
+      {"crashed", s.crashed},
       {"repro", s.first_failure
                     ? nlohmann::json(repro_line(k, r.options.seed, s.first_failure->index))
                     : nlohmann::json(nullptr)},

@@ -30,9 +30,12 @@ std::string table(const CheckResults& r) {
   std::string out = fmt::format("{:<{}}  {:>7} {:>7} {:>9} {:>11} {:>10}  {}\n", "kernel", width,
                                 "cases", "domain", "max ulp", "err/bound", "err/prob", "verdict");
   for (const KernelSummary& s : r.kernels)
-    out += fmt::format("{:<{}}  {:>7} {:>7} {:>9} {:>11} {:>10}  {}\n", s.kernel->name, width,
-                       s.cases, s.domain_limits, num(s.max_ulps), num(s.max_bound_ratio),
-                       num(s.max_prob_ratio), s.pass() ? "pass" : "FAIL");
+    out +=
+        fmt::format("{:<{}}  {:>7} {:>7} {:>9} {:>11} {:>10}  {}\n", s.kernel->name, width, s.cases,
+                    s.domain_limits, num(s.max_ulps), num(s.max_bound_ratio), num(s.max_prob_ratio),
+                    !s.crashed.empty() ? "CRASH"
+                    : s.pass()         ? "pass"
+                                       : "FAIL");
   out +=
       "\ndomain: cases outside the kernel's promised domain (not judged).\n"
       "max ulp: worst error in ulps of the output format.\n"
@@ -67,6 +70,13 @@ std::string failure_details(const CheckResults& r) {
   std::string out;
   for (const KernelSummary& s : r.kernels) {
     if (s.pass()) continue;
+    if (!s.crashed.empty()) {
+      out += fmt::format(
+          "\nCRASH {}: {} (run alone in a child process first; not checked further, the other "
+          "kernels' results stand)\n",
+          s.kernel->name, s.crashed);
+      continue;
+    }
     std::string verdicts, generators;
     for (int v = 0; v < kVerdictCount; ++v) {
       const auto verdict = static_cast<Verdict>(v);

@@ -19,6 +19,7 @@
 #include "harness/cli/check_progress.h"
 #include "harness/cli/check_report_table.h"
 #include "harness/cli/check_results.h"
+#include "harness/cli/isolated_probe.h"
 #include "harness/cli/kernel_selection.h"
 #include "harness/cli/plugin_option.h"
 #include "harness/cli/runnable_selection.h"
@@ -41,6 +42,7 @@ struct CheckCommand {
   std::string json_path;
   std::string device = "auto";
   std::vector<std::string> plugins;
+  double timeout = 300;  // seconds a plugin kernel's isolated run may take
 };
 
 std::string generator_names() {
@@ -103,8 +105,25 @@ CheckResults run(const CheckCommand& c, const std::vector<const KernelDesc*>& ke
         r.generators.push_back(g.name);
   CheckProgress progress;
   const auto start = std::chrono::steady_clock::now();
-  r.kernels = run_check(kernels, c.engine,
-                        [&progress](int64_t done, int64_t total) { progress.update(done, total); });
+  // Plugin kernels survive a child-process run first (isolated_probe.h); the rest run here.
+  std::vector<const KernelDesc*> safe;
+  std::vector<std::string> crashed(kernels.size());
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    if (!kernels[i]->plugin.empty()) crashed[i] = crash_in_child(*kernels[i], c.engine, c.timeout);
+    if (crashed[i].empty()) safe.push_back(kernels[i]);
+  }
+  std::vector<KernelSummary> checked = run_check(
+      safe, c.engine, [&progress](int64_t done, int64_t total) { progress.update(done, total); });
+  for (size_t i = 0, j = 0; i < kernels.size(); ++i) {
+    if (crashed[i].empty()) {
+      r.kernels.push_back(std::move(checked[j++]));
+    } else {
+      KernelSummary s;
+      s.kernel = kernels[i];
+      s.crashed = crashed[i];
+      r.kernels.push_back(std::move(s));
+    }
+  }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
   return r;
@@ -120,6 +139,15 @@ int write_json(const CheckCommand& c, const CheckResults& r) {
 
 int run_check_verb(CheckCommand& c) {
   const std::vector<const KernelDesc*> kernels = validate(c);
+  if (c.case_index && !kernels.front()->plugin.empty()) {
+    CheckOptions one = c.engine;
+    one.only_case = c.case_index;
+    if (const std::string why = crash_in_child(*kernels.front(), one, c.timeout); !why.empty()) {
+      fmt::print("CRASH {}: case {} {} (run alone in a child process)\n", kernels.front()->name,
+                 *c.case_index, why);
+      return kExitFailure;
+    }
+  }
   if (c.case_index) {
     const CaseOutcome outcome = print_case_details(*kernels.front(), c.engine.seed, *c.case_index);
     if (!c.json_path.empty()) {
@@ -169,6 +197,11 @@ VerbAction setup_check(CLI::App& app) {
                  "their place; cpu: always the twins; cuda: a GPU is required")
       ->type_name("cpu|cuda|auto");
   add_plugin_option(app, c->plugins);
+  app.add_option("--kernel-timeout", c->timeout,
+                 "Seconds a plugin kernel's run in its own child process may take before it is "
+                 "reported as timed out (default 300)")
+      ->type_name("S")
+      ->check(CLI::PositiveNumber);
   app.footer(
       "Examples:\n"
       "  numguard check\n"

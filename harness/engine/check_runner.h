@@ -68,7 +68,10 @@ struct KernelSummary {
   std::optional<CaseOutcome> first_failure;  // lowest failing case index
   double domain_max_in = 0;                  // largest S seen inside the domain
   double domain_min_out = 0;                 // smallest S among domain limits (0: none)
-  bool pass() const { return failures == 0; }
+  // Out-of-tree kernels run first in a child process: why that child died (a signal, the
+  // timeout), in which case the kernel was not checked in this process; "" otherwise.
+  std::string crashed;
+  bool pass() const { return failures == 0 && crashed.empty(); }
 };
 
 // Builds case `index` for kernel `k` (same inputs on every machine and thread).

@@ -1,7 +1,8 @@
 /* A plugin for numguard's own tests of the plugin ABI: two fp32 sums, one correct and one
  * that drops the tail when k is not a multiple of its 4-wide vector loop (the dropped-tail
  * bug of hand-vectorized reductions). Built three ways by CMake: as is; with
- * TEST_PLUGIN_WRONG_ABI (declares ABI 999); with TEST_PLUGIN_UNKNOWN_OP. */
+ * TEST_PLUGIN_WRONG_ABI (declares ABI 999); with TEST_PLUGIN_UNKNOWN_OP; with
+ * TEST_PLUGIN_CRASHES (adds a kernel that segfaults and one that hangs). */
 #include <numguard/plugin.h>
 #include <string.h>
 
@@ -36,6 +37,26 @@ static int sum_dropped_tail(const numguard_problem* p, uint64_t* out, int64_t ou
   return 0;
 }
 
+/* Dereferences a null pointer on every call: a kernel that segfaults. */
+static int sum_segfaults(const numguard_problem* p, uint64_t* out, int64_t out_count) {
+  volatile const uint64_t* nowhere = 0;
+  (void)p;
+  (void)out_count;
+  out[0] = nowhere[p->k];
+  return 0;
+}
+
+/* Never returns: a kernel that hangs. */
+static int sum_hangs(const numguard_problem* p, uint64_t* out, int64_t out_count) {
+  volatile int forever = 1;
+  (void)p;
+  (void)out;
+  (void)out_count;
+  while (forever) {
+  }
+  return 0;
+}
+
 static const numguard_kernel kKernels[] = {
     {"sum.fp32.fp32acc.plugin_sequential",
      "sum",
@@ -48,6 +69,16 @@ static const numguard_kernel kKernels[] = {
      "sum",
      {.in = "fp32", .acc = "fp32", .out = "fp32"},
      sum_dropped_tail},
+#endif
+#ifdef TEST_PLUGIN_CRASHES
+    {"sum.fp32.fp32acc.plugin_segfault",
+     "sum",
+     {.in = "fp32", .acc = "fp32", .out = "fp32"},
+     sum_segfaults},
+    {"sum.fp32.fp32acc.plugin_hang",
+     "sum",
+     {.in = "fp32", .acc = "fp32", .out = "fp32"},
+     sum_hangs},
 #endif
 };
 
