@@ -255,27 +255,23 @@ RangeRecord sweep_kernel(const KernelDesc& k, uint64_t seed, double wide_step, d
                         static_cast<double>(v.unpromised) / static_cast<double>(v.total)});
   }
   if (const std::optional<size_t> a = anchor_of(sw, grid, false)) {
-    const Boundary up = walk(sw, grid, *a, +1, false), down = walk(sw, grid, *a, -1, false);
-    r.upper = up.value;
-    r.upper_limited = up.limited;
-    r.upper_bad = up.bad_at;
-    if (up.beyond) {
-      r.upper_cause = up.beyond->cause();
-      r.upper_kind = up.beyond->first_bad.kind;
-      r.upper_inside_promise = up.beyond->first_bad_inside;
-      nearest_cliff(r.cliffs, "upper", std::sqrt(*up.value * *up.bad_at), &r.upper_cliff,
-                    &r.upper_cliff_at);
-    }
-    r.lower = down.value;
-    r.lower_limited = down.limited;
-    r.lower_bad = down.bad_at;
-    if (down.beyond) {
-      r.lower_cause = down.beyond->cause();
-      r.lower_kind = down.beyond->first_bad.kind;
-      r.lower_inside_promise = down.beyond->first_bad_inside;
-      nearest_cliff(r.cliffs, "lower", std::sqrt(*down.value * *down.bad_at), &r.lower_cliff,
-                    &r.lower_cliff_at);
-    }
+    // One side of the record from its walk: the boundary, and what lies beyond it.
+    auto side = [&](const Boundary& b, const char* which, std::optional<double>& value,
+                    bool& limited, std::optional<double>& bad, std::string& cause,
+                    std::string& kind, bool& inside, std::string& cliff, double& cliff_at) {
+      value = b.value;
+      limited = b.limited;
+      bad = b.bad_at;
+      if (!b.beyond) return;
+      cause = b.beyond->cause();
+      kind = b.beyond->first_bad.kind;
+      inside = b.beyond->first_bad_inside;
+      nearest_cliff(r.cliffs, which, std::sqrt(*b.value * *b.bad_at), &cliff, &cliff_at);
+    };
+    side(walk(sw, grid, *a, +1, false), "upper", r.upper, r.upper_limited, r.upper_bad,
+         r.upper_cause, r.upper_kind, r.upper_inside_promise, r.upper_cliff, r.upper_cliff_at);
+    side(walk(sw, grid, *a, -1, false), "lower", r.lower, r.lower_limited, r.lower_bad,
+         r.lower_cause, r.lower_kind, r.lower_inside_promise, r.lower_cliff, r.lower_cliff_at);
   } else {
     r.upper_limited = r.lower_limited = true;
     const Eval& at1 = sw.at(0.0);
