@@ -99,6 +99,20 @@ size_t index_of(const Target& t, const KernelDesc* k) {
 }  // namespace
 }  // namespace numguard::fuzz
 
+#ifdef NUMGUARD_LIBFUZZER
+// Temporary (until numguard-fuzz lands): the float-aware mutator (fuzz/float_mutator.h);
+// NUMGUARD_FUZZ_MUTATOR=0 leaves libFuzzer's own mutations alone.
+#include "fuzz/float_mutator.h"
+extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
+                                          unsigned seed) {
+  static const bool enabled = numguard::fuzz::env("NUMGUARD_FUZZ_MUTATOR") != "0";
+  return enabled ? numguard::fuzz::float_mutate(data, size, max_size, seed,
+                                                numguard::fuzz::target().kernels, &LLVMFuzzerMutate)
+                 : LLVMFuzzerMutate(data, size, max_size);
+}
+#endif
+
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   numguard::fuzz::init(*argc, *argv);
   return 0;
