@@ -5,6 +5,7 @@
 #include <exception>
 #include <iterator>
 
+#include "fuzz/fuzz_input.h"
 #include "fuzz/op_input.h"
 #include "fuzz/value_stream.h"
 #include "harness/engine/generators.h"
@@ -99,10 +100,6 @@ class Buffer {
   size_t size_, max_;
   bool changed_ = false;
 };
-
-bool reduction_op(const KernelDesc& k) {
-  return k.op == "dot" || k.op == "sum" || k.op == "gemm";
-}
 
 int mode_width(const FormatDesc& d, ValueMode m) {
   return m == ValueMode::unit ? 2 : m == ValueMode::small_int ? 1 : container_bytes(d);
@@ -202,8 +199,8 @@ class Mutator {
   std::optional<Element> pick_element(bool raw_only) {
     if (L().operands.empty()) return std::nullopt;
     StreamOperand op = L().operands[r_.below(L().operands.size())];
-    const bool fits = !op.keep && (op.mode == ValueMode::raw ||
-                                   (!raw_only && op.mode == ValueMode::window));
+    const bool fits =
+        !op.keep && (op.mode == ValueMode::raw || (!raw_only && op.mode == ValueMode::window));
     if (!fits) {
       const ValueMode to = raw_only || r_.one_in(2) ? ValueMode::raw : ValueMode::window;
       if (!set_mode(op.tensor, to)) return std::nullopt;
@@ -330,9 +327,12 @@ class Mutator {
     const Recipe& rc = L().kernel->recipe;
     std::vector<Format> fs;
     const std::optional<Format> all[] = {
-        rc.input_cast, rc.product, rc.acc, rc.out, rc.stage,
-        rc.shape.order == Order::split_k ? std::optional<Format>(rc.shape.partial)
-                                         : std::nullopt};
+        rc.input_cast,
+        rc.product,
+        rc.acc,
+        rc.out,
+        rc.stage,
+        rc.shape.order == Order::split_k ? std::optional<Format>(rc.shape.partial) : std::nullopt};
     for (const auto& f : all)
       if (f && desc(*f).precision < desc(in).precision &&
           std::find(fs.begin(), fs.end(), *f) == fs.end())
@@ -355,15 +355,15 @@ class Mutator {
     if (half < d.pad_bits()) return false;
     // An exponent normal in both formats (window mode reads the field mod 16, minus 8).
     int64_t lo = std::max(rd.emin(), d.emin()), hi = std::min(rd.emax(), d.emax());
-    if (e->op.mode == ValueMode::window) lo = std::max<int64_t>(lo, -8), hi = std::min<int64_t>(hi, 7);
+    if (e->op.mode == ValueMode::window)
+      lo = std::max<int64_t>(lo, -8), hi = std::min<int64_t>(hi, 7);
     if (lo > hi) return false;
     // Half the time near 1, where unit and generator values live.
     const int64_t near_lo = std::max<int64_t>(lo, -3), near_hi = std::min<int64_t>(hi, 3);
-    const int64_t exp = near_lo <= near_hi && r_.one_in(2) ? r_.between(near_lo, near_hi)
-                                                           : r_.between(lo, hi);
-    const uint64_t field = e->op.mode == ValueMode::window
-                               ? static_cast<uint64_t>(exp + 8)
-                               : static_cast<uint64_t>(exp + d.bias());
+    const int64_t exp =
+        near_lo <= near_hi && r_.one_in(2) ? r_.between(near_lo, near_hi) : r_.between(lo, hi);
+    const uint64_t field = e->op.mode == ValueMode::window ? static_cast<uint64_t>(exp + 8)
+                                                           : static_cast<uint64_t>(exp + d.bias());
     const Fields f{d};
     uint64_t bits = f.with_field(get(*e), field);
     const uint64_t half_bit = uint64_t{1} << half, ulp = d.min_subnormal_bits();
@@ -459,12 +459,12 @@ class Mutator {
   // rows, NaN-dropping max). A new seed is a new case of the same kind.
   bool op_generator() {
     const auto gens = reduction_generators();
-    const std::string_view favoured[] = {"tile_edges", "near_overflow", "subnormal_heavy",
-                                         "special",    "log_uniform",   "ill_conditioned",
+    const std::string_view favoured[] = {"tile_edges",    "near_overflow", "subnormal_heavy",
+                                         "special",       "log_uniform",   "ill_conditioned",
                                          "small_integers"};
     if (r_.below(3) != 0) {
-      const std::string_view want = r_.one_in(4) ? gens[r_.below(gens.size())].name
-                                                 : r_.pick(favoured);
+      const std::string_view want =
+          r_.one_in(4) ? gens[r_.below(gens.size())].name : r_.pick(favoured);
       for (size_t i = 0; i < gens.size(); ++i)
         if (gens[i].name == want) buf_.set_u8(kGenerator, static_cast<uint8_t>(i));
     }
@@ -481,7 +481,8 @@ class Mutator {
   // error at all is the kernel's); the op table's keep uses its generator's structured cases.
   bool value_modes() {
     if (L().reduction) {
-      const int tensors = L().kernel->op == "sum" ? 1 : L().kernel->op == "gemm" ? 3 : 2;
+      const std::string& op = L().kernel->op;
+      const int tensors = op == "sum" || op == "sumsq" ? 1 : op == "gemm" ? 3 : 2;
       const int t = static_cast<int>(r_.below(tensors));
       const auto cur = static_cast<uint64_t>((buf_.u8(kGemmModes) >> (2 * t)) & 3);
       set_mode(t, static_cast<ValueMode>((cur + 1 + r_.below(3)) & 3));
@@ -547,7 +548,7 @@ std::optional<StreamLayout> stream_layout(std::span<const uint8_t> data,
   if (data.empty() || kernels.empty()) return std::nullopt;
   StreamLayout L;
   L.kernel = kernels[data[0] % kernels.size()];
-  L.reduction = reduction_op(*L.kernel);
+  L.reduction = reduction_family(*L.kernel);
   size_t at = 0;
   auto add = [&](int t, const Tensor& x, std::optional<ValueMode> mode) {
     if (x.empty()) return;
@@ -616,8 +617,8 @@ size_t float_mutate(uint8_t* data, size_t size, size_t max_size, unsigned seed,
   if (!r.one_in(3)) {
     for (int attempt = 0; attempt < 3; ++attempt) {
       const Mutation m = pick_mutation(r);
-      if (const auto s = apply_mutation(m, data, size, max_size, static_cast<unsigned>(r.next()),
-                                        kernels))
+      if (const auto s =
+              apply_mutation(m, data, size, max_size, static_cast<unsigned>(r.next()), kernels))
         return std::min(*s, max_size);
     }
   }

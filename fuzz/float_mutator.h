@@ -49,7 +49,7 @@ struct StreamLayout {
   bool reduction = false;  // the fuzz/gemm_input.h layout; else fuzz/op_input.h
   size_t header = 0;       // bytes before the value stream
   int64_t m = 1, n = 1, k = 0;
-  size_t plant_slots = 0;  // the positions the header's plant indexes
+  size_t plant_slots = 0;               // the positions the header's plant indexes
   std::vector<StreamOperand> operands;  // the ones that read the stream, in stream order
   // The unrolled stream length that gives every element bytes of its own; a shorter stream
   // repeats from its start (fuzz/value_stream.h), so elements beyond it share bytes.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fuzz/float_mutator.h"
+#include "fuzz/fuzz_input.h"
 #include "fuzz/op_input.h"
 #include "fuzz/value_stream.h"
 #include "harness/engine/generators.h"
@@ -26,10 +27,8 @@ using Kernels = std::vector<const KernelDesc*>;
 // unpinned or pinned numguard-fuzz run hands the mutator.
 const Kernels& all_kernels() {
   static const Kernels ks = [] {
-    Kernels out = family_candidates("", [](const KernelDesc&) { return true; }).kernels;
-    for (const KernelDesc* k : family_candidates("mutant.*", [](const KernelDesc&) {
-                                 return true;
-                               }).kernels)
+    Kernels out = fuzz_candidates("").kernels;
+    for (const KernelDesc* k : fuzz_candidates("mutant.*").kernels)
       if (k->device == Device::cpu) out.push_back(k);
     return out;
   }();
@@ -43,7 +42,7 @@ const KernelDesc* first_kernel(const std::function<bool(const KernelDesc&)>& wan
 }
 
 bool reduction(const KernelDesc& k) {
-  return k.op == "dot" || k.op == "sum" || k.op == "gemm";
+  return reduction_family(k);
 }
 
 size_t no_fallback(uint8_t*, size_t size, size_t) {
@@ -69,13 +68,13 @@ Bytes unrolled_case(const KernelDesc& k, uint8_t shape_or_generator, uint8_t mod
                     uint32_t fill_seed) {
   Bytes in(kOpHeaderBytes, 0);
   if (reduction(k)) {
-    in[1] = 3, in[2] = 2;           // gemm: 4 x 3
-    in[3] = shape_or_generator;     // k
-    in[5] = modes;                  // A, B, C
+    in[1] = 3, in[2] = 2;        // gemm: 4 x 3
+    in[3] = shape_or_generator;  // k
+    in[5] = modes;               // A, B, C
   } else {
-    in[1] = shape_or_generator;     // generator
-    in[2] = 7;                      // its seed
-    in[6] = modes;                  // a, b, c, d
+    in[1] = shape_or_generator;  // generator
+    in[2] = 7;                   // its seed
+    in[6] = modes;               // a, b, c, d
   }
   const Kernels one = {&k};
   const auto layout = stream_layout(in, one);
@@ -187,8 +186,8 @@ TEST(FloatMutator, EveryMutationTurnsTheEmptyInputIntoACase) {
   for (int m = 0; m < kMutationKinds; ++m)
     for (unsigned seed = 0; seed < 50; ++seed) {
       uint8_t buf[64] = {};
-      const auto n = apply_mutation(static_cast<Mutation>(m), buf, 0, sizeof buf, seed,
-                                    all_kernels());
+      const auto n =
+          apply_mutation(static_cast<Mutation>(m), buf, 0, sizeof buf, seed, all_kernels());
       ASSERT_TRUE(n) << name(static_cast<Mutation>(m));  // the selector byte at least
       EXPECT_TRUE(decoded(Bytes(buf, buf + *n), all_kernels()) ||
                   !find_op(all_kernels()[buf[0] % all_kernels().size()]->op));
@@ -390,8 +389,8 @@ TEST(FloatMutator, ElementMovesOnAnOpSwitchAKeptTensorToBits) {
     if (!m) continue;
     const int modes = m->after[6];
     bool bits_mode = false;
-    for (int t = 0; t < 4; ++t) bits_mode = bits_mode || ((modes >> (2 * t)) & 3) == 1 ||
-                                            ((modes >> (2 * t)) & 3) == 3;
+    for (int t = 0; t < 4; ++t)
+      bits_mode = bits_mode || ((modes >> (2 * t)) & 3) == 1 || ((modes >> (2 * t)) & 3) == 3;
     EXPECT_TRUE(bits_mode) << "modes 0x" << std::hex << modes;
   }
 }
