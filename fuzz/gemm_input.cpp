@@ -62,7 +62,7 @@ std::optional<GemmInput> decode_gemm_input(std::span<const uint8_t> data,
   GemmInput in;
   in.kernel = kernels[h.u8(0) % kernels.size()];
   const KernelDesc& k = *in.kernel;
-  const bool gemm = k.op == "gemm", sum = k.op == "sum";
+  const bool gemm = k.op == "gemm", sum = k.op == "sum" || k.op == "sumsq";
   Problem& p = in.problem;
   p.m = gemm ? 1 + h.u8(1) % kMaxMn : 1;
   p.n = gemm ? 1 + h.u8(2) % kMaxMn : 1;

@@ -1,5 +1,6 @@
-// The byte layout of a fuzz_gemm input: how libFuzzer's bytes become one reduction-family
-// case (kernel, shape, scalars, input bit patterns). docs/FUZZING.md has the same table.
+// The byte layout of a numguard-fuzz input for the reduction family (dot, sum, sumsq, gemm): how
+// the bytes become one case (kernel, shape, scalars, input bit patterns). docs/FUZZING.md has the
+// same table.
 //
 //   offset  bytes  field
 //   0       1      kernel selector: candidate kernels[byte % count] (names sorted)

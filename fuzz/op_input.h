@@ -1,5 +1,5 @@
-// The byte layout of an input to the op fuzz targets (fuzz_softmax, fuzz_norm,
-// fuzz_activation, fuzz_attention, fuzz_optimizer): one case of an op of the op table.
+// The byte layout of a numguard-fuzz input for the ops of the op table (softmax, norms,
+// activations, attention, Adam, ...): one case of the op.
 //
 //   offset  bytes  field
 //   0       1      kernel selector: candidate kernels[byte % count] (names sorted)

@@ -3,7 +3,7 @@
 // in name order), goes through LLVMFuzzerTestOneInput in a child process of its own, so an
 // input that aborts is named and counted and the rest still run.
 //
-//   <target>_replay [--expect-failure] FILE_OR_DIR...
+//   numguard-fuzz-replay [--expect-failure] FILE_OR_DIR...
 //
 // Exit status: 0 when every input passed (with --expect-failure: when every input failed,
 // which is how saved mutant reproducers stay honest), 1 otherwise, 2 on bad usage, an
@@ -87,7 +87,7 @@ bool read_file(const fs::path& p, std::vector<uint8_t>& out) {
 
 // Runs one input in a child; true when it returned normally. The child runs the target's
 // initializer itself: a CUDA context does not survive fork(), so a parent that initialized
-// CUDA (fuzz_gemm queries the device for a pinned GPU kernel) would leave every child without
+// CUDA (numguard-fuzz queries the device for a pinned GPU kernel) would leave every child without
 // a usable device.
 bool run_one(const fs::path& p, const std::vector<uint8_t>& bytes, char** argv) {
   std::fflush(nullptr);
@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
   }
   if (npaths == 0) {
     // Without inputs only the initializer runs, which lets a target act on its environment
-    // (fuzz_gemm: NUMGUARD_FUZZ_LIST=1 prints its kernels and exits).
+    // (numguard-fuzz: NUMGUARD_FUZZ_LIST=1 prints its kernels and exits).
     int init_argc = 1;
     if (LLVMFuzzerInitialize) LLVMFuzzerInitialize(&init_argc, &argv);
     return usage();

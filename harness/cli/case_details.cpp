@@ -134,6 +134,19 @@ std::string file_safe(const std::string& name) {
   return s;
 }
 
+// Where all inputs of a case too big to list are: the origin's own file (a reproducer), or a
+// file written now.
+std::string all_inputs_line(const Problem& p, const CaseOrigin& origin, size_t worst,
+                            size_t inputs) {
+  if (!origin.inputs_in.empty())
+    return fmt::format("           all {} inputs are in {}\n", inputs, origin.inputs_in);
+  const std::string header = origin.inputs_header + fmt::format("# worst element {}\n", worst);
+  const std::string error = write_file_atomically(origin.inputs_file, all_inputs(p, header));
+  return error.empty()
+             ? fmt::format("           all {} inputs written to {}\n", inputs, origin.inputs_file)
+             : fmt::format("           inputs not written: {}\n", error);
+}
+
 // The last lines of every case: the twin difference, if any, the verdict and the domain.
 std::string outcome_lines(const Recipe& r, const CaseOutcome& c) {
   std::string text;
@@ -148,9 +161,9 @@ std::string outcome_lines(const Recipe& r, const CaseOutcome& c) {
 
 // The case of an op of the op table: the inputs the op names for the worst element, all
 // inputs in a file, the reference, output, bound and verdict.
-CaseOutcome print_op_case(const KernelDesc& k, const OpInfo& op, const Problem& p, uint64_t seed,
-                          int64_t index, const std::string& generator, std::string text,
-                          const CaseOutcome& c, const Tensor& out) {
+CaseOutcome print_op_case(const KernelDesc& k, const OpInfo& op, const Problem& p,
+                          const CaseOrigin& origin, std::string text, const CaseOutcome& c,
+                          const Tensor& out) {
   if (out.empty()) {
     fmt::print("{}output     no elements\nverdict    {}\n", text, name(c.verdict));
     return c;
@@ -159,16 +172,8 @@ CaseOutcome print_op_case(const KernelDesc& k, const OpInfo& op, const Problem& 
   const Recipe& r = k.recipe;
   text += fmt::format("worst      element {} of {}\n", w, out.size());
   text += fmt::format("inputs     {}\n", op.describe(p, w));
-  const std::string path =
-      fmt::format("numguard-case-{}-{}-{}.txt", file_safe(k.name), seed, index);
-  const std::string header = fmt::format("# {}\n# generator {}, m={} n={} k={}; worst element {}\n",
-                                         repro_line(k, seed, index), generator, p.m, p.n, p.k, w);
   const size_t inputs = p.a.size() + p.b.size() + p.c.size() + p.d.size() + p.lengths.size();
-  if (inputs > kInlineInputs) {
-    const std::string error = write_file_atomically(path, all_inputs(p, header));
-    text += error.empty() ? fmt::format("           all {} inputs written to {}\n", inputs, path)
-                          : fmt::format("           inputs not written: {}\n", error);
-  }
+  if (inputs > kInlineInputs) text += all_inputs_line(p, origin, w, inputs);
   const ElementCheck& e = c.worst;
   const uint64_t y = out.bits[w];
   text += fmt::format("reference  ~{} (MPFR, rounded to double)\n", e.reference);
@@ -188,11 +193,24 @@ CaseOutcome print_op_case(const KernelDesc& k, const OpInfo& op, const Problem& 
 CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index) {
   std::string generator;
   const Problem p = make_case(k, seed, index, &generator);
+  CaseOrigin origin;
+  origin.text = fmt::format("{} of seed {}, generator {}", index, seed, generator);
+  origin.inputs_file = fmt::format("numguard-case-{}-{}-{}.txt", file_safe(k.name), seed, index);
+  origin.inputs_header =
+      fmt::format("# {}\n# generator {}, m={} n={} k={}, alpha={}, beta={}\n",
+                  repro_line(k, seed, index), generator, p.m, p.n, p.k, p.alpha, p.beta);
+  CaseOutcome c = print_case(k, p, origin);
+  c.index = index;
+  c.generator = generator;
+  return c;
+}
+
+CaseOutcome print_case(const KernelDesc& k, const Problem& p, const CaseOrigin& origin) {
   const Recipe& r = k.recipe;
   std::string text = fmt::format("kernel     {} ({}, {})\n", k.name, k.op, name(k.device));
   if (k.mutant) text += fmt::format("mutant of  {}: {}\n", k.imitates, k.bug);
   text += fmt::format("recipe     {}\n", r.summary());
-  text += fmt::format("case       {} of seed {}, generator {}\n", index, seed, generator);
+  text += fmt::format("case       {}\n", origin.text);
   const OpInfo* op = find_op(k.op);
   if (op) {
     std::string scalars;
@@ -215,9 +233,7 @@ CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index
                name(c.verdict));
     return c;
   }
-  c.index = index;
-  c.generator = generator;
-  if (op) return print_op_case(k, *op, p, seed, index, generator, text, c, out);
+  if (op) return print_op_case(k, *op, p, origin, text, c, out);
   const std::vector<ElementReference> refs = reduction_reference(k.op, p);
   if (refs.empty() || out.empty()) {
     fmt::print("{}output     no elements\nverdict    {}\n", text, name(c.verdict));
@@ -231,17 +247,8 @@ CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index
     text += fmt::format("inputs     {} values feed it:\n", feed.count);
     text += inline_inputs(p, feed);
   } else {
-    const std::string path =
-        fmt::format("numguard-case-{}-{}-{}.txt", file_safe(k.name), seed, index);
-    const std::string header =
-        fmt::format("# {}\n# generator {}, m={} n={} k={}, alpha={}, beta={}; worst element {}\n",
-                    repro_line(k, seed, index), generator, p.m, p.n, p.k, p.alpha, p.beta, w);
-    const std::string error = write_file_atomically(path, all_inputs(p, header));
-    if (error.empty())
-      text += fmt::format("inputs     {} values feed it; all inputs (a, b, c) written to {}\n",
-                          feed.count, path);
-    else
-      text += fmt::format("inputs     {} values feed it; not written: {}\n", feed.count, error);
+    text += fmt::format("inputs     {} values feed it\n", feed.count);
+    text += all_inputs_line(p, origin, w, p.a.size() + p.b.size() + p.c.size());
   }
   const ElementReference& ref = refs[w];
   const ElementCheck& e = c.worst;

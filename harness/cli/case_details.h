@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "harness/engine/check_runner.h"
 
@@ -13,5 +14,17 @@ namespace numguard::cli {
 
 // Prints the details on stdout and returns the outcome (its verdict decides the exit status).
 CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index);
+
+// Where a case came from, for print_case.
+struct CaseOrigin {
+  std::string text;  // the "case" line: "3 of seed 1, generator uniform", "reproducer FILE"
+  // When the inputs are too many to list: the file that already holds them (a reproducer),
+  // or else the file to write them to, with its header lines.
+  std::string inputs_in;
+  std::string inputs_file, inputs_header;
+};
+
+// The same details for any case: a reproducer's, a generated one's.
+CaseOutcome print_case(const KernelDesc& k, const Problem& p, const CaseOrigin& origin);
 
 }  // namespace numguard::cli

@@ -1,0 +1,236 @@
+// `numguard repro FILE|DIR...`: replays reproducer files (harness/engine/reproducer_file.h)
+// — what numguard-fuzz writes under corpus/regressions/<kernel>/ — under the ordinary build,
+// and prints the worst element's inputs, reference, output and bound. Exit 1 while any
+// reproducer still fails, so ctest keeps a bug once found found; exit 2 for a file that is
+// not a well-formed reproducer (never a crash: the case runs in a child process).
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness/cli/case_details.h"
+#include "harness/cli/plugin_option.h"
+#include "harness/cli/verb.h"
+#include "harness/engine/registry.h"
+#include "harness/engine/reproducer_file.h"
+
+namespace numguard::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A reproducer holds at most 4 operands of 2^22 elements at 9 bytes each in text.
+constexpr std::uintmax_t kMaxFileBytes = 160u << 20;
+
+struct ReproCommand {
+  std::vector<std::string> paths, plugins;
+  double timeout = 300;
+  bool quiet = false;
+};
+
+std::vector<fs::path> collect(const std::vector<std::string>& paths) {
+  std::vector<fs::path> files;
+  for (const std::string& arg : paths) {
+    std::error_code ec;
+    const fs::path p(arg);
+    if (fs::is_regular_file(p, ec)) {
+      files.push_back(p);
+    } else if (fs::is_directory(p, ec)) {
+      std::vector<fs::path> found;
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
+           it.increment(ec))
+        if (it->is_regular_file() && it->path().extension() == ".repro" &&
+            !it->path().filename().string().starts_with("."))
+          found.push_back(it->path());
+      if (ec) throw UsageError(fmt::format("cannot read folder {}: {}", arg, ec.message()));
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      throw UsageError(fmt::format("{}: no such file or folder", arg));
+    }
+  }
+  return files;
+}
+
+// The file as a reproducer whose kernel exists here and whose operands fit its op, or "why not".
+std::string load(const fs::path& file, Reproducer& r, const KernelDesc*& kernel) {
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(file, ec);
+  if (ec) return ec.message();
+  if (size > kMaxFileBytes) return "larger than 160 MiB, not a reproducer";
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return "read error";
+  std::string error;
+  std::optional<Reproducer> parsed = parse_reproducer(text.str(), &error);
+  if (!parsed) return error;
+  r = std::move(*parsed);
+  kernel = find_kernel(r.kernel);
+  if (!kernel)
+    return r.plugin.empty()
+               ? fmt::format("no kernel named '{}' (numguard list shows them)", r.kernel)
+               : fmt::format("no kernel named '{}'; it came from {}: add --plugin {}", r.kernel,
+                             r.plugin, r.plugin);
+  if (!r.op.empty() && r.op != kernel->op)
+    return fmt::format("the file is for op '{}', kernel '{}' computes '{}'", r.op, r.kernel,
+                       kernel->op);
+  if (const std::string bad = operand_mismatch(*kernel, r.problem); !bad.empty()) return bad;
+  return "";
+}
+
+struct Replayed {
+  int status = kExitOk;  // kExitOk: passes, kExitFailure: still fails
+  std::string details;   // what the child printed
+  std::string note;      // a crash or a timeout
+};
+
+std::string read_all(int fd) {
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+      out.append(buf, static_cast<size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      return out;
+    }
+  }
+}
+
+// Runs the case in a child process: a kernel that crashes or hangs on it is a failure of that
+// reproducer, not of numguard.
+Replayed replay(const KernelDesc& k, const Problem& p, const fs::path& file, double timeout) {
+  Replayed r;
+  int fds[2];
+  if (pipe(fds) != 0) throw UsageError(fmt::format("pipe: {}", std::strerror(errno)));
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) throw UsageError(fmt::format("fork: {}", std::strerror(errno)));
+  if (pid == 0) {
+    close(fds[0]);
+    dup2(fds[1], STDOUT_FILENO);
+    CaseOrigin origin;
+    origin.text = "reproducer " + file.string();
+    origin.inputs_in = file.string();
+    const CaseOutcome c = print_case(k, p, origin);
+    std::fflush(nullptr);
+    _exit(is_failure(c.verdict) ? kExitFailure : kExitOk);
+  }
+  close(fds[1]);
+  // The pipe is read on a thread so a child that prints much cannot block on a full pipe.
+  std::string details;
+  std::thread reader([&details, fd = fds[0]] { details = read_all(fd); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout);
+  int status = 0;
+  for (;;) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR) {
+      r.note = fmt::format("lost the child process: {}", std::strerror(errno));
+      break;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      r.note = fmt::format("timed out after {:g} s", timeout);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  reader.join();
+  close(fds[0]);
+  r.details = std::move(details);
+  if (r.note.empty() && WIFSIGNALED(status))
+    r.note = fmt::format("the kernel crashed on it (signal {}, {})", WTERMSIG(status),
+                         strsignal(WTERMSIG(status)));
+  else if (r.note.empty() && WIFEXITED(status) && WEXITSTATUS(status) > kExitFailure)
+    r.note = fmt::format("its process exited with status {}", WEXITSTATUS(status));
+  r.status = r.note.empty() && WIFEXITED(status) ? WEXITSTATUS(status) : kExitFailure;
+  return r;
+}
+
+int run_repro(const ReproCommand& c) {
+  load_plugins_or_fail(c.plugins);
+  const std::vector<fs::path> files = collect(c.paths);
+  if (files.empty()) {
+    fmt::print("repro: no reproducer files (*.repro) under {}\n", fmt::join(c.paths, ", "));
+    return kExitOk;
+  }
+  const bool one = files.size() == 1;
+  int passed = 0, failing = 0, malformed = 0;
+  for (const fs::path& f : files) {
+    Reproducer r;
+    const KernelDesc* k = nullptr;
+    if (const std::string why = load(f, r, k); !why.empty()) {
+      fmt::print(stderr, "numguard repro: {}: {}\n", f.string(), why);
+      ++malformed;
+      continue;
+    }
+    const std::vector<const KernelDesc*> here =
+        runnable_kernels({k}, DeviceChoice::automatic, nullptr, nullptr);
+    if (here.empty() || here.front() != k) {
+      fmt::print("SKIP  {}  ({} needs a CUDA device)\n", f.string(), k->name);
+      ++passed;
+      continue;
+    }
+    const Replayed out = replay(*k, r.problem, f, c.timeout);
+    const bool fails = out.status != kExitOk;
+    if ((one || fails) && !c.quiet) fmt::print("{}", out.details);
+    if (!out.note.empty()) fmt::print("crash      {}\n", out.note);
+    fmt::print("{}  {}  ({})\n", fails ? "FAIL" : "PASS", f.string(), k->name);
+    fails ? ++failing : ++passed;
+  }
+  if (!one)
+    fmt::print("repro: {} reproducers: {} pass, {} still fail, {} malformed\n", files.size(),
+               passed, failing, malformed);
+  std::fflush(stdout);
+  if (malformed > 0) return kExitUsage;
+  return failing > 0 ? kExitFailure : kExitOk;
+}
+
+VerbAction setup_repro(CLI::App& app) {
+  auto c = std::make_shared<ReproCommand>();
+  app.add_option("paths", c->paths,
+                 "Reproducer files, or folders whose *.repro files (recursively) are replayed")
+      ->required()
+      ->type_name("FILE|DIR");
+  add_plugin_option(app, c->plugins);
+  app.add_option("--timeout", c->timeout,
+                 "Seconds one reproducer may run before it counts as a hang (default 300)")
+      ->type_name("S")
+      ->check(CLI::PositiveNumber);
+  app.add_flag("--quiet", c->quiet, "One line per reproducer, no details");
+  app.footer(
+      "Examples:\n"
+      "  numguard repro "
+      "corpus/regressions/gemm.fp32.fp32acc.sequential/alpha3_subnormal_products.repro\n"
+      "  numguard repro corpus/regressions\n"
+      "  numguard repro found/mykernel/0123abcd.repro --plugin build/libmykernels.so\n"
+      "Exit status: 0 every reproducer passes, 1 one still fails (or crashes), 2 a file is "
+      "not a reproducer or names an unknown kernel.");
+  return [c] { return run_repro(*c); };
+}
+
+NUMGUARD_REGISTER_VERB({
+    .name = "repro",
+    .summary = "Replay reproducer files written by numguard fuzz (corpus/regressions/)",
+    .setup = setup_repro,
+});
+
+}  // namespace
+}  // namespace numguard::cli

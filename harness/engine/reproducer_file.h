@@ -1,0 +1,49 @@
+// Reproducer files: one failing case as a small text file (kernel name, shape, scalars and
+// every input's bit pattern), written by numguard-fuzz on a violation under
+// corpus/regressions/<kernel>/ and replayed by `numguard repro` and ctest. The format is
+// documented in docs/FUZZING.md ("Reproducer files"):
+//
+//   numguard-reproducer 1
+//   kernel sum.fp32.fp32acc.sequential
+//   op sum
+//   plugin /path/libmine.so         optional: the library the kernel came from when found
+//   found bound_violation ...       optional: what the finder saw (free text)
+//   shape 1 1 37                    m n k
+//   alpha 1                         doubles, shortest round-trip decimal (inf, nan allowed)
+//   beta 0
+//   lengths 3 5                     optional: integer operands
+//   scalars 1e-05                   optional: op parameters
+//   tensor a fp32 1 37              operand, format, shape; then its elements' bits in hex,
+//   3f800000 bf800000 ...           whitespace-separated, over as many lines as needed
+//   end                             a truncated file has no end line and is refused
+//
+// Lines starting with '#' are comments. Parsing is strict: any other content is an error
+// naming the line, so a damaged file never reaches a kernel.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "harness/core/kernel.h"
+
+namespace numguard {
+
+inline constexpr int kReproducerVersion = 1;
+
+struct Reproducer {
+  std::string kernel, op, plugin, found;
+  Problem problem;
+};
+
+std::string format_reproducer(const Reproducer& r);
+
+// nullopt with *error set ("line 7: ...") when the text is not a well-formed reproducer.
+std::optional<Reproducer> parse_reproducer(std::string_view text, std::string* error);
+
+// Checks that the problem's operands fit the kernel's op (shapes against m, n, k; formats
+// against the recipe), so that a file edited by hand cannot send a kernel out of bounds.
+// "" when they fit, otherwise what does not.
+std::string operand_mismatch(const KernelDesc& k, const Problem& p);
+
+}  // namespace numguard
