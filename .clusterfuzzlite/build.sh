@@ -13,6 +13,7 @@
 #    or benchmarks, and MPFR/GMP linked statically (the runner image has neither library).
 # 3. Builds the libFuzzer targets: numguard-fuzz and its per-family wrappers numguard-fuzz-*,
 #    or, in a tree from before the generic target, fuzz_gemm and the fuzz_<family> targets.
+#    Only the target's own source is coverage-instrumented, as in the `fuzz` preset (below).
 # 4. Copies each target to $OUT with <target>_seed_corpus.zip, <target>.dict and <target>.options,
 #    then fails if a target needs a shared library that the runner image does not have.
 #
@@ -52,6 +53,36 @@ fi
 # MPFR and GMP come from the distribution, uninstrumented: MemorySanitizer would report every
 # value that passes through them.
 [[ "$SANITIZER" != "memory" ]] || die "SANITIZER=memory is not supported (MPFR and GMP are not instrumented)"
+
+# Coverage instrumentation: the project instruments only fuzz/numguard_fuzz.cpp (its
+# CMakeLists adds -fsanitize=fuzzer to that file), so libFuzzer learns from the signals of
+# fuzz/feedback.h and not from the engine's own branches (docs/FUZZING.md). OSS-Fuzz puts
+# -fsanitize=fuzzer-no-link on every file; it is taken out here so that CI fuzzes the same
+# build as the `fuzz` preset. Sanitizers and the coverage build's profile flags stay.
+# NUMGUARD_CFL_INSTRUMENT_ENGINE=1 keeps OSS-Fuzz's flags as they are.
+without_fuzzer_no_link() {
+  local flags tok item items out=() kept
+  read -r -a flags <<<"$1"
+  for tok in "${flags[@]}"; do
+    if [[ "$tok" == -fsanitize=* ]]; then
+      kept=()
+      IFS=, read -r -a items <<<"${tok#-fsanitize=}"
+      for item in "${items[@]}"; do
+        [[ "$item" == fuzzer-no-link ]] || kept+=("$item")
+      done
+      [[ ${#kept[@]} -gt 0 ]] || continue
+      tok="-fsanitize=$(IFS=,; echo "${kept[*]}")"
+    fi
+    out+=("$tok")
+  done
+  echo "${out[*]}"
+}
+if [[ "${NUMGUARD_CFL_INSTRUMENT_ENGINE:-0}" != "1" ]]; then
+  CFLAGS="$(without_fuzzer_no_link "$CFLAGS")"
+  CXXFLAGS="$(without_fuzzer_no_link "$CXXFLAGS")"
+fi
+log "CFLAGS=$CFLAGS"
+log "CXXFLAGS=$CXXFLAGS"
 
 mkdir -p "$OUT" "$WORK"
 deps="$WORK/deps"
@@ -143,20 +174,25 @@ log "building ${targets[*]}"
 cmake --build "$build" -j"$jobs" --target "${targets[@]}"
 
 # Seeds of one target, one file per distinct input (named by its SHA-1, as libFuzzer names
-# corpus files), zipped flat: corpus/seeds/<family>/ or corpus/seeds/ for the generic target
-# (every input decodes for every kernel), corpus/<target>/ for the earlier targets.
-seed_dirs_for() {
-  local t="$1" family
+# corpus files), zipped flat. The generic target takes every file of corpus/seeds/ (any input
+# decodes for any kernel); a wrapper numguard-fuzz-<family> the files named <family>-* there
+# (or a folder corpus/seeds/<family>/), all of them when none is; an earlier target
+# corpus/<target>/.
+seed_files_for() {
+  local t="$1" family seeds="$root/corpus/seeds"
   if [[ "$t" == numguard-fuzz* ]]; then
+    [[ -d "$seeds" ]] || return 0
     family="${t#numguard-fuzz}"
     family="${family#-}"
-    if [[ -n "$family" && -d "$root/corpus/seeds/$family" ]]; then
-      echo "$root/corpus/seeds/$family"
-    elif [[ -d "$root/corpus/seeds" ]]; then
-      echo "$root/corpus/seeds"
+    if [[ -n "$family" && -d "$seeds/$family" ]]; then
+      find "$seeds/$family" -type f ! -name '.*' ! -name '*.md' -print0
+    elif [[ -n "$family" ]] && compgen -G "$seeds/$family-*" >/dev/null; then
+      find "$seeds" -maxdepth 1 -type f -name "$family-*" -print0
+    else
+      find "$seeds" -type f ! -name '.*' ! -name '*.md' -print0
     fi
   elif [[ -d "$root/corpus/$t" ]]; then
-    echo "$root/corpus/$t"
+    find "$root/corpus/$t" -type f ! -name '.*' ! -name '*.md' -print0
   fi
 }
 
@@ -177,12 +213,10 @@ for t in "${targets[@]}"; do
   stage="$WORK/seeds/$t"
   rm -rf "$stage"
   mkdir -p "$stage"
-  while IFS= read -r dir; do
-    while IFS= read -r -d '' f; do
-      sum="$(sha1sum "$f")"
-      cp "$f" "$stage/${sum%% *}"
-    done < <(find "$dir" -type f ! -name '.*' ! -name '*.md' -print0)
-  done < <(seed_dirs_for "$t")
+  while IFS= read -r -d '' f; do
+    sum="$(sha1sum "$f")"
+    cp "$f" "$stage/${sum%% *}"
+  done < <(seed_files_for "$t")
   rm -f "$OUT/${t}_seed_corpus.zip"
   if compgen -G "$stage/*" >/dev/null; then
     (cd "$stage" && zip -q -X -r "$OUT/${t}_seed_corpus.zip" .)
