@@ -23,6 +23,14 @@ grep -q -- "--plugin $GOOD" <<<"$line" || fail "repro line without --plugin: $li
 "$NG" ${line#numguard } >/dev/null
 [[ $? -eq 1 ]] || fail "repro line does not re-fail: $line"
 
+# A kernel declared for a GPU is listed as such and, without a CUDA device, skipped.
+"$NG" list --plugin "$GOOD" --kernel sum.fp32.fp32acc.plugin_on_gpu | grep -q ' cuda ' ||
+  fail "list: the plugin's GPU kernel is not listed with device cuda"
+if [[ $("$NG" list --json | grep -c '"device": "cuda"') -eq 0 ]]; then
+  err=$("$NG" check --plugin "$GOOD" --kernel sum.fp32.fp32acc.plugin_on_gpu 2>&1 >/dev/null)
+  [[ $? -eq 2 && $err == *"can run here"* ]] || fail "check of a GPU plugin kernel without CUDA: $err"
+fi
+
 # Plugins that cannot be used: one line, exit 2, for every verb that takes --plugin.
 expect_usage check --plugin /nonexistent/plugin.so
 expect_usage list --plugin /nonexistent/plugin.so

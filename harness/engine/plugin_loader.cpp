@@ -124,7 +124,10 @@ std::string load_plugin(const std::string& path) {
       d.name = k.name;
       d.op = k.op;
       d.recipe = recipe_of(k.recipe);
-      d.device = Device::cpu;
+      const std::string device = k.device ? k.device : "cpu";
+      if (device != "cpu" && device != "cuda")
+        throw BadDeclaration(fmt::format("declares device '{}' (cpu or cuda)", device));
+      d.device = device == "cuda" ? Device::cuda : Device::cpu;
       d.plugin = path;
       d.run = run_of(k.run, k.name);
       descs.push_back(std::move(d));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 
 namespace numguard {
 
@@ -30,8 +31,11 @@ std::vector<const KernelDesc*> select_kernels(std::string_view globs, bool inclu
       }
     }
   }
-  std::sort(out.begin(), out.end(),
-            [](const KernelDesc* a, const KernelDesc* b) { return a->name < b->name; });
+  // Built-in kernels first, then each plugin's: a plugin cannot reorder the built-in ones, so
+  // listings, check tables and the fuzz targets' kernel selectors keep their order with it.
+  std::sort(out.begin(), out.end(), [](const KernelDesc* a, const KernelDesc* b) {
+    return std::tie(a->plugin, a->name) < std::tie(b->plugin, b->name);
+  });
   return out;
 }
 

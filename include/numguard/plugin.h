@@ -64,6 +64,10 @@ typedef struct numguard_kernel {
   const char* op;
   numguard_recipe recipe;
   numguard_run_fn run;
+  /* "cpu" (default when NULL) or "cuda": run launches on a GPU itself (it still takes and
+   * returns host buffers). numguard skips "cuda" kernels, saying so, where it sees no CUDA
+   * device. */
+  const char* device;
 } numguard_kernel;
 
 typedef struct numguard_plugin {

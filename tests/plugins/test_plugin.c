@@ -70,6 +70,12 @@ static const numguard_kernel kKernels[] = {
      {.in = "fp32", .acc = "fp32", .out = "fp32"},
      sum_dropped_tail},
 #endif
+    /* Declared as a GPU kernel (it runs on the host: only the skip without a device is tested). */
+    {"sum.fp32.fp32acc.plugin_on_gpu",
+     "sum",
+     {.in = "fp32", .acc = "fp32", .out = "fp32"},
+     sum_sequential,
+     .device = "cuda"},
 #ifdef TEST_PLUGIN_CRASHES
     {"sum.fp32.fp32acc.plugin_segfault",
      "sum",
