@@ -225,8 +225,11 @@ for t in "${targets[@]}"; do
     log "$t: no seeds"
   fi
 
+  # max_len as `numguard fuzz` uses it (docs/FUZZING.md): the value stream repeats when it runs
+  # out, so longer inputs add little.
   {
     echo "[libfuzzer]"
+    echo "max_len = 4096"
     if [[ -n "$dict" ]]; then
       cp "$dict" "$OUT/$t.dict"
       echo "dict = $t.dict"
