@@ -31,6 +31,17 @@ if [[ $("$NG" list --json | grep -c '"device": "cuda"') -eq 0 ]]; then
   [[ $? -eq 2 && $err == *"can run here"* ]] || fail "check of a GPU plugin kernel without CUDA: $err"
 fi
 
+# report: a plugin kernel that segfaults is left out after a trial in a child; the report of
+# the others is written.
+rep=$(mktemp -d)
+err=$("$NG" report --plugin "$CRASHES" --kernel 'sum.fp32.fp32acc.plugin_s*' --quick \
+  --sections accumulation --out "$rep/r" 2>&1 >/dev/null)
+[[ $? -eq 0 ]] || fail "report with a crashing plugin kernel: $err"
+[[ $err == *"plugin_segfault left out"*"signal 11"* ]] || fail "report: no left-out line: $err"
+grep -q plugin_sequential "$rep/r/report.json" && ! grep -q plugin_segfault "$rep/r/report.json" ||
+  fail "report.json: want plugin_sequential and not plugin_segfault"
+rm -rf "$rep"
+
 # Plugins that cannot be used: one line, exit 2, for every verb that takes --plugin.
 expect_usage check --plugin /nonexistent/plugin.so
 expect_usage list --plugin /nonexistent/plugin.so

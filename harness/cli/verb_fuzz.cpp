@@ -38,10 +38,6 @@ struct FuzzCommand {
   bool keep_going = false, no_mutator = false, quiet = false;
 };
 
-bool has_glob(const std::string& s) {
-  return s.find_first_of("*?[,") != std::string::npos;
-}
-
 std::string folder_name(const std::string& s) {
   std::string f = s;
   for (char& ch : f)

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/cli/isolated_probe.h"
 #include "harness/cli/kernel_selection.h"
 #include "harness/cli/plugin_option.h"
 #include "harness/cli/seed_option.h"
@@ -93,11 +94,24 @@ int run_report_verb(const ReportCommand& c) {
   // The studies run kernels many thousands of times: CPU kernels only (a CUDA kernel's twin
   // reproduces its arithmetic bit for bit, DESIGN.md principle 3).
   load_plugins_or_fail(c.plugins);
-  for (const KernelDesc* k : select_or_fail(c.kernels, false))
-    if (k->device == Device::cpu) req.study.kernels.push_back(k);
+  for (const KernelDesc* k : select_or_fail(c.kernels, false)) {
+    if (k->device != Device::cpu) continue;
+    // A plugin kernel that crashes or hangs would take the whole report down: it first runs
+    // a short check in a child process, and is left out (saying why) if that child dies.
+    if (!k->plugin.empty()) {
+      CheckOptions trial;
+      trial.cases = 20;
+      trial.seed = c.seed;
+      if (const std::string why = crash_in_child(*k, trial, 60); !why.empty()) {
+        fmt::print(stderr, "numguard report: {} left out: its trial check {}\n", k->name, why);
+        continue;
+      }
+    }
+    req.study.kernels.push_back(k);
+  }
   if (req.study.kernels.empty())
     throw UsageError("--kernel '" + c.kernels +
-                     "' names only GPU kernels; their CPU twins end in .twin");
+                     "' leaves no CPU kernel to study (GPU kernels' CPU twins end in .twin)");
   req.study.quick = c.quick;
   req.study.seed = c.seed;
   req.study.threads = c.threads;

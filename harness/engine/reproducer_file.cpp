@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <sstream>
 #include <vector>
@@ -62,8 +64,13 @@ bool to_double(std::string_view s, double& v) {
                     : std::numeric_limits<double>::infinity();
     return true;
   }
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && p == s.data() + s.size();
+  // strtod on a terminated copy: libc++ before LLVM 20 has no floating-point from_chars
+  // (the OSS-Fuzz build uses libc++). numguard never calls setlocale, so this is the C locale.
+  const std::string copy(s);
+  char* end = nullptr;
+  v = std::strtod(copy.c_str(), &end);  // ERANGE for subnormals is fine: they are exact
+  return !copy.empty() && end == copy.c_str() + copy.size() &&
+         !std::isspace(static_cast<unsigned char>(copy[0]));
 }
 
 bool to_bits(std::string_view s, uint64_t& v) {
