@@ -25,6 +25,10 @@ struct Val {
   // beyond it). Infinite or NaN inputs do not set it: their propagation is judged against the
   // reference, while an overflow leaves the kernel's promise whatever the reference is.
   bool overflow = false;
+  // An infinite operand met a value whose sign or zeroness its error leaves open (inf * x
+  // with |x| <= err, a division by such x): the kernel's result is NaN or an infinity
+  // depending on its rounding, so the element leaves the promise like an overflow.
+  bool indeterminate = false;
 };
 
 class RunningError {
@@ -50,12 +54,17 @@ class RunningError {
   }
   Val mul(const Val& a, const Val& b) const {
     const double p = std::fabs(a.v) * b.err + std::fabs(b.v) * a.err + a.err * b.err;
-    return round(a.v * b.v, p, b.v * b.v * a.var + a.v * a.v * b.var, a, b, true);
+    Val r = round(a.v * b.v, p, b.v * b.v * a.var + a.v * a.v * b.var, a, b, true);
+    r.indeterminate =
+        r.indeterminate || (std::isinf(a.v) && open_sign(b)) || (std::isinf(b.v) && open_sign(a));
+    return r;
   }
   Val div(const Val& a, const Val& b) const {
     const double z = a.v / b.v, room = std::fabs(b.v) - b.err;
     const double p = room > 0 ? (a.err + std::fabs(z) * b.err) / room : kInf;
-    return round(z, p, (a.var + z * z * b.var) / (b.v * b.v), a, b, true);
+    Val r = round(z, p, (a.var + z * z * b.var) / (b.v * b.v), a, b, true);
+    r.indeterminate = r.indeterminate || (std::isinf(a.v) && open_sign(b));
+    return r;
   }
   Val sqrt(const Val& a) const {
     const double z = std::sqrt(std::max(a.v, 0.0));
@@ -65,11 +74,12 @@ class RunningError {
   }
   // Multiplication by an exact power of two: no rounding unless the result is subnormal.
   Val scale(const Val& a, double pow2) const {
-    Val r{a.v * pow2, a.err * std::fabs(pow2) + eta_, a.var * pow2 * pow2, a.overflow};
+    Val r{a.v * pow2, a.err * std::fabs(pow2) + eta_, a.var * pow2 * pow2, a.overflow,
+          a.indeterminate};
     r.overflow = r.overflow || (std::isfinite(a.v) && std::fabs(r.v) + r.err > max_);
     return r;
   }
-  Val neg(const Val& a) const { return {-a.v, a.err, a.var, a.overflow}; }
+  Val neg(const Val& a) const { return {-a.v, a.err, a.var, a.overflow, a.indeterminate}; }
 
   // The kernel's exp: propagated |e^x' - e^x| <= e^x (e^p - 1), plus its own error.
   Val exp(const Val& a) const {
@@ -90,7 +100,8 @@ class RunningError {
     const double near0 = std::max(0.0, std::fabs(a.v) - a.err);
     // Every argument the kernel may see is beyond 10.5 in magnitude: fp32math::erfc returns
     // exactly 0 (or 2), within erfc(near0) of the exact value.
-    if (near0 > 10.5) return {z, std::erfc(near0) + kDrift * std::fabs(z), 0, a.overflow};
+    if (near0 > 10.5)
+      return {z, std::erfc(near0) + kDrift * std::fabs(z), 0, a.overflow, a.indeterminate};
     const double slope = 1.1283791670955126 * std::exp(-near0 * near0);
     // The figure grows as 1 + z^2 over the z of the range; beyond |z| = 10.5 fp32math::erfc
     // returns exactly 0 (or 2), within eta of erfc, so the growth stops there.
@@ -104,7 +115,8 @@ class RunningError {
                      kDrift * std::fabs(a.v);
     const double r = d.unit_roundoff() * a.v, eta = d.min_subnormal() / 2;
     return {a.v, p, a.var + r * r + eta * eta,
-            a.overflow || (std::isfinite(a.v) && std::fabs(a.v) + p > d.max_finite())};
+            a.overflow || (std::isfinite(a.v) && std::fabs(a.v) + p > d.max_finite()),
+            a.indeterminate};
   }
 
   static constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -118,7 +130,12 @@ class RunningError {
     const double r = u_ * z, eta = can_underflow ? eta_ : 0;
     return {z, e, var + r * r + eta * eta,
             a.overflow || b.overflow ||
-                (std::isfinite(a.v) && std::isfinite(b.v) && !(std::fabs(z) + e <= max_))};
+                (std::isfinite(a.v) && std::isfinite(b.v) && !(std::fabs(z) + e <= max_)),
+            a.indeterminate || b.indeterminate};
+  }
+  // A finite value that may be zero or of either sign: its error reaches zero.
+  static bool open_sign(const Val& x) {
+    return std::isfinite(x.v) && x.err > 0 && std::fabs(x.v) <= x.err;
   }
   Val math(double z, double p, double var, double reach, const Val& a, double growth = 1) const {
     // An error of n ulps of acc: at most n * 2u |y| for a normal result, n * 2 eta below.
@@ -126,7 +143,8 @@ class RunningError {
     const double own = n * (2 * u_ * reach + 2 * eta_);
     const double e = p + own + kDrift * std::fabs(z);
     const double r = n * u_ * z;
-    return {z, e, var + r * r, a.overflow || (std::isfinite(a.v) && !(std::fabs(z) + e <= max_))};
+    return {z, e, var + r * r, a.overflow || (std::isfinite(a.v) && !(std::fabs(z) + e <= max_)),
+            a.indeterminate};
   }
 
   Format acc_;

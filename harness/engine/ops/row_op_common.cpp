@@ -31,7 +31,11 @@ OpElement element_from(const Recipe& rc, double y, const Val& computed, double s
   e.scale = scale;
   e.bound = output_bound(computed, rc.acc, rc.out);
   e.estimate = output_estimate(computed, rc.acc, rc.out, e.bound);
-  if (std::isfinite(y) && std::isnan(e.bound))
+  if (computed.indeterminate)
+    e.domain =
+        "an infinite operand meets a value within its rounding error of 0: NaN or an "
+        "infinity, depending on rounding";
+  else if (std::isfinite(y) && std::isnan(e.bound))
     e.domain = "no bound: the analysis met inf * 0 (an intermediate overflowed)";
   // An overflowing finite intermediate leaves the promise whatever the reference is (e.g. an
   // fp32 update that overflows to -inf meets w = -inf: the kernel's inf - inf).
