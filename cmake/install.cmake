@@ -21,6 +21,9 @@ install(TARGETS numguard numguard_plugin numguard_formats
 if(TARGET numguard-fuzz)
   set_target_properties(numguard-fuzz PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
   install(TARGETS numguard-fuzz RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  # `numguard fuzz` passes it to libFuzzer (-dict), looked up in ../share/numguard.
+  install(FILES ${PROJECT_SOURCE_DIR}/fuzz/numguard.dict
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/numguard)
 endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/numguard
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
