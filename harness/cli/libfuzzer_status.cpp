@@ -28,7 +28,8 @@ std::optional<FuzzStatus> parse_libfuzzer_status(std::string_view line) {
   s.execs = *execs;
   s.coverage = *cov;
   s.corpus = after(line, "corp:").value_or(0);
-  s.execs_per_s = after(line, "exec/s:").value_or(0);
+  // "exec/s: N" in the plain mode, "exec/s N" in the fork mode.
+  s.execs_per_s = after(line, "exec/s:").value_or(after(line, "exec/s").value_or(0));
   return s;
 }
 

@@ -232,7 +232,8 @@ std::string format_reproducer(const Reproducer& r) {
   const Problem& p = r.problem;
   std::string out = fmt::format("numguard-reproducer {}\n", kReproducerVersion);
   out += "# replay: numguard repro FILE (docs/FUZZING.md, \"Reproducer files\")\n";
-  out += fmt::format("kernel {}\nop {}\n", r.kernel, r.op);
+  out += fmt::format("kernel {}\n", r.kernel);
+  if (!r.op.empty()) out += fmt::format("op {}\n", r.op);
   if (!r.plugin.empty()) out += fmt::format("plugin {}\n", r.plugin);
   if (!r.found.empty()) out += fmt::format("found {}\n", r.found);
   out += fmt::format("shape {} {} {}\nalpha {}\nbeta {}\n", p.m, p.n, p.k, number(p.alpha),
