@@ -36,6 +36,7 @@
 #include "fuzz/regression_file.h"
 #include "harness/engine/check_runner.h"
 #include "harness/engine/plugin_loader.h"
+#include "harness/engine/reproducer_file.h"
 
 #ifndef NUMGUARD_FUZZ_DEFAULT_PIN
 #define NUMGUARD_FUZZ_DEFAULT_PIN ""

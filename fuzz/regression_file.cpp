@@ -57,10 +57,4 @@ Written write_regression(const std::string& dir, const FuzzCase& c, const std::s
   return {.path = path.string()};
 }
 
-std::string repro_command(const std::string& path, const std::vector<std::string>& plugins) {
-  std::string cmd = "numguard repro " + path;
-  for (const std::string& p : plugins) cmd += " --plugin " + p;
-  return cmd;
-}
-
 }  // namespace numguard::fuzz

@@ -20,8 +20,4 @@ struct Written {
 Written write_regression(const std::string& dir, const FuzzCase& c, const std::string& found,
                          std::span<const uint8_t> bytes);
 
-// The line that replays a reproducer: the path comes right after "numguard repro", where
-// scripts look for it.
-std::string repro_command(const std::string& path, const std::vector<std::string>& plugins);
-
 }  // namespace numguard::fuzz

@@ -21,6 +21,7 @@
 #include "harness/cli/verb.h"
 #include "harness/engine/check_runner.h"
 #include "harness/engine/registry.h"
+#include "harness/engine/reproducer_file.h"
 
 namespace numguard::cli {
 namespace {
@@ -92,12 +93,6 @@ std::set<std::string> reproducers_in(const fs::path& dir) {
 
 std::string absolute(const std::string& p) {
   return fs::absolute(p).lexically_normal().string();
-}
-
-std::string repro_line(const std::string& path, const std::vector<std::string>& plugins) {
-  std::string s = "numguard repro " + path;
-  for (const std::string& p : plugins) s += " --plugin " + p;
-  return s;
 }
 
 struct Watch {
@@ -199,9 +194,12 @@ int run_fuzz(const FuzzCommand& c) {
 
   const fs::path corpus =
       c.corpus.empty() ? fs::path("corpus") / folder_name(c.kernel) : fs::path(c.corpus);
+  // The corpus folder's sibling (a trailing '/' must not make it a child: libFuzzer reads the
+  // corpus recursively).
+  fs::path corpus_abs = fs::absolute(corpus).lexically_normal();
+  if (corpus_abs.filename().empty()) corpus_abs = corpus_abs.parent_path();
   const fs::path regressions =
-      c.regressions.empty() ? fs::absolute(corpus).lexically_normal().parent_path() / "regressions"
-                            : fs::path(c.regressions);
+      c.regressions.empty() ? corpus_abs.parent_path() / "regressions" : fs::path(c.regressions);
   std::error_code ec;
   fs::create_directories(corpus, ec);
   if (ec) throw UsageError(fmt::format("--corpus {}: {}", corpus.string(), ec.message()));
@@ -281,7 +279,7 @@ int run_fuzz(const FuzzCommand& c) {
     return kExitOk;
   }
   fmt::print("numguard fuzz: {} violation(s); each reproducer replays with:\n", found.size());
-  for (const std::string& p : found) fmt::print("  {}\n", repro_line(p, plugins));
+  for (const std::string& p : found) fmt::print("  {}\n", repro_command(p, plugins));
   return kExitFailure;
 }
 

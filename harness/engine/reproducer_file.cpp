@@ -269,6 +269,12 @@ std::optional<Reproducer> parse_reproducer(std::string_view text, std::string* e
   return r;
 }
 
+std::string repro_command(const std::string& path, const std::vector<std::string>& plugins) {
+  std::string cmd = "numguard repro " + path;
+  for (const std::string& p : plugins) cmd += " --plugin " + p;
+  return cmd;
+}
+
 std::string operand_mismatch(const KernelDesc& k, const Problem& p) {
   const std::string& op = k.op;
   const int64_t m = p.m, n = p.n, kk = p.k, mn = p.m * p.n;

@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "harness/core/kernel.h"
 
@@ -40,6 +41,10 @@ std::string format_reproducer(const Reproducer& r);
 
 // nullopt with *error set ("line 7: ...") when the text is not a well-formed reproducer.
 std::optional<Reproducer> parse_reproducer(std::string_view text, std::string* error);
+
+// The line that replays a reproducer: the path comes right after "numguard repro", where
+// scripts look for it, then a --plugin per library.
+std::string repro_command(const std::string& path, const std::vector<std::string>& plugins);
 
 // Checks that the problem's operands fit the kernel's op (shapes against m, n, k; formats
 // against the recipe), so that a file edited by hand cannot send a kernel out of bounds.
