@@ -76,10 +76,12 @@ Feed feed_of(const Problem& p, size_t element) {
   return f;
 }
 
-std::string inline_inputs(const Problem& p, const Feed& f) {
-  std::vector<std::string> a(static_cast<size_t>(p.k));
+// The terms j < shown of the worst element (all of them by default), then c.
+std::string inline_inputs(const Problem& p, const Feed& f, int64_t shown = -1) {
+  const int64_t terms = shown < 0 ? p.k : std::min(shown, p.k);
+  std::vector<std::string> a(static_cast<size_t>(terms));
   size_t width = 8;
-  for (int64_t j = 0; j < p.k; ++j) {
+  for (int64_t j = 0; j < terms; ++j) {
     a[static_cast<size_t>(j)] =
         value_text(p.a.format, p.a.bits[static_cast<size_t>(f.row * p.k + j)]);
     width = std::max(width, a[static_cast<size_t>(j)].size() + 2);
@@ -88,7 +90,7 @@ std::string inline_inputs(const Problem& p, const Feed& f) {
   std::string out = p.b.empty()
                         ? fmt::format("  {:>4}  {}\n", "j", a_head)
                         : fmt::format("  {:>4}  {:<{}}b[j, {}]\n", "j", a_head, width, f.col);
-  for (int64_t j = 0; j < p.k; ++j) {
+  for (int64_t j = 0; j < terms; ++j) {
     const std::string& aj = a[static_cast<size_t>(j)];
     if (p.b.empty())
       out += fmt::format("  {:>4}  {}\n", j, aj);
@@ -96,6 +98,7 @@ std::string inline_inputs(const Problem& p, const Feed& f) {
       out += fmt::format("  {:>4}  {:<{}}{}\n", j, aj, width,
                          value_text(p.b.format, p.b.bits[static_cast<size_t>(j * p.n + f.col)]));
   }
+  if (terms < p.k) out += fmt::format("  ... {} more terms\n", p.k - terms);
   if (!p.c.empty())
     out += fmt::format("  c[{}, {}] = {}\n", f.row, f.col,
                        value_text(p.c.format, p.c.bits[static_cast<size_t>(f.row * p.n + f.col)]));
@@ -247,7 +250,8 @@ CaseOutcome print_case(const KernelDesc& k, const Problem& p, const CaseOrigin& 
     text += fmt::format("inputs     {} values feed it:\n", feed.count);
     text += inline_inputs(p, feed);
   } else {
-    text += fmt::format("inputs     {} values feed it\n", feed.count);
+    text += fmt::format("inputs     {} values feed it; the first terms:\n", feed.count);
+    text += inline_inputs(p, feed, kInlineInputs / 2);
     text += all_inputs_line(p, origin, w, p.a.size() + p.b.size() + p.c.size());
   }
   const ElementReference& ref = refs[w];
