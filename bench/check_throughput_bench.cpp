@@ -8,8 +8,8 @@
 
 #include "harness/engine/check_runner.h"
 #include "harness/engine/generators.h"
+#include "harness/engine/ops/reduction_reference.h"
 #include "harness/engine/random.h"
-#include "harness/engine/reduction_reference.h"
 #include "harness/engine/registry.h"
 
 namespace numguard {
@@ -50,7 +50,7 @@ BENCHMARK(BM_CheckCase)->Threads(1)->Threads(2)->UseRealTime()->Unit(benchmark::
 
 void BM_ExactReferenceOnly(benchmark::State& state) {
   const Problem p = gemm64(1);
-  for (auto _ : state) benchmark::DoNotOptimize(reduction_reference("gemm", p));
+  for (auto _ : state) benchmark::DoNotOptimize(ops::reduction_reference(p, /*products=*/true));
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ExactReferenceOnly)->Unit(benchmark::kMicrosecond);

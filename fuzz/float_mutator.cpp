@@ -458,7 +458,7 @@ class Mutator {
   // (sums of squares overflowing, epsilons underflowing), special plants inf and NaN (masked
   // rows, NaN-dropping max). A new seed is a new case of the same kind.
   bool op_generator() {
-    const auto gens = reduction_generators();
+    const auto gens = case_generators();
     const std::string_view favoured[] = {"tile_edges",    "near_overflow", "subnormal_heavy",
                                          "special",       "log_uniform",   "ill_conditioned",
                                          "small_integers"};

@@ -35,7 +35,7 @@
 #include "fuzz/fuzz_input.h"
 #include "fuzz/regression_file.h"
 #include "harness/engine/check_runner.h"
-#include "harness/engine/plugin_loader.h"
+#include "harness/engine/registry.h"
 #include "harness/engine/reproducer_file.h"
 
 #ifndef NUMGUARD_FUZZ_DEFAULT_PIN
@@ -81,11 +81,12 @@ void init() {
   Target& t = target();
   t.ready = true;
   t.plugins = split(env("NUMGUARD_FUZZ_PLUGIN"), ':');
-  for (const std::string& p : t.plugins)
-    if (const std::string error = load_plugin(p); !error.empty()) {
-      std::fprintf(stderr, "numguard-fuzz: %s\n", error.c_str());
-      std::exit(kBadConfig);
-    }
+  try {
+    install_registry(Registry::build({.plugins = t.plugins}));
+  } catch (const RegistryError& e) {
+    std::fprintf(stderr, "numguard-fuzz: %s\n", e.what());
+    std::exit(kBadConfig);
+  }
   t.pin = env("NUMGUARD_FUZZ_KERNEL");
   if (t.pin.empty()) t.pin = NUMGUARD_FUZZ_DEFAULT_PIN;
   t.regressions = env("NUMGUARD_FUZZ_REGRESSIONS");

@@ -36,7 +36,7 @@ std::optional<OpInput> decode_op_input(std::span<const uint8_t> data,
   in.kernel = kernels[byte_at(data, 0) % kernels.size()];
   const OpInfo* op = find_op(in.kernel->op);
   if (!op) return std::nullopt;
-  const auto gens = reduction_generators();
+  const auto gens = case_generators();
   in.generator = gens[byte_at(data, 1) % gens.size()].name;
   for (int i = 0; i < 4; ++i) in.seed |= static_cast<uint32_t>(byte_at(data, 2 + i)) << (8 * i);
   in.modes = byte_at(data, 6);

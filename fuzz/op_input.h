@@ -3,7 +3,7 @@
 //
 //   offset  bytes  field
 //   0       1      kernel selector: candidate kernels[byte % count] (names sorted)
-//   1       1      generator: reduction_generators()[byte % 10] builds the shape, the
+//   1       1      generator: case_generators()[byte % 10] builds the shape, the
 //                  integer operands (targets, mask lengths) and the scalars
 //   2       4      seed of that generator (little-endian u32)
 //   6       1      value modes of a, b, c, d (2 bits each): ValueMode, and 0 = keep the

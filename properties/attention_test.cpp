@@ -27,7 +27,7 @@ namespace {
 
 std::vector<const KernelDesc*> attention_kernels() {
   std::vector<const KernelDesc*> ks;
-  for (const KernelDesc& k : kernel_table())
+  for (const KernelDesc& k : registry().kernels())
     if (k.op == "attention" && !k.mutant && k.device == Device::cpu) ks.push_back(&k);
   return ks;
 }

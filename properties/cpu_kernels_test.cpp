@@ -14,7 +14,7 @@
 // (NarrowRound) against round_value, the 53-bit round-to-odd addition against MPFR, and the
 // emulated FMA of the accumulation formats against MPFR.
 //
-// Kernels are read from kernel_table() by name (dot.*, sum.*, gemm.*), skipping tensor-core
+// Kernels are read from registry().kernels() by name (dot.*, sum.*, gemm.*), skipping tensor-core
 // models (tc-*), CUDA kernels and their twins, and mutants. Random cases use a fixed seed,
 // printed at start and in every failure with the line that replays the case; NUMGUARD_SEED
 // overrides the seed and NUMGUARD_CASE runs a single case of a kernel test.
@@ -367,7 +367,7 @@ Format partial_format(const Spec& s) {
 // model.
 bool is_twin(const KernelDesc& k) {
   if (k.name.ends_with(".twin")) return true;
-  for (const KernelDesc& other : kernel_table())
+  for (const KernelDesc& other : registry().kernels())
     if (other.twin_of == k.name) return true;
   return false;
 }

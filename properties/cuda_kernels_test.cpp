@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/device/device.h"
 #include "harness/engine/check_runner.h"
 #include "harness/engine/generators.h"
 #include "harness/engine/op.h"
@@ -28,7 +29,6 @@
 #include "harness/engine/registry.h"
 #include "kernels_under_test/cpu/twin_arch.h"
 #include "kernels_under_test/cpu/twin_kernels.h"
-#include "kernels_under_test/cuda/device_status.h"
 #include "kernels_under_test/cuda/register_common.h"
 
 namespace numguard {
@@ -69,28 +69,28 @@ bool tensor_core(const KernelDesc& k) {
   return k.name.find(".tc-mma") != std::string::npos;
 }
 
-// Picks the twins' architecture from the device once, before any test runs.
+// Says which architecture the twins model (the registry's rule: NUMGUARD_TC_ARCH, then the
+// device, then hopper), before any test runs.
 class DeviceEnvironment : public ::testing::Environment {
  public:
   void SetUp() override {
-    const cuda::DeviceStatus& s = cuda::device_status();
-    if (s.available) {
-      const std::string arch = cuda::use_device_twin_arch();
-      std::printf("CUDA device: %s (sm_%d%d); twins model '%s'\n", s.name.c_str(), s.cc_major,
-                  s.cc_minor, arch.c_str());
-    } else {
-      std::printf("no CUDA device: %s; twins model '%s'\n", s.why_not.c_str(),
-                  kernels::twin_arch().c_str());
-    }
+    const device::Status& s = device::status();
+    const TcArchChoice& arch = registry().tc_arch();
+    if (s.available)
+      std::printf("CUDA device: %s (sm_%d%d); twins model '%s' (%s)\n", s.name.c_str(), s.cc_major,
+                  s.cc_minor, arch.arch.c_str(), arch.source.c_str());
+    else
+      std::printf("no CUDA device: %s; twins model '%s' (%s)\n", s.why_not.c_str(),
+                  arch.arch.c_str(), arch.source.c_str());
   }
 };
 [[maybe_unused]] const auto* const kEnvironment =
     ::testing::AddGlobalTestEnvironment(new DeviceEnvironment);
 
-#define SKIP_WITHOUT_DEVICE()                                              \
-  do {                                                                     \
-    if (!cuda::device_status().available)                                  \
-      GTEST_SKIP() << "no CUDA device: " << cuda::device_status().why_not; \
+#define SKIP_WITHOUT_DEVICE()                                         \
+  do {                                                                \
+    if (!device::status().available)                                  \
+      GTEST_SKIP() << "no CUDA device: " << device::status().why_not; \
   } while (0)
 
 // ---------------------------------------------------------------------------------------
@@ -163,27 +163,30 @@ TEST(CudaKernelTable, LibraryKernelsHaveNoTwin) {
 // Every tensor-core kernel, twin and mutant declares the block and fraction bits of the twin
 // architecture, and keeps agreeing with its counterpart when the architecture changes.
 TEST(CudaKernelTable, RecipesFollowTheTwinArchitecture) {
-  const std::string saved = kernels::twin_arch();
   for (const char* arch : {"ampere", "volta", "hopper"}) {
-    kernels::set_twin_arch(arch);
-    for (const KernelDesc& k : kernel_table()) {
+    const Registry r = Registry::build({.tc_arch = arch});
+    ASSERT_EQ(r.tc_arch().arch, arch);
+    int bound = 0;
+    for (const KernelDesc& k : r.kernels()) {
       if (!tensor_core(k)) continue;
       SCOPED_TRACE(k.name + " under " + arch);
       const Format acc = k.recipe.acc;
-      const kernels::TcModel m = kernels::twin_tc_model(arch, k.recipe.in, acc);
+      const tc::TcModel m = kernels::twin_tc_model(arch, k.recipe.in, acc);
       EXPECT_EQ(k.recipe.shape.block, m.block);
       EXPECT_EQ(k.recipe.shape.frac_bits, m.frac_bits);
-      if (const KernelDesc* twin = find_kernel(k.twin_of)) {
+      EXPECT_TRUE(k.for_arch) << "a tensor-core kernel is declared arch-dependent";
+      if (const KernelDesc* twin = r.find(k.twin_of)) {
         EXPECT_EQ(twin->recipe.summary(), k.recipe.summary());
+        EXPECT_EQ(k.twin, twin) << "the registry resolves the twin within itself";
       }
       if (!k.imitates.empty()) {
-        EXPECT_EQ(find_kernel(k.imitates)->recipe.summary(), k.recipe.summary());
+        EXPECT_EQ(r.find(k.imitates)->recipe.summary(), k.recipe.summary());
       }
+      ++bound;
     }
+    EXPECT_GT(bound, 0) << "no tensor-core kernel in the registry";
   }
-  kernels::set_twin_arch(saved);
-  EXPECT_THROW(kernels::set_twin_arch("pascal"), std::invalid_argument);
-  EXPECT_EQ(kernels::twin_arch(), saved);
+  EXPECT_THROW(Registry::build({.tc_arch = "pascal"}), RegistryError);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -373,8 +376,7 @@ std::vector<Labeled> cases_for(const KernelDesc& k) {
       ++i;
     }
   }
-  const int64_t generated =
-      (table_op(k) ? 20 : 5) * static_cast<int64_t>(reduction_generators().size());
+  const int64_t generated = (table_op(k) ? 20 : 5) * static_cast<int64_t>(case_generators().size());
   for (int64_t c = 0; c < generated; ++c) {
     std::string gen;
     Problem p = make_case(k, kSeed, c, &gen);
@@ -434,18 +436,16 @@ Comparison compare(const KernelDesc& k, const KernelDesc& twin, const Problem& p
 // tensor-core kernel (the presets are the published models; the device may follow another).
 std::string matching_architectures(const KernelDesc& k, const KernelDesc& twin, const Problem& p,
                                    const Tensor& device) {
-  const std::string saved = kernels::twin_arch();
   std::string out;
-  for (std::string_view arch : kernels::tc_architectures()) {
-    kernels::set_twin_arch(std::string(arch));
+  for (std::string_view arch : tc::tc_architectures()) {
+    const Registry r = Registry::build({.tc_arch = std::string(arch)});
     Tensor t;
-    twin.run(p, t);
+    r.find(twin.name)->run(p, t);
     bool all = t.bits.size() == device.bits.size();
     for (size_t e = 0; all && e < t.bits.size(); ++e)
       all = same_bits(k.recipe.out, t.bits[e], device.bits[e]);
     if (all) out += (out.empty() ? "" : ", ") + std::string(arch);
   }
-  kernels::set_twin_arch(saved);
   return out.empty() ? "none" : out;
 }
 
@@ -595,7 +595,7 @@ std::vector<Labeled> attention_cases(const KernelDesc& k) {
       out.push_back({label.str(), attention_case(k, s, case_seed(kSeed + 1, i++), wide)});
     }
   }
-  const int64_t generated = 20 * static_cast<int64_t>(reduction_generators().size());
+  const int64_t generated = 20 * static_cast<int64_t>(case_generators().size());
   for (int64_t c = 0; c < generated; ++c) {
     std::string gen;
     Problem p = make_case(k, kSeed, c, &gen);
@@ -638,7 +638,7 @@ TEST(CudaTwins, AttentionKernelsAreInTheTableWithTiledTwins) {
     EXPECT_EQ(k->recipe.method, Method::tiled);
     EXPECT_EQ(k->recipe.shape.block, 8);
     EXPECT_EQ(k->recipe.out, k->recipe.in);
-    if (!cuda::device_status().available) {
+    if (!device::status().available) {
       const Problem p = attention_case(*k, kAttnShapes[1], kSeed, false);
       Tensor y;
       EXPECT_THROW(k->run(p, y), std::runtime_error) << "no device: the launcher says why not";

@@ -1,4 +1,4 @@
-// Claims of the tensor-core block-FMA model (kernels_under_test/cpu/tensor_core_model.h), one
+// Claims of the tensor-core block-FMA model (references/tensor_core_model.h), one
 // per line, checked on every preset: exact products; alignment of the block's terms and C to
 // the largest exponent with truncation to f fractional bits; block size b (chaining through C
 // rounds at block boundaries); RZ final rounding for fp32 output and RNE for fp16 output;
@@ -18,9 +18,10 @@
 #include <vector>
 
 #include "harness/core/kernel.h"
-#include "kernels_under_test/cpu/tensor_core_model.h"
+#include "harness/engine/registry.h"
+#include "references/tensor_core_model.h"
 
-namespace numguard::kernels {
+namespace numguard::tc {
 namespace {
 
 struct Preset {
@@ -324,7 +325,7 @@ RC_GTEST_PROP(TensorCoreModel, IsMonotoneWhileTheLeadingExponentStays, ()) {
 }
 
 const KernelDesc* find_kernel(std::string_view n) {
-  for (const KernelDesc& d : kernel_table())
+  for (const KernelDesc& d : registry().kernels())
     if (d.name == n) return &d;
   return nullptr;
 }
@@ -405,4 +406,4 @@ TEST(TensorCoreKernels, MissingFracBitMutantDeclaresHopperButComputesLikeAmpere)
 }
 
 }  // namespace
-}  // namespace numguard::kernels
+}  // namespace numguard::tc

@@ -5,9 +5,9 @@
 #include <string>
 
 #include "harness/studies/tensor_core_probe.h"
-#include "kernels_under_test/cpu/tensor_core_model.h"
 #include "references/exact_accumulator.h"
 #include "references/exact_real.h"
+#include "references/tensor_core_model.h"
 
 namespace numguard {
 namespace {
@@ -18,9 +18,9 @@ constexpr std::pair<Format, Format> kPairings[] = {
 
 TEST(TensorCoreProbe, RecoversEveryPresetOfTheModel) {
   int probed = 0;
-  for (std::string_view arch : kernels::tc_architectures()) {
+  for (std::string_view arch : tc::tc_architectures()) {
     for (auto [in, out] : kPairings) {
-      const auto model = kernels::find_preset(arch, in, out);
+      const auto model = tc::find_preset(arch, in, out);
       if (!model) continue;
       ++probed;
       const ProbeResult r = probe(model_unit(std::string(arch), in, out));
@@ -53,7 +53,7 @@ TEST(TensorCoreProbe, RecoversModelsOutsideThePresets) {
   for (const Case c :
        {Case{12, 21, Rounding::rz, Format::fp32}, Case{5, 27, Rounding::rz, Format::fp32},
         Case{32, 30, Rounding::rne, Format::fp32}, Case{6, 20, Rounding::rne, Format::fp16}}) {
-    const kernels::TcModel model{c.block, c.frac_bits, c.rounding};
+    const tc::TcModel model{c.block, c.frac_bits, c.rounding};
     MatrixUnit u;
     u.name = "custom";
     u.in = Format::fp16;
@@ -61,7 +61,7 @@ TEST(TensorCoreProbe, RecoversModelsOutsideThePresets) {
     u.max_k = 128;
     u.dot = [model, out = c.out](std::span<const uint64_t> a, std::span<const uint64_t> b,
                                  uint64_t cc) {
-      return kernels::mma_dot(model, Format::fp16, a, b, cc, out);
+      return tc::mma_dot(model, Format::fp16, a, b, cc, out);
     };
     const ProbeResult r = probe(u);
     EXPECT_EQ(r.block, c.block);

@@ -6,27 +6,25 @@
 
 #include <mpfr.h>
 
-#include <optional>
-#include <string_view>
-
 #include "references/row_reference.h"
 
 namespace numguard::mpfr_ref {
 
-enum class Activation : uint8_t {
-  gelu,
-  gelu_tanh,
-  silu,
-  exp,
-  gelu_grad,
-  gelu_tanh_grad,
-  silu_grad
-};
+// One activation's exact function: y = f(t) (or f'(t) for a derivative) at `prec` bits, for
+// an exact t. An op of the activation family declares which one it is (harness/engine/ops/).
+using ActivationExact = void (*)(mpfr_ptr y, mpfr_srcptr t, mpfr_prec_t prec);
 
-// The activation (or derivative) of op name ("gelu", "gelu_backward", "exp", ...).
-std::optional<Activation> activation_of(std::string_view op);
+// f(x + bias), or dy * f'(x + bias) when `backward`.
+double activation(ActivationExact f, bool backward, double x, double bias, double dy,
+                  mpfr_prec_t prec = kRowPrec);
 
-// f(x + bias), or dy * f'(x + bias) for the derivatives (dy ignored for the others).
-double activation(Activation f, double x, double bias, double dy, mpfr_prec_t prec = kRowPrec);
+// The built-in activations and their derivatives.
+void exp_exact(mpfr_ptr y, mpfr_srcptr t, mpfr_prec_t prec);
+void gelu_exact(mpfr_ptr y, mpfr_srcptr t, mpfr_prec_t prec);  // t Phi(t)
+void gelu_grad_exact(mpfr_ptr y, mpfr_srcptr t, mpfr_prec_t prec);
+void gelu_tanh_exact(mpfr_ptr y, mpfr_srcptr t, mpfr_prec_t prec);  // t sigmoid(2z)
+void gelu_tanh_grad_exact(mpfr_ptr y, mpfr_srcptr t, mpfr_prec_t prec);
+void silu_exact(mpfr_ptr y, mpfr_srcptr t, mpfr_prec_t prec);  // t sigmoid(t)
+void silu_grad_exact(mpfr_ptr y, mpfr_srcptr t, mpfr_prec_t prec);
 
 }  // namespace numguard::mpfr_ref

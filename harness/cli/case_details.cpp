@@ -12,9 +12,7 @@
 #include "harness/cli/atomic_file.h"
 #include "harness/cli/number_text.h"
 #include "harness/cli/repro_line.h"
-#include "harness/engine/model_conformance.h"
 #include "harness/engine/op.h"
-#include "harness/engine/reduction_reference.h"
 
 namespace numguard::cli {
 namespace {
@@ -61,48 +59,6 @@ std::string exact_hex(const Unpacked& x) {
 // Whether the reference rounded to double is the exact value itself.
 bool double_is_exact(const Unpacked& x) {
   return x.kind != Unpacked::Kind::finite || (!x.sticky && (x.mant & 0x7FF) == 0);
-}
-
-struct Feed {  // the inputs of one output element (row, col)
-  int64_t row = 0, col = 0;
-  size_t count = 0;
-};
-
-Feed feed_of(const Problem& p, size_t element) {
-  Feed f;
-  f.row = static_cast<int64_t>(element) / p.n;
-  f.col = static_cast<int64_t>(element) % p.n;
-  f.count = static_cast<size_t>(p.k) * (p.b.empty() ? 1 : 2) + (p.c.empty() ? 0 : 1);
-  return f;
-}
-
-// The terms j < shown of the worst element (all of them by default), then c.
-std::string inline_inputs(const Problem& p, const Feed& f, int64_t shown = -1) {
-  const int64_t terms = shown < 0 ? p.k : std::min(shown, p.k);
-  std::vector<std::string> a(static_cast<size_t>(terms));
-  size_t width = 8;
-  for (int64_t j = 0; j < terms; ++j) {
-    a[static_cast<size_t>(j)] =
-        value_text(p.a.format, p.a.bits[static_cast<size_t>(f.row * p.k + j)]);
-    width = std::max(width, a[static_cast<size_t>(j)].size() + 2);
-  }
-  const std::string a_head = fmt::format("a[{}, j]", f.row);
-  std::string out = p.b.empty()
-                        ? fmt::format("  {:>4}  {}\n", "j", a_head)
-                        : fmt::format("  {:>4}  {:<{}}b[j, {}]\n", "j", a_head, width, f.col);
-  for (int64_t j = 0; j < terms; ++j) {
-    const std::string& aj = a[static_cast<size_t>(j)];
-    if (p.b.empty())
-      out += fmt::format("  {:>4}  {}\n", j, aj);
-    else
-      out += fmt::format("  {:>4}  {:<{}}{}\n", j, aj, width,
-                         value_text(p.b.format, p.b.bits[static_cast<size_t>(j * p.n + f.col)]));
-  }
-  if (terms < p.k) out += fmt::format("  ... {} more terms\n", p.k - terms);
-  if (!p.c.empty())
-    out += fmt::format("  c[{}, {}] = {}\n", f.row, f.col,
-                       value_text(p.c.format, p.c.bits[static_cast<size_t>(f.row * p.n + f.col)]));
-  return out;
 }
 
 // One line per element of A, B and C: "a ROW COL BITS VALUE", for scripts and diffing.
@@ -162,35 +118,6 @@ std::string outcome_lines(const Recipe& r, const CaseOutcome& c) {
   return text;
 }
 
-// The case of an op of the op table: the inputs the op names for the worst element, all
-// inputs in a file, the reference, output, bound and verdict.
-CaseOutcome print_op_case(const KernelDesc& k, const OpInfo& op, const Problem& p,
-                          const CaseOrigin& origin, std::string text, const CaseOutcome& c,
-                          const Tensor& out) {
-  if (out.empty()) {
-    fmt::print("{}output     no elements\nverdict    {}\n", text, name(c.verdict));
-    return c;
-  }
-  const size_t w = c.worst_element;
-  const Recipe& r = k.recipe;
-  text += fmt::format("worst      element {} of {}\n", w, out.size());
-  text += fmt::format("inputs     {}\n", op.describe(p, w));
-  const size_t inputs = p.a.size() + p.b.size() + p.c.size() + p.d.size() + p.lengths.size();
-  if (inputs > kInlineInputs) text += all_inputs_line(p, origin, w, inputs);
-  const ElementCheck& e = c.worst;
-  const uint64_t y = out.bits[w];
-  text += fmt::format("reference  ~{} (MPFR, rounded to double)\n", e.reference);
-  text += fmt::format("output     {} ({}, bits {})\n", shortest_decimal(r.out, y).view(),
-                      hex_float(r.out, y).view(), bits_hex(r.out, y).view());
-  text += fmt::format("error      {:.6g} ({:.4g} ulp of {})\n", e.error, e.ulps, name(r.out));
-  text +=
-      fmt::format("bound      {:.6g} (running error analysis of the recipe); error/bound {:.4g}\n",
-                  e.bound, e.ratio());
-  text += fmt::format("estimate   {:.6g} (probabilistic, not used to fail)\n", e.prob_bound);
-  fmt::print("{}{}", text, outcome_lines(r, c));
-  return c;
-}
-
 }  // namespace
 
 CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index) {
@@ -210,67 +137,64 @@ CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index
 
 CaseOutcome print_case(const KernelDesc& k, const Problem& p, const CaseOrigin& origin) {
   const Recipe& r = k.recipe;
+  const OpInfo* op = find_op(k.op);
   std::string text = fmt::format("kernel     {} ({}, {})\n", k.name, k.op, name(k.device));
   if (k.mutant) text += fmt::format("mutant of  {}: {}\n", k.imitates, k.bug);
   text += fmt::format("recipe     {}\n", r.summary());
   text += fmt::format("case       {}\n", origin.text);
-  const OpInfo* op = find_op(k.op);
-  if (op) {
-    std::string scalars;
-    for (double v : p.scalars) scalars += fmt::format("{}{}", scalars.empty() ? "" : ", ", v);
-    text += fmt::format("shape      m={} n={} k={}{}\n", p.m, p.n, p.k,
-                        scalars.empty() ? "" : ", scalars " + scalars);
-  } else {
-    text += fmt::format("shape      m={} n={} k={}, alpha={}, beta={}\n", p.m, p.n, p.k, p.alpha,
-                        p.beta);
-  }
+  std::string scalars;
+  for (double v : p.scalars) scalars += fmt::format("{}{}", scalars.empty() ? "" : ", ", v);
+  text +=
+      fmt::format("shape      m={} n={} k={}{}{}\n", p.m, p.n, p.k,
+                  op && op->schema.alpha_beta ? fmt::format(", alpha={}, beta={}", p.alpha, p.beta)
+                                              : std::string(),
+                  scalars.empty() ? "" : ", scalars " + scalars);
 
-  Tensor out;
+  CaseElements ce;
   CaseOutcome c;
   // A kernel that throws is a verdict, as in run_check, not a crash of the harness.
   try {
-    c = evaluate_case(k, p, &out);
+    c = evaluate_case(k, p, nullptr, &ce);
   } catch (const std::exception& e) {
     c.verdict = Verdict::kernel_error;
     fmt::print("{}error      the kernel threw: {}\nverdict    {}\n", text, e.what(),
                name(c.verdict));
     return c;
   }
-  if (op) return print_op_case(k, *op, p, origin, text, c, out);
-  const std::vector<ElementReference> refs = reduction_reference(k.op, p);
-  if (refs.empty() || out.empty()) {
+  const Tensor& out = ce.out;
+  if (out.empty() || ce.elements.empty()) {
     fmt::print("{}output     no elements\nverdict    {}\n", text, name(c.verdict));
     return c;
   }
   const size_t w = c.worst_element;
-  const Feed feed = feed_of(p, w);
-  text += fmt::format("worst      element {} (row {}, col {}) of {}\n", w, feed.row, feed.col,
-                      refs.size());
-  if (feed.count <= kInlineInputs) {
-    text += fmt::format("inputs     {} values feed it:\n", feed.count);
-    text += inline_inputs(p, feed);
-  } else {
-    text += fmt::format("inputs     {} values feed it; the first terms:\n", feed.count);
-    text += inline_inputs(p, feed, kInlineInputs / 2);
-    text += all_inputs_line(p, origin, w, p.a.size() + p.b.size() + p.c.size());
-  }
-  const ElementReference& ref = refs[w];
+  const OpElement& el = ce.elements[w];
+  const ElementInputs in = op->describe(p, w);
+  text += fmt::format("worst      element {}{} of {}\n", w, in.where, out.size());
+  text += fmt::format("inputs     {}\n", in.text);
+  const size_t inputs = p.a.size() + p.b.size() + p.c.size() + p.d.size() + p.lengths.size();
+  if (!in.complete.value_or(inputs <= kInlineInputs)) text += all_inputs_line(p, origin, w, inputs);
   const ElementCheck& e = c.worst;
   const uint64_t y = out.bits[w];
-  text += fmt::format("reference  {}{} (exact {})\n", double_is_exact(ref.exact) ? "" : "~",
-                      ref.value, exact_hex(ref.exact));
+  if (el.exact)
+    text += fmt::format("reference  {}{} (exact {})\n", double_is_exact(*el.exact) ? "" : "~",
+                        el.value, exact_hex(*el.exact));
+  else
+    text += fmt::format("reference  ~{} (MPFR, rounded to double)\n", e.reference);
   text += fmt::format("output     {} ({}, bits {})\n", shortest_decimal(r.out, y).view(),
                       hex_float(r.out, y).view(), bits_hex(r.out, y).view());
   // Bit-accurate recipes (fused_block) are held to their model bit for bit: show its answer.
-  if (const std::optional<Tensor> model = model_output(k, p); model && w < model->size()) {
-    const uint64_t want = model->bits[w];
+  if (el.model_bits)
     text += fmt::format("model      {} ({}, bits {}): the recipe's bit-accurate model\n",
-                        shortest_decimal(r.out, want).view(), hex_float(r.out, want).view(),
-                        bits_hex(r.out, want).view());
-  }
+                        shortest_decimal(r.out, *el.model_bits).view(),
+                        hex_float(r.out, *el.model_bits).view(),
+                        bits_hex(r.out, *el.model_bits).view());
   text += fmt::format("error      {:.6g} ({:.4g} ulp of {})\n", e.error, e.ulps, name(r.out));
-  text += fmt::format("bound      {:.6g} (S = {:.6g}); error/bound {:.4g}\n", e.bound, ref.sum_abs,
-                      e.ratio());
+  text += el.exact ? fmt::format("bound      {:.6g} (S = {:.6g}); error/bound {:.4g}\n", e.bound,
+                                 el.scale, e.ratio())
+                   : fmt::format(
+                         "bound      {:.6g} (running error analysis of the recipe); "
+                         "error/bound {:.4g}\n",
+                         e.bound, e.ratio());
   text += fmt::format("estimate   {:.6g} (probabilistic, not used to fail)\n", e.prob_bound);
   fmt::print("{}{}", text, outcome_lines(r, c));
   return c;

@@ -3,7 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "harness/cli/verb.h"
-#include "harness/engine/plugin_loader.h"
+#include "harness/engine/registry.h"
 
 namespace numguard::cli {
 
@@ -15,9 +15,12 @@ void add_plugin_option(CLI::App& app, std::vector<std::string>& paths) {
       ->allow_extra_args(false);
 }
 
-void load_plugins_or_fail(const std::vector<std::string>& paths) {
-  for (const std::string& p : paths)
-    if (const std::string why = load_plugin(p); !why.empty()) throw UsageError(why);
+void build_registry_or_fail(const std::vector<std::string>& plugins) {
+  try {
+    install_registry(Registry::build({.plugins = plugins}));
+  } catch (const RegistryError& e) {
+    throw UsageError(e.what());
+  }
 }
 
 }  // namespace numguard::cli

@@ -7,21 +7,9 @@
 #include <utility>
 
 #include "harness/cli/verb.h"
+#include "harness/engine/registry.h"
 
 namespace numguard::cli {
-namespace {
-
-// The CPU kernel that declares itself the twin of `gpu`. Looked up from the twin's side: a
-// device mutant may name the correct kernel's twin as its own twin_of on purpose, so that a
-// GPU run's bit-for-bit comparison catches it.
-const KernelDesc* cpu_twin_of(const KernelDesc& gpu) {
-  for (const KernelDesc& k : kernel_table())
-    if (k.device == Device::cpu && k.twin_of == gpu.name) return &k;
-  return nullptr;
-}
-
-}  // namespace
-
 std::vector<const KernelDesc*> runnable_selection(const std::vector<const KernelDesc*>& selected,
                                                   DeviceChoice choice) {
   std::string why;
@@ -35,7 +23,7 @@ std::vector<const KernelDesc*> runnable_selection(const std::vector<const Kernel
   std::vector<const KernelDesc*> without_twin;
   for (const KernelDesc* k : selected) {
     if (std::find(run.begin(), run.end(), k) != run.end()) continue;
-    if (const KernelDesc* twin = cpu_twin_of(*k))
+    if (const KernelDesc* twin = registry().cpu_twin_of(*k))
       twins.emplace_back(k, twin);
     else
       without_twin.push_back(k);

@@ -47,7 +47,7 @@ struct CheckCommand {
 
 std::string generator_names() {
   std::string s;
-  for (const Generator& g : reduction_generators()) s += (s.empty() ? "" : ", ") + g.name;
+  for (const Generator& g : case_generators()) s += (s.empty() ? "" : ", ") + g.name;
   return s;
 }
 
@@ -71,7 +71,7 @@ std::vector<const KernelDesc*> validate(CheckCommand& c) {
     if (!find_generator(g))
       throw UsageError(fmt::format("unknown generator '{}' (known: {})", g, generator_names()));
   c.engine.generators = c.generators;
-  load_plugins_or_fail(c.plugins);
+  build_registry_or_fail(c.plugins);
   std::vector<const KernelDesc*> kernels =
       select_or_fail(c.engine.kernels, c.engine.include_mutants);
   if (c.case_index) {
@@ -95,7 +95,7 @@ std::vector<const KernelDesc*> validate(CheckCommand& c) {
 CheckResults run(const CheckCommand& c, const std::vector<const KernelDesc*>& kernels) {
   CheckResults r;
   r.options = c.engine;
-  const auto all = reduction_generators();
+  const auto all = case_generators();
   if (c.case_index)
     r.generators.push_back(all[static_cast<size_t>(*c.case_index) % all.size()].name);
   else

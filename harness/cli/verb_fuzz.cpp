@@ -175,7 +175,7 @@ std::vector<std::string> convert_artifacts(const fs::path& artifacts, const std:
 }
 
 int run_fuzz(const FuzzCommand& c) {
-  load_plugins_or_fail(c.plugins);
+  build_registry_or_fail(c.plugins);
   if (c.kernel.empty()) throw UsageError("--kernel NAME is required (numguard list shows them)");
   const std::vector<const KernelDesc*> picked = select_kernels(c.kernel, true);
   if (picked.empty())

@@ -53,7 +53,7 @@ void print_table(const std::vector<const KernelDesc*>& kernels) {
 }
 
 int run_list(const ListOptions& o) {
-  load_plugins_or_fail(o.plugins);
+  build_registry_or_fail(o.plugins);
   const std::vector<const KernelDesc*> kernels = select_or_fail(o.kernels, o.include_mutants);
   if (!o.json) {
     print_table(kernels);

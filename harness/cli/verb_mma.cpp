@@ -1,5 +1,5 @@
 // numguard mma: what a tensor core computes for given inputs, according to the CPU block-FMA
-// model of one architecture (kernels_under_test/cpu/tensor_core_model.h), beside the exact
+// model of one architecture (references/tensor_core_model.h), beside the exact
 // value, so an engineer can ask the model a question without writing a kernel.
 #include <fmt/format.h>
 
@@ -14,8 +14,8 @@
 #include "harness/cli/number_text.h"
 #include "harness/cli/verb.h"
 #include "harness/core/ulp.h"
-#include "kernels_under_test/cpu/tensor_core_model.h"
 #include "references/exact_accumulator.h"
+#include "references/tensor_core_model.h"
 
 namespace numguard::cli {
 namespace {
@@ -44,7 +44,7 @@ uint64_t read_value(Format f, const std::string& text, const char* what) {
 }
 
 int run_mma(const MmaOptions& o) {
-  const std::optional<kernels::TcModel> model = kernels::find_preset(o.model, o.in, o.out);
+  const std::optional<tc::TcModel> model = tc::find_preset(o.model, o.in, o.out);
   if (!model)
     throw UsageError(
         fmt::format("--model {} has no preset for {} -> {}", o.model, name(o.in), name(o.out)));
@@ -54,7 +54,7 @@ int run_mma(const MmaOptions& o) {
   for (const auto& v : o.a) a.push_back(read_value(o.in, v, "a"));
   for (const auto& v : o.b) b.push_back(read_value(o.in, v, "b"));
   const uint64_t c = read_value(o.out, o.c, "c");
-  const uint64_t d = kernels::mma_dot(*model, o.in, a, b, c, o.out);
+  const uint64_t d = tc::mma_dot(*model, o.in, a, b, c, o.out);
 
   // The exact c + sum a_i b_i, for comparison.
   ExactAccumulator acc(o.in);

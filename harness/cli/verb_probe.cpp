@@ -13,7 +13,7 @@
 #include "harness/cli/verb.h"
 #include "harness/studies/device_matrix_units.h"
 #include "harness/studies/tensor_core_probe.h"
-#include "kernels_under_test/cpu/tensor_core_model.h"
+#include "references/tensor_core_model.h"
 
 namespace numguard::cli {
 namespace {
@@ -74,7 +74,7 @@ int run_probe(const ProbeOptions& o) {
   std::vector<MatrixUnit> units;
   if (!o.model.empty()) {
     for (auto [in, out] : kPairings)
-      if (kernels::find_preset(o.model, in, out)) units.push_back(model_unit(o.model, in, out));
+      if (tc::find_preset(o.model, in, out)) units.push_back(model_unit(o.model, in, out));
     if (units.empty()) throw UsageError(fmt::format("--model {}: unknown architecture", o.model));
   }
   if (!o.device.empty()) {

@@ -93,7 +93,7 @@ int run_report_verb(const ReportCommand& c) {
   req.kernel_globs = c.kernels;
   // The studies run kernels many thousands of times: CPU kernels only (a CUDA kernel's twin
   // reproduces its arithmetic bit for bit, DESIGN.md principle 3).
-  load_plugins_or_fail(c.plugins);
+  build_registry_or_fail(c.plugins);
   for (const KernelDesc* k : select_or_fail(c.kernels, false)) {
     if (k->device != Device::cpu) continue;
     // A plugin kernel that crashes or hangs would take the whole report down: it first runs

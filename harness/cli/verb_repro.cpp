@@ -165,7 +165,7 @@ Replayed replay(const KernelDesc& k, const Problem& p, const fs::path& file, dou
 }
 
 int run_repro(const ReproCommand& c) {
-  load_plugins_or_fail(c.plugins);
+  build_registry_or_fail(c.plugins);
   const std::vector<fs::path> files = collect(c.paths);
   if (files.empty()) {
     fmt::print("repro: no reproducer files (*.repro) under {}\n", fmt::join(c.paths, ", "));

@@ -1,11 +1,13 @@
-// Kernel descriptors and the table they register into. Kernels include only core; the
-// engine reads the table. Registration is a static object in the kernel's own file, so
-// adding a kernel edits nothing else (the kernels build as an OBJECT library so the
-// linker keeps every registration).
+// Kernel descriptors and the list built-in kernels declare themselves into. Kernels include
+// only core (and references, device); the engine's registry (harness/engine/registry.h) is
+// built once from this list, then the plugins', and is what every run reads. Declaration is
+// a static object in the kernel's own file, so adding a kernel edits nothing else (the kernels
+// build as an OBJECT library so the linker keeps every declaration).
 #pragma once
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/core/recipe.h"
@@ -45,14 +47,24 @@ struct KernelDesc {
   std::string bug;
   // CUDA kernels: the CPU kernel that reproduces this one bit for bit.
   std::string twin_of;
+  // The kernel twin_of names, resolved by the registry that holds both (nullptr otherwise).
+  const KernelDesc* twin = nullptr;
   // Out-of-tree kernels: the shared library they were loaded from (--plugin), "" built in.
   std::string plugin;
+  // Kernels whose arithmetic follows the twins' tensor-core architecture (the tensor-core GEMM
+  // twins, their CUDA kernels and the mutants imitating them): sets `recipe` and `run` for
+  // `arch` when the registry is built; empty for every other kernel. The architecture is an
+  // input of the run, never a setting a running kernel reads.
+  std::function<void(KernelDesc&, std::string_view tc_arch)> for_arch;
 };
 
-std::vector<KernelDesc>& kernel_table();
+// Every built-in kernel, in the order of declaration (static initialization: unspecified
+// across files). Read by the registry; nothing else should need it.
+const std::vector<KernelDesc>& declared_kernels();
+void declare_kernel(KernelDesc d);
 
 struct KernelRegistration {
-  explicit KernelRegistration(KernelDesc d) { kernel_table().push_back(std::move(d)); }
+  explicit KernelRegistration(KernelDesc d) { declare_kernel(std::move(d)); }
 };
 
 #define NUMGUARD_CONCAT_INNER(a, b) a##b

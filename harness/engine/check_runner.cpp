@@ -6,46 +6,28 @@
 #include <mutex>
 #include <thread>
 
-#include "harness/engine/bound.h"
+#include "harness/device/device.h"
 #include "harness/engine/generators.h"
-#include "harness/engine/model_conformance.h"
 #include "harness/engine/op.h"
 #include "harness/engine/random.h"
-#include "harness/engine/reduction_reference.h"
 #include "harness/engine/registry.h"
-#include "kernels_under_test/cpu/twin_arch.h"
-#include "kernels_under_test/cuda/device_status.h"
 
 namespace numguard {
 namespace {
 
 std::vector<const Generator*> generators_for(const CheckOptions& opt) {
   std::vector<const Generator*> out;
-  for (const Generator& g : reduction_generators())
+  for (const Generator& g : case_generators())
     if (opt.generators.empty() ||
         std::find(opt.generators.begin(), opt.generators.end(), g.name) != opt.generators.end())
       out.push_back(&g);
   return out;
 }
 
-// Operand-exponent alignment (H100 mma.sync) reads a subnormal operand at the input's emin,
-// so its product is aligned up to min_normal / |x| times higher than its size. Per output
-// element: only row i of A and column j of B feed element (i, j).
-double align_inflation(const Recipe& r, const Problem& p, int64_t i, int64_t j) {
-  const bool fused = r.shape.order == Order::fused_block ||
-                     (r.shape.order == Order::split_k && r.shape.frac_bits > 0);
-  if (!fused || !r.shape.operand_exponents) return 1.0;
-  const double min_normal = desc(r.in).min_normal();
-  double worst = 1.0;
-  auto see = [&](const Tensor& t, size_t idx) {
-    const double v = std::fabs(t.value(idx));
-    if (v != 0 && v < min_normal) worst = std::max(worst, min_normal / v);
-  };
-  for (int64_t l = 0; l < p.k; ++l) {
-    see(p.a, static_cast<size_t>(i * p.k + l));
-    if (!p.b.empty()) see(p.b, static_cast<size_t>(l * p.n + j));
-  }
-  return worst;
+const OpInfo& op_of(const KernelDesc& k) {
+  const OpInfo* op = find_op(k.op);
+  if (!op) throw std::runtime_error(k.name + ": op " + k.op + " is not in the op table");
+  return *op;
 }
 
 int severity(Verdict v) {
@@ -59,77 +41,13 @@ int severity(Verdict v) {
   }
 }
 
-bool max_abs_input_exceeds(const Problem& p, double limit, bool finite_only) {
-  for (const Tensor* t : {&p.a, &p.b}) {
-    for (size_t i = 0; i < t->size(); ++i) {
-      const double v = t->value(i);
-      if (!std::isfinite(v) && finite_only) return true;
-      if (std::isfinite(v) && std::fabs(v) > limit) return true;
-    }
-  }
-  return false;
-}
-
-// Why a whole case lies outside the recipe's promised input domain, or "" when it lies inside.
-std::string case_domain_reason(const Recipe& r, const Problem& p) {
-  if (max_abs_input_exceeds(p, r.domain.max_abs_input, r.domain.finite_inputs_only))
-    return "input outside promised range";
-  if (r.domain.normal_inputs_only) {
-    const double min_normal = desc(r.in).min_normal();
-    for (const Tensor* t : {&p.a, &p.b})
-      for (size_t i = 0; i < t->size(); ++i) {
-        const double v = std::fabs(t->value(i));
-        if (v != 0 && v < min_normal) return "subnormal input (promised: normal inputs only)";
-      }
-  }
-  if (r.domain.alpha_scales_inputs) {
-    const double limit = desc(r.acc).max_finite() / std::max(std::fabs(p.alpha), 1e-300);
-    for (const Tensor* t : {&p.a, &p.b})
-      for (size_t i = 0; i < t->size(); ++i) {
-        const double v = std::fabs(t->value(i));
-        if (std::isfinite(v) && v > limit)
-          return "alpha * input overflows " + std::string(name(r.acc));
-      }
-  }
-  if (r.input_cast) {  // the cast itself must neither overflow nor underflow
-    const FormatDesc& c = desc(*r.input_cast);
-    for (const Tensor* t : {&p.a, &p.b})
-      for (size_t i = 0; i < t->size(); ++i) {
-        const double v = std::fabs(t->value(i));
-        if (std::isfinite(v) && (v > c.max_finite() || (v != 0 && v < c.min_normal())))
-          return "inputs leave the range of " + std::string(name(*r.input_cast));
-      }
-  }
-  if (r.shape.order == Order::compensated &&
-      static_cast<double>(p.k) * desc(r.acc).unit_roundoff() > 1.0 / 64)
-    return "compensated summation's bound 3u + 4nu^2 is first-order: promised for n u <= 1/64";
-  return "";
-}
-
-// Why one output element lies outside the domain, or "": a reduction promises nothing once
-// the absolute sum of its terms can overflow the accumulator, a stored partial or a rounded
-// product (intermediate overflow is a consequence of the declared formats, not a bug). Judged
-// per element, so one overflowing element does not hide a failure in another.
-std::string element_domain_reason(const Recipe& r, const BoundModel& m, const ElementReference& e) {
-  // The accumulator holds the unscaled sum; the epilogue then forms alpha * acc + beta * c.
-  const double grown = std::max(e.acc_abs, e.sum_abs) * (1 + m.phi);
-  if (grown > desc(r.acc).max_finite())
-    return "partial sums may overflow " + std::string(name(r.acc));
-  if (r.shape.order == Order::split_k && grown > desc(r.shape.partial).max_finite())
-    return "split-K partials may overflow " + std::string(name(r.shape.partial));
-  if (r.product && e.max_abs_term > desc(*r.product).max_finite())
-    return "products overflow " + std::string(name(*r.product));
-  return "";
-}
-
 }  // namespace
 
 std::vector<const KernelDesc*> runnable_kernels(const std::vector<const KernelDesc*>& kernels,
                                                 DeviceChoice choice, std::string* skipped_why,
                                                 int* skipped) {
-  const cuda::DeviceStatus& dev = cuda::device_status();
+  const device::Status& dev = device::status();
   const bool gpu = choice != DeviceChoice::cpu && dev.available;
-  if (gpu) kernels::set_twin_arch(cuda::tc_arch_of_device());
   std::vector<const KernelDesc*> out;
   int n = 0;
   for (const KernelDesc* k : kernels) {
@@ -145,12 +63,11 @@ std::vector<const KernelDesc*> runnable_kernels(const std::vector<const KernelDe
 }
 
 Problem make_case(const KernelDesc& k, uint64_t seed, int64_t index, std::string* generator) {
-  const auto gens = reduction_generators();
+  const auto gens = case_generators();
   const Generator& g = gens[static_cast<size_t>(index) % gens.size()];
   if (generator) *generator = g.name;
   Rng rng(case_seed(seed, static_cast<uint64_t>(index)));
-  if (const OpInfo* op = find_op(k.op)) return op->make(k, rng, g.name);
-  return g.make(k, rng);
+  return op_of(k).make(k, rng, g.name);
 }
 
 namespace {
@@ -158,7 +75,7 @@ namespace {
 // The device kernel's twin output, when k is a device kernel with a twin.
 std::optional<Tensor> twin_output(const KernelDesc& k, const Problem& p, const Tensor& like) {
   if (k.device == Device::cpu || k.twin_of.empty()) return std::nullopt;
-  const KernelDesc* t = find_kernel(k.twin_of);
+  const KernelDesc* t = k.twin ? k.twin : find_kernel(k.twin_of);
   if (!t) throw std::runtime_error(k.name + ": twin " + k.twin_of + " is not registered");
   Tensor twin(like.format, like.shape);
   t->run(p, twin);
@@ -202,67 +119,35 @@ void finish_case(CaseOutcome& c) {
                                             : c.worst.verdict;
 }
 
-// Every element of a case of an op of the op table: the op judges each one.
-CaseElements op_case_elements(const KernelDesc& k, const OpInfo& op, const Problem& p) {
+}  // namespace
+
+CaseElements evaluate_elements(const KernelDesc& k, const Problem& p) {
+  const OpInfo& op = op_of(k);
   CaseElements ce;
   const Recipe& r = k.recipe;
   ce.out = Tensor(r.out, op.out_shape(p));
   k.run(p, ce.out);
-  const std::vector<OpElement> elems = op.judge(r, p);
-  if (elems.size() != ce.out.size())
-    throw std::runtime_error(k.name + ": the op judged " + std::to_string(elems.size()) +
+  ce.elements = op.judge(r, p);
+  if (ce.elements.size() != ce.out.size())
+    throw std::runtime_error(k.name + ": the op judged " + std::to_string(ce.elements.size()) +
                              " elements of an output of " + std::to_string(ce.out.size()));
-  for (const OpElement& el : elems) {
-    ce.checks.push_back(
-        judge_value(r, el.value, el.bound, el.estimate, ce.out.bits[ce.checks.size()]));
+  if (op.case_domain) ce.case_reason = op.case_domain(r, p);
+  for (const OpElement& el : ce.elements) {
+    const uint64_t bits = ce.out.bits[ce.checks.size()];
+    ElementCheck e = judge_value(r, el.value, el.bound, el.estimate, bits, el.out_cast);
+    // Bit-accurate recipes: inside the domain and the bound, the model's bits are the contract.
+    if (el.model_bits && el.domain.empty() && e.verdict == Verdict::within_bound &&
+        bits != *el.model_bits && !(is_nan(r.out, bits) && is_nan(r.out, *el.model_bits)))
+      e.verdict = Verdict::model_mismatch;
+    ce.checks.push_back(e);
     ce.domain.push_back(el.domain);
     ce.scale.push_back(el.scale);
   }
   return ce;
 }
 
-// Every element of a reduction-family case: exact reference, recipe bound, domain, and the
-// bit-accurate model where the recipe has one.
-CaseElements reduction_case_elements(const KernelDesc& k, const Problem& p) {
-  CaseElements ce;
-  const Recipe& r = k.recipe;
-  ce.out = Tensor(r.out, {p.m, p.n});
-  k.run(p, ce.out);
-  const std::vector<ElementReference> refs = reduction_reference(k.op, p);
-  const bool epilogue = k.op == "gemm" && (p.alpha != 1.0 || p.beta != 0.0);
-  const BoundModel base = derive_bound(r, p.k, epilogue, std::fabs(p.alpha));
-  ce.case_reason = case_domain_reason(r, p);
-  const std::optional<Tensor> model = model_output(k, p);
-  const int64_t cols = refs.size() == static_cast<size_t>(p.m * p.n) ? p.n : 1;
-  for (size_t i = 0; i < refs.size(); ++i) {
-    const int64_t row = static_cast<int64_t>(i) / cols, col = static_cast<int64_t>(i) % cols;
-    const double inflation = align_inflation(r, p, row, col);
-    const BoundModel m =
-        inflation == 1.0 ? base : derive_bound(r, p.k, epilogue, std::fabs(p.alpha), inflation);
-    const std::string reason =
-        ce.case_reason.empty() ? element_domain_reason(r, m, refs[i]) : ce.case_reason;
-    ElementCheck e = judge_element(r, m, refs[i], ce.out.bits[i]);
-    if (model && reason.empty() && e.verdict == Verdict::within_bound) {
-      const uint64_t want = model->bits[i];
-      const bool same =
-          ce.out.bits[i] == want || (is_nan(r.out, want) && is_nan(r.out, ce.out.bits[i]));
-      if (!same) e.verdict = Verdict::model_mismatch;
-    }
-    ce.checks.push_back(e);
-    ce.domain.push_back(reason);
-    ce.scale.push_back(refs[i].sum_abs);
-  }
-  return ce;
-}
-
-}  // namespace
-
-CaseElements evaluate_elements(const KernelDesc& k, const Problem& p) {
-  if (const OpInfo* op = find_op(k.op)) return op_case_elements(k, *op, p);
-  return reduction_case_elements(k, p);
-}
-
-CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_copy) {
+CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_copy,
+                          CaseElements* elements) {
   CaseElements ce = evaluate_elements(k, p);
   CaseOutcome c;
   const Recipe& r = k.recipe;
@@ -278,13 +163,14 @@ CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_cop
     fold_element(c, r, i, ce.checks[i], limited, ce.scale[i], ce.out, twin);
   }
   finish_case(c);
-  if (out_copy) *out_copy = std::move(ce.out);
+  if (out_copy) *out_copy = elements ? ce.out : std::move(ce.out);
+  if (elements) *elements = std::move(ce);
   return c;
 }
 
 std::vector<KernelSummary> run_check(const std::vector<const KernelDesc*>& kernels,
                                      const CheckOptions& opt, const Progress& progress) {
-  const auto all_gens = reduction_generators();
+  const auto all_gens = case_generators();
   const std::vector<const Generator*> gens = generators_for(opt);
   // Case indices: all of them, or those whose generator was selected, or the one asked for.
   std::vector<int64_t> indices;

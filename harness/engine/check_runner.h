@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/core/kernel.h"
+#include "harness/engine/op.h"
 #include "harness/engine/verdict.h"
 
 namespace numguard {
@@ -30,8 +31,8 @@ struct CheckOptions {
 
 // Which of `kernels` can run on the chosen device. GPU kernels (device cuda or library) run
 // when the choice is cuda or automatic and a CUDA device is present; otherwise they are
-// skipped and *skipped_why says why in one line. On a device, the CPU twins switch to the
-// tensor-core preset of the device's architecture.
+// skipped and *skipped_why says why in one line. (The twins model the architecture the
+// registry was built for: harness/engine/registry.h.)
 std::vector<const KernelDesc*> runnable_kernels(const std::vector<const KernelDesc*>& kernels,
                                                 DeviceChoice choice, std::string* skipped_why,
                                                 int* skipped);
@@ -83,6 +84,7 @@ Problem make_case(const KernelDesc& k, uint64_t seed, int64_t index,
 // and the magnitude its bound scales with (S for reductions).
 struct CaseElements {
   Tensor out;
+  std::vector<OpElement> elements;  // the op's judgement of each element
   std::vector<ElementCheck> checks;
   std::vector<std::string> domain;
   std::vector<double> scale;
@@ -90,8 +92,10 @@ struct CaseElements {
 };
 CaseElements evaluate_elements(const KernelDesc& k, const Problem& p);
 
-// Evaluates one case: runs the kernel and judges every element.
-CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out = nullptr);
+// Evaluates one case: runs the kernel and judges every element; *out receives the output and
+// *elements every element's judgement, when given.
+CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out = nullptr,
+                          CaseElements* elements = nullptr);
 
 using Progress = std::function<void(int64_t done, int64_t total)>;
 std::vector<KernelSummary> run_check(const std::vector<const KernelDesc*>& kernels,

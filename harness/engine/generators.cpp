@@ -1,327 +1,31 @@
 #include "harness/engine/generators.h"
 
-#include <cmath>
-#include <limits>
+#include <vector>
 
-#include "references/exact_accumulator.h"
+#include "harness/core/rounding.h"
 
 namespace numguard {
 namespace {
 
-using ValueFn = std::function<double(Rng&)>;
-
-struct Shape {
-  int64_t m = 1, n = 1, k = 0;
-};
-
-// Ops over one vector per output (b unused): sum, and sumsq (sum of squares, a dot of a with a).
-bool is_sum(const KernelDesc& kd) {
-  return kd.op == "sum" || kd.op == "sumsq";
-}
-bool is_gemm(const KernelDesc& kd) {
-  return kd.op == "gemm";
-}
-
-// Reduction lengths: log-uniform so that short and long reductions are equally common.
-Shape random_shape(const KernelDesc& kd, Rng& r) {
-  Shape s;
-  if (is_gemm(kd)) {
-    s.m = r.integer(1, 6);
-    s.n = r.integer(1, 6);
-    s.k = r.log_uniform(1, 384);
-  } else {
-    s.k = r.log_uniform(1, 2048);
-  }
-  return s;
-}
-
-double clamp_to_format(Format f, double v) {
-  const double mx = desc(f).max_finite();
-  return std::clamp(v, -mx, mx);
-}
-
-Problem fill(const KernelDesc& kd, const Shape& s, Rng& r, const ValueFn& value,
-             bool allow_epilogue = true) {
-  const Format in = kd.recipe.in;
-  Problem p;
-  p.m = s.m;
-  p.n = s.n;
-  p.k = s.k;
-  p.a = Tensor(in, {s.m, s.k});
-  for (auto& b : p.a.bits) b = to_bits(in, clamp_to_format(in, value(r)));
-  if (!is_sum(kd)) {
-    p.b = Tensor(in, {s.k, s.n});
-    for (auto& b : p.b.bits) b = to_bits(in, clamp_to_format(in, value(r)));
-  }
-  // A quarter of GEMM cases exercise the epilogue alpha * AB + beta * C.
-  if (is_gemm(kd) && allow_epilogue && r.coin(0.25)) {
-    p.alpha = round_value(Format::fp32, r.uniform(0.5, 2.0));
-    p.beta = r.coin() ? 1.0 : -0.5;
-    const Format out = kd.recipe.out;
-    p.c = Tensor(out, {s.m, s.n});
-    for (auto& b : p.c.bits) b = to_bits(out, r.uniform(-1, 1));
-  }
-  return p;
-}
-
-Problem uniform(const KernelDesc& kd, Rng& r) {
-  return fill(kd, random_shape(kd, r), r, [](Rng& g) { return g.uniform(-1, 1); });
-}
-Problem normal(const KernelDesc& kd, Rng& r) {
-  return fill(kd, random_shape(kd, r), r, [](Rng& g) { return g.normal(); });
-}
-Problem positive(const KernelDesc& kd, Rng& r) {
-  return fill(kd, random_shape(kd, r), r, [](Rng& g) { return g.uniform(0, 1); });
-}
-
-// Sign, exponent and significand uniform over the input format's whole range, subnormals
-// included: products then span far more than any accumulator, so many cases are domain
-// limits; the rest probe the bound at extreme exponents.
-Problem log_uniform(const KernelDesc& kd, Rng& r) {
-  const FormatDesc& d = desc(kd.recipe.in);
-  return fill(kd, random_shape(kd, r), r, [&d](Rng& g) {
-    const int e = static_cast<int>(g.integer(d.emin() - d.precision + 1, d.emax()));
-    const double v = std::ldexp(g.uniform(1, 2), e);
-    return g.coin() ? -v : v;
-  });
-}
-
-// Positive values scaled so that the exact result lands near the overflow threshold of the
-// narrower of the accumulator and the output: the last binades before inf.
-Problem near_overflow(const KernelDesc& kd, Rng& r) {
-  const Shape s = random_shape(kd, r);
-  const Recipe& rc = kd.recipe;
-  const double top = std::min(desc(rc.acc).max_finite(), desc(rc.out).max_finite());
-  const double kk = static_cast<double>(std::max<int64_t>(s.k, 1));
-  const double target = top * r.uniform(0.25, 2.0);
-  // Mean of uniform(0.5, 1) is 0.75: sum ~ k * 0.75 * scale (sum) or k * 0.5625 * scale^2.
-  double scale = kd.op == "sum" ? target / (0.75 * kk) : std::sqrt(target / (0.5625 * kk));
-  scale = std::min(scale, desc(rc.in).max_finite());
-  return fill(
-      kd, s, r, [scale](Rng& g) { return scale * g.uniform(0.5, 1); }, false);
-}
-
-// Mostly subnormal inputs with a few small normals.
-Problem subnormal_heavy(const KernelDesc& kd, Rng& r) {
-  const FormatDesc& d = desc(kd.recipe.in);
-  const double tiny = d.min_subnormal();
-  const int64_t steps = (int64_t{1} << (d.precision - 1)) - 1;
-  return fill(kd, random_shape(kd, r), r, [&](Rng& g) {
-    const double v = g.coin(0.7) ? static_cast<double>(g.integer(1, steps)) * tiny
-                                 : d.min_normal() * g.uniform(1, 4);
-    return g.coin() ? -v : v;
-  });
-}
-
-// Small integers (CUTLASS's trick): every partial sum in any order is an integer below
-// 2^P, where P is the fewest significand bits any stage of the recipe keeps, so the
-// accumulation is exact and the result equals the reference rounded into the output.
-int exact_bits(const Recipe& rc) {
-  int p = desc(rc.acc).precision;
-  if (rc.product) p = std::min(p, desc(*rc.product).precision);
-  if (rc.shape.order == Order::split_k) p = std::min(p, desc(rc.shape.partial).precision);
-  if (rc.shape.order == Order::fused_block) p = std::min(p, rc.shape.frac_bits);
-  return std::min(p, 53);
-}
-
-Problem small_integers(const KernelDesc& kd, Rng& r) {
-  const Shape s = random_shape(kd, r);
-  const double budget = std::ldexp(1.0, exact_bits(kd.recipe));
-  const double kk = static_cast<double>(std::max<int64_t>(s.k, 1));
-  double bound = kd.op == "sum" ? budget / kk : std::sqrt(budget / kk);  // dot, gemm, sumsq
-  bound = std::min(std::floor(bound), std::ldexp(1.0, desc(kd.recipe.in).precision));
-  const auto m = static_cast<int64_t>(std::max(1.0, bound));
-  return fill(
-      kd, s, r, [m](Rng& g) { return static_cast<double>(g.integer(-m, m)); }, false);
-}
-
-// Ill-conditioned dot products after Ogita, Rump and Oishi (2005), "GenDot" (REFERENCE.md),
-// with the running partial dot product kept exactly; sums use the same scheme with y = 1.
-Problem gendot_attempt(const KernelDesc& kd, Rng& r, int64_t n, double b) {
-  const Format in = kd.recipe.in;
-  const bool sum = is_sum(kd);
-  const int64_t n2 = n / 2;
-  std::vector<uint64_t> x(n), y(n, to_bits(in, 1.0));
-  ExactAccumulator acc(in);
-  auto draw = [&](int e) { return to_bits(in, (2 * r.uniform(0, 1) - 1) * std::ldexp(1.0, e)); };
-  for (int64_t i = 0; i < n2; ++i) {
-    const int e = i == 0        ? static_cast<int>(std::lround(b / 2)) + 1
-                  : i == n2 - 1 ? 0
-                                : static_cast<int>(std::lround(r.uniform(0, 1) * b / 2));
-    x[i] = draw(e);
-    if (!sum) y[i] = draw(e);
-  }
-  acc.add_dot(std::span(x).first(n2), std::span(y).first(n2));
-  for (int64_t i = n2; i < n; ++i) {
-    const double t = n - n2 > 1 ? static_cast<double>(i - n2) / static_cast<double>(n - n2 - 1) : 0;
-    const int e = static_cast<int>(std::lround(b / 2 * (1 - t)));
-    const double partial = decode(Format::fp64, round_to(Format::fp64, acc.exact()).bits);
-    if (sum) {
-      x[i] = to_bits(in, (2 * r.uniform(0, 1) - 1) * std::ldexp(1.0, e) - partial);
-    } else {
-      x[i] = draw(e);
-      const double xi = decode(in, x[i]);
-      y[i] = xi == 0 ? to_bits(in, 0.0)
-                     : to_bits(in, ((2 * r.uniform(0, 1) - 1) * std::ldexp(1.0, e) - partial) / xi);
-    }
-    acc.add_dot(std::span(x).subspan(i, 1), std::span(y).subspan(i, 1));
-  }
-  // Permute x and y together.
-  for (int64_t i = n - 1; i > 0; --i) {
-    const int64_t j = r.integer(0, i);
-    std::swap(x[i], x[j]);
-    std::swap(y[i], y[j]);
-  }
-  Problem p;
-  p.k = n;
-  p.a = Tensor(in, {1, n});
-  p.a.bits = x;
-  if (!sum) {
-    p.b = Tensor(in, {n, 1});
-    p.b.bits = y;
-  }
-  return p;
-}
-
-// cond = 2 sum |x_i y_i| / |sum x_i y_i| (REFERENCE.md), with the sum exact.
-double condition(const Problem& p) {
-  const bool sum = p.b.empty();
-  ExactAccumulator acc(p.a.format);
-  if (sum)
-    acc.add_sum(p.a.bits);
-  else
-    acc.add_dot(p.a.bits, p.b.bits);
-  const double s = std::fabs(decode(Format::fp64, round_to(Format::fp64, acc.exact()).bits));
-  double abs = 0;
-  for (size_t i = 0; i < p.a.size(); ++i)
-    abs += std::fabs(p.a.value(i) * (sum ? 1.0 : p.b.value(i)));
-  return s == 0 ? std::numeric_limits<double>::infinity() : 2 * abs / s;
-}
-
-// The achieved condition misses the target by 1-100x after rounding to the input format
-// (REFERENCE.md): retry a few times and keep the attempt closest to the target, preferring
-// one within [c/3, 3c].
-Problem ill_conditioned(const KernelDesc& kd, Rng& r) {
-  const FormatDesc& d = desc(kd.recipe.in);
-  const int64_t n = r.log_uniform(6, 512);
-  // log2 of the target condition: 10^2 .. 10^8, limited so 2^(b/2+1) stays finite in fp8.
-  double b = std::log2(std::pow(10.0, static_cast<double>(r.integer(1, 4)) * 2));
-  b = std::min(b, 2.0 * (d.emax() - 2));
-  const double target = std::exp2(b);
-  Problem best;
-  double best_miss = std::numeric_limits<double>::infinity();
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    Problem p = gendot_attempt(kd, r, n, b);
-    const double miss = std::fabs(std::log(condition(p) / target));
-    if (attempt == 0 || miss < best_miss) {
-      best = std::move(p);
-      best_miss = miss;
-    }
-    if (best_miss <= std::log(3.0)) break;
-  }
-  return best;
-}
-
-// Uniform inputs with a few special values (+-0, +-inf, NaN) planted.
-Problem special(const KernelDesc& kd, Rng& r) {
-  Problem p = uniform(kd, r);
-  const Format in = kd.recipe.in;
-  const FormatDesc& d = desc(in);
-  const uint64_t specials[] = {0, d.sign_mask(), d.has_inf() ? d.inf_bits(false) : d.nan_bits(),
-                               d.has_inf() ? d.inf_bits(true) : d.nan_bits(), d.nan_bits()};
-  const int64_t plants = r.integer(1, 3);
-  for (int64_t i = 0; i < plants; ++i) {
-    Tensor& t = p.b.empty() || r.coin() ? p.a : p.b;
-    if (t.empty()) continue;
-    t.bits[static_cast<size_t>(r.integer(0, static_cast<int64_t>(t.size()) - 1))] =
-        specials[r.integer(0, 4)];
-  }
-  return p;
-}
-
-// K at tile boundaries: 0, 1, multiples of the recipe's block +- 1, and primes.
-Problem tile_edges(const KernelDesc& kd, Rng& r) {
-  const Accumulation& a = kd.recipe.shape;
-  int64_t t = a.block > 0 ? a.block : 32;
-  if (a.order == Order::split_k) t = std::max(a.splits, 2);
-  const int64_t mult = r.integer(1, 4);
-  const int64_t choices[] = {0, 1,  2,  t - 1, t,  t + 1, t * mult - 1, t * mult + 1,
-                             7, 31, 61, 127,   251};
-  Shape s = random_shape(kd, r);
-  s.k = std::max<int64_t>(0, choices[r.integer(0, std::size(choices) - 1)]);
-  return fill(kd, s, r, [](Rng& g) { return g.uniform(-1, 1); });
-}
-
 const std::vector<Generator>& table() {
   static const std::vector<Generator> t = {
-      {"uniform", "uniform [-1, 1]", uniform},
-      {"normal", "standard normal", normal},
-      {"positive", "uniform [0, 1]: no cancellation", positive},
-      {"log_uniform", "sign, exponent and significand uniform over the input format", log_uniform},
-      {"near_overflow", "positive values whose sum nears the acc/out overflow threshold",
-       near_overflow},
-      {"subnormal_heavy", "70% subnormal inputs", subnormal_heavy},
-      {"small_integers", "integers whose every partial sum is exact in the recipe", small_integers},
-      {"ill_conditioned", "GenDot (Ogita, Rump, Oishi 2005) at condition 1e2..1e8",
-       ill_conditioned},
-      {"special", "uniform with +-0, +-inf and NaN planted", special},
-      {"tile_edges", "K at 0, 1, block multiples +-1 and primes", tile_edges},
+      {"uniform", "uniform [-1, 1]"},
+      {"normal", "standard normal"},
+      {"positive", "uniform [0, 1]: no cancellation"},
+      {"log_uniform", "sign, exponent and significand uniform over the input format"},
+      {"near_overflow", "positive values whose sum nears the acc/out overflow threshold"},
+      {"subnormal_heavy", "70% subnormal inputs"},
+      {"small_integers", "integers whose every partial sum is exact in the recipe"},
+      {"ill_conditioned", "GenDot (Ogita, Rump, Oishi 2005) at condition 1e2..1e8"},
+      {"special", "uniform with +-0, +-inf and NaN planted"},
+      {"tile_edges", "K at 0, 1, block multiples +-1 and primes"},
   };
   return t;
 }
 
 }  // namespace
 
-uint64_t to_bits(Format f, double x) {
-  return round_double(f, x).bits;
-}
-
-Problem gendot_problem(const KernelDesc& kd, Rng& r, int64_t n, double cond, double* achieved) {
-  const FormatDesc& d = desc(kd.recipe.in);
-  // As ill_conditioned: 2^(b/2+1) must stay finite in the input format.
-  const double b_max = 2.0 * (d.emax() - 2);
-  const double target = cond, window = std::log(3.0);
-  double b = std::min(std::log2(cond), b_max);
-  Problem best;
-  double best_miss = std::numeric_limits<double>::infinity(), best_cond = 0;
-  int nonfinite = 0;
-  for (int attempt = 0; attempt < 8; ++attempt) {
-    Problem p = gendot_attempt(kd, r, n, b);
-    const double c = condition(p);
-    const double log_miss = std::fabs(std::log(c / target));
-    const double miss = std::isnan(log_miss) ? std::numeric_limits<double>::infinity() : log_miss;
-    if (attempt == 0 || miss < best_miss) {
-      best = std::move(p);
-      best_miss = miss;
-      best_cond = c;
-    }
-    if (best_miss <= window) break;
-    // An entry overflowed the input format (the cancelling terms of a long, ill-conditioned
-    // construction outgrow a narrow format): twice in a row, and the target is out of reach.
-    if (!std::isfinite(c)) {
-      if (++nonfinite == 2) break;
-      continue;
-    }
-    nonfinite = 0;
-    // cond ~ 2^b for a spread b well above log2(n): step b by the measured miss, kept in
-    // [0, b_max] (below 0 the construction no longer lowers the condition).
-    if (std::isfinite(c) && c > 0) {
-      const double next = std::clamp(b + std::log2(target / c), 0.0, b_max);
-      if (next == b && (b == 0 || b == b_max)) break;  // the target is out of reach
-      b = next;
-    }
-  }
-  best.m = 1;
-  best.n = 1;
-  if (achieved) *achieved = best_cond;
-  return best;
-}
-
-double dot_condition(const Problem& p) {
-  return condition(p);
-}
-
-std::span<const Generator> reduction_generators() {
+std::span<const Generator> case_generators() {
   return table();
 }
 
@@ -329,6 +33,10 @@ const Generator* find_generator(std::string_view name) {
   for (const auto& g : table())
     if (g.name == name) return &g;
   return nullptr;
+}
+
+uint64_t to_bits(Format f, double x) {
+  return round_double(f, x).bits;
 }
 
 }  // namespace numguard

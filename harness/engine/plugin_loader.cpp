@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "harness/engine/op.h"
-#include "harness/engine/registry.h"
 #include "include/numguard/plugin.h"
 
 namespace numguard {
@@ -30,10 +29,6 @@ Enum enum_field(const char* v, const char* field, Enum fallback) {
   for (int i = 0; i < Count; ++i)
     if (name(static_cast<Enum>(i)) == v) return static_cast<Enum>(i);
   throw BadDeclaration(fmt::format("recipe.{} '{}' is not known", field, v));
-}
-
-bool known_op(std::string_view op) {
-  return op == "dot" || op == "sum" || op == "sumsq" || op == "gemm" || find_op(op) != nullptr;
 }
 
 Recipe recipe_of(const numguard_recipe& c) {
@@ -88,7 +83,8 @@ KernelFn run_of(numguard_run_fn fn, std::string name) {
 
 }  // namespace
 
-std::string load_plugin(const std::string& path) {
+std::string load_plugin(const std::string& path, const std::vector<KernelDesc>& existing,
+                        std::vector<KernelDesc>& out) {
   // A path without a slash would make dlopen search the library path: be explicit.
   const std::string where = path.find('/') == std::string::npos ? "./" + path : path;
   void* lib = dlopen(where.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -113,11 +109,12 @@ std::string load_plugin(const std::string& path) {
     const std::string label = k.name ? k.name : fmt::format("kernel #{}", i);
     try {
       if (!k.name || !*k.name) throw BadDeclaration("has no name");
-      if (!k.op || !known_op(k.op))
-        throw BadDeclaration(fmt::format("declares unknown op '{}' (numguard list shows the ops)",
+      if (!k.op || !find_op(k.op))
+        throw BadDeclaration(fmt::format("declares unknown op '{}' (numguard ops lists them)",
                                          k.op ? k.op : "(null)"));
       if (!k.run) throw BadDeclaration("has no run function");
-      if (find_kernel(k.name)) throw BadDeclaration("has the name of a kernel already registered");
+      for (const KernelDesc& d : existing)
+        if (d.name == k.name) throw BadDeclaration("has the name of a kernel already registered");
       for (const KernelDesc& d : descs)
         if (d.name == k.name) throw BadDeclaration("is declared twice");
       KernelDesc d;
@@ -135,8 +132,8 @@ std::string load_plugin(const std::string& path) {
       return fmt::format("plugin {}: {} {}", path, label, e.what());
     }
   }
-  for (KernelDesc& d : descs) kernel_table().push_back(std::move(d));
-  return "";  // the library stays loaded: its run functions are in the table
+  for (KernelDesc& d : descs) out.push_back(std::move(d));
+  return "";  // the library stays loaded: its run functions are in the kernels
 }
 
 }  // namespace numguard

@@ -1,18 +1,114 @@
 #include "harness/engine/registry.h"
 
+#include <fmt/format.h>
 #include <fnmatch.h>
 
 #include <algorithm>
-#include <string>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <set>
 #include <tuple>
 
-namespace numguard {
+#include "harness/device/device.h"
+#include "harness/engine/op.h"
+#include "harness/engine/plugin_loader.h"
+#include "references/tensor_core_model.h"
 
-bool glob_match(std::string_view pattern, std::string_view text) {
-  return fnmatch(std::string(pattern).c_str(), std::string(text).c_str(), 0) == 0;
+namespace numguard {
+namespace {
+
+bool known_arch(std::string_view arch) {
+  const auto all = tc::tc_architectures();
+  return std::find(all.begin(), all.end(), arch) != all.end();
 }
 
-std::vector<const KernelDesc*> select_kernels(std::string_view globs, bool include_mutants) {
+std::string known_archs() {
+  std::string s;
+  for (std::string_view a : tc::tc_architectures()) s += (s.empty() ? "" : ", ") + std::string(a);
+  return s;
+}
+
+// The checks a registry's kernels must pass before anything runs them.
+void validate(const std::vector<KernelDesc>& kernels) {
+  std::set<std::string_view> names;
+  for (const KernelDesc& k : kernels) {
+    if (!names.insert(k.name).second)
+      throw RegistryError(fmt::format("kernel {} is declared twice", k.name));
+    if (!find_op(k.op))
+      throw RegistryError(fmt::format(
+          "kernel {} declares op '{}', which the op table does not have", k.name, k.op));
+  }
+  for (const KernelDesc& k : kernels)
+    if (!k.twin_of.empty() && !names.count(k.twin_of))
+      throw RegistryError(
+          fmt::format("kernel {} names twin {}, which is not declared", k.name, k.twin_of));
+}
+
+struct Installed {
+  std::mutex mu;
+  std::unique_ptr<Registry> r;
+};
+Installed& installed() {
+  static Installed i;
+  return i;
+}
+
+}  // namespace
+
+TcArchChoice choose_tc_arch(std::string_view explicit_arch) {
+  TcArchChoice c;
+  const char* env = std::getenv("NUMGUARD_TC_ARCH");
+  if (!explicit_arch.empty()) {
+    c = {std::string(explicit_arch), "--tc-arch"};
+  } else if (env && *env) {
+    c = {env, "NUMGUARD_TC_ARCH"};
+  } else if (const std::string dev = device::tc_arch(); !dev.empty()) {
+    c = {dev, "device " + device::status().name};
+  } else {
+    c = {"hopper", "default"};
+  }
+  if (!known_arch(c.arch))
+    throw RegistryError(fmt::format("{} names tensor-core architecture '{}', not one of {}",
+                                    c.source, c.arch, known_archs()));
+  return c;
+}
+
+Registry Registry::build(const RegistryOptions& opt) {
+  Registry r;
+  r.arch_ = choose_tc_arch(opt.tc_arch);
+  r.plugins_ = opt.plugins;
+  r.kernels_ = declared_kernels();
+  for (KernelDesc& k : r.kernels_)
+    if (k.for_arch) k.for_arch(k, r.arch_.arch);
+  for (const std::string& path : opt.plugins) {
+    std::vector<KernelDesc> loaded;
+    if (const std::string why = load_plugin(path, r.kernels_, loaded); !why.empty())
+      throw RegistryError(why);
+    for (KernelDesc& k : loaded) r.kernels_.push_back(std::move(k));
+  }
+  // Built-in kernels first, then the plugins' (by library path): a plugin cannot reorder the
+  // built-in ones, so listings, check tables and the fuzz targets' kernel selectors keep their
+  // order with it.
+  std::sort(r.kernels_.begin(), r.kernels_.end(), [](const KernelDesc& a, const KernelDesc& b) {
+    return std::tie(a.plugin, a.name) < std::tie(b.plugin, b.name);
+  });
+  validate(r.kernels_);
+  r.kernels_.shrink_to_fit();  // never resized again: the twin links below stay valid
+  for (KernelDesc& k : r.kernels_)
+    if (!k.twin_of.empty()) k.twin = r.find(k.twin_of);
+  return r;
+}
+
+const KernelDesc* Registry::find(std::string_view name) const {
+  for (const KernelDesc& k : kernels_)
+    if (k.name == name) return &k;
+  return nullptr;
+}
+
+std::vector<const KernelDesc*> Registry::select(std::string_view globs,
+                                                bool include_mutants) const {
   std::vector<std::string> patterns;
   size_t start = 0;
   while (start <= globs.size()) {
@@ -22,7 +118,7 @@ std::vector<const KernelDesc*> select_kernels(std::string_view globs, bool inclu
   }
   if (patterns.empty()) patterns.emplace_back("*");
   std::vector<const KernelDesc*> out;
-  for (const KernelDesc& k : kernel_table()) {
+  for (const KernelDesc& k : kernels_) {
     for (const std::string& p : patterns) {
       const bool exact = p == k.name;
       if ((exact || glob_match(p, k.name)) && (include_mutants || !k.mutant || exact)) {
@@ -31,18 +127,47 @@ std::vector<const KernelDesc*> select_kernels(std::string_view globs, bool inclu
       }
     }
   }
-  // Built-in kernels first, then each plugin's: a plugin cannot reorder the built-in ones, so
-  // listings, check tables and the fuzz targets' kernel selectors keep their order with it.
-  std::sort(out.begin(), out.end(), [](const KernelDesc* a, const KernelDesc* b) {
-    return std::tie(a->plugin, a->name) < std::tie(b->plugin, b->name);
-  });
   return out;
 }
 
-const KernelDesc* find_kernel(std::string_view name) {
-  for (const KernelDesc& k : kernel_table())
-    if (k.name == name) return &k;
+const KernelDesc* Registry::cpu_twin_of(const KernelDesc& gpu) const {
+  for (const KernelDesc& k : kernels_)
+    if (k.device == Device::cpu && k.twin_of == gpu.name) return &k;
   return nullptr;
+}
+
+const Registry& registry() {
+  Installed& i = installed();
+  std::lock_guard<std::mutex> lock(i.mu);
+  if (!i.r) {
+    try {
+      i.r = std::make_unique<Registry>(Registry::build());
+    } catch (const RegistryError& e) {
+      std::fprintf(stderr, "numguard: %s\n", e.what());
+      std::exit(2);
+    }
+  }
+  return *i.r;
+}
+
+const Registry& install_registry(Registry r) {
+  Installed& i = installed();
+  std::lock_guard<std::mutex> lock(i.mu);
+  if (i.r) throw std::logic_error("install_registry: the registry is in use already");
+  i.r = std::make_unique<Registry>(std::move(r));
+  return *i.r;
+}
+
+bool glob_match(std::string_view pattern, std::string_view text) {
+  return fnmatch(std::string(pattern).c_str(), std::string(text).c_str(), 0) == 0;
+}
+
+const KernelDesc* find_kernel(std::string_view name) {
+  return registry().find(name);
+}
+
+std::vector<const KernelDesc*> select_kernels(std::string_view globs, bool include_mutants) {
+  return registry().select(globs, include_mutants);
 }
 
 }  // namespace numguard

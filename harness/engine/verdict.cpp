@@ -93,19 +93,12 @@ ElementCheck judge(const Recipe& r, Unpacked::Kind kind, double y, double bound,
 
 }  // namespace
 
-ElementCheck judge_element(const Recipe& r, const BoundModel& m, const ElementReference& ref,
-                           uint64_t out_bits) {
-  const double ay = std::fabs(ref.value);
-  return judge(r, ref.exact.kind, ref.value, element_bound(m, ref.sum_abs, ay),
-               probabilistic_bound(m, ref.sum_abs, ay), m.out_cast, out_bits);
-}
-
 ElementCheck judge_value(const Recipe& r, double y, double bound, double estimate,
-                         uint64_t out_bits) {
+                         uint64_t out_bits, std::optional<bool> out_cast) {
   const Unpacked::Kind kind = std::isnan(y)   ? Unpacked::Kind::nan
                               : std::isinf(y) ? Unpacked::Kind::inf
                                               : Unpacked::Kind::finite;
-  return judge(r, kind, y, bound, estimate, r.acc != r.out, out_bits);
+  return judge(r, kind, y, bound, estimate, out_cast.value_or(r.acc != r.out), out_bits);
 }
 
 }  // namespace numguard

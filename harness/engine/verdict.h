@@ -1,12 +1,11 @@
-// Per-element verdicts of a check (DESIGN.md, issue "Check engine").
+// Per-element verdicts of a check (docs/DESIGN.md, "Vocabulary").
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "harness/core/recipe.h"
-#include "harness/engine/bound.h"
-#include "harness/engine/reduction_reference.h"
 
 namespace numguard {
 
@@ -33,12 +32,10 @@ struct ElementCheck {
   double ratio() const;  // error / bound (0 when both are 0, inf when only the bound is 0)
 };
 
-ElementCheck judge_element(const Recipe& r, const BoundModel& m, const ElementReference& ref,
-                           uint64_t out_bits);
-
-// The same judgement for an op of the op table: the reference y (NaN / inf as the op's
-// IEEE semantics give them) with its bound and estimate already derived.
+// The judgement of one output element: the reference y (NaN / inf as the op's IEEE semantics
+// give them) with its bound and estimate already derived; out_cast: whether the output
+// conversion rounds again (nullopt: whenever the output format is not the accumulator's).
 ElementCheck judge_value(const Recipe& r, double y, double bound, double estimate,
-                         uint64_t out_bits);
+                         uint64_t out_bits, std::optional<bool> out_cast = std::nullopt);
 
 }  // namespace numguard

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness/core/kernel.h"
+#include "harness/engine/op_study.h"
 
 namespace numguard::studies {
 
@@ -28,29 +29,19 @@ struct Distribution {
 
 const std::vector<Distribution>& distributions();
 
-// How the study treats one op: what its reduction length is and how long it may get.
-struct AccumulationOp {
+// An op the study sweeps: its entry's accumulation facts (harness/engine/op_study.h).
+struct AccumulationOp : AccumulationSpec {
   std::string op;
-  std::string length_meaning;  // what n is, for the docs and the section intro
-  int max_log2_n_full = 20, max_log2_n_quick = 14;
-  bool gendot = false;      // GenDot applies (a dot product per output)
-  bool stagnation = false;  // the output is the sum itself: a stalled sum is visible
-  // Trials per point: enough for `work` terms (n x trials) per point, within [min, max].
-  int64_t work_quick = 0, work_full = 0;
-  int64_t min_trials = 1, max_trials = 1;
-  // Full sweeps: the normal distribution continues to this length (0: max_log2_n_full), so
-  // every reducing op reaches 2^20 while the MPFR-bound row ops keep their other
-  // distributions at max_log2_n_full.
-  int max_log2_n_long = 0;
 };
 
-// The ops the study sweeps, in report order; nullptr for an op without a reduction.
+// The ops the study sweeps (those whose op-table entry has an accumulation spec), by rank.
 const std::vector<AccumulationOp>& accumulation_ops();
 const AccumulationOp* find_accumulation_op(std::string_view op);
 
 int64_t trials_at(const AccumulationOp& op, int64_t n, bool quick);
 
-// Problem of trial `trial` at length n for kernel kd (only kd.op and kd.recipe.in are read).
+// Problem of trial `trial` at length n for kernel kd (only kd.op and kd.recipe.in are read),
+// built by the op's entry from the distribution's streams.
 // GenDot problems report their exact condition in *cond (NaN for the other distributions).
 Problem accumulation_problem(const KernelDesc& kd, const Distribution& d, int64_t n, int64_t trial,
                              uint64_t seed, double* cond = nullptr);

@@ -31,21 +31,15 @@ std::string g3(double v) {
   return std::isfinite(v) ? fmt::format("{:.3g}", v) : "-";
 }
 
-// Distributions drawn per op: the classic growth (uniform[0,1], no cancellation), the stalled
-// sums (ones) for sum, an ill-conditioned dot for dot, and the row ops over normal inputs.
+// Distributions drawn per op and what its sweep accumulates: the op's entry says.
 std::vector<std::string> plotted(const std::string& op) {
-  if (op == "sum") return {"uniform01", "ones"};
-  if (op == "sumsq" || op == "gemm") return {"uniform01"};
-  if (op == "dot") return {"uniform01", "gendot_1e4"};
-  return {"normal"};
+  const AccumulationOp* a = find_accumulation_op(op);
+  return a ? a->plotted : std::vector<std::string>{"normal"};
 }
 
 std::string what(const std::string& op) {
-  if (op == "sum") return "sum";
-  if (op == "sumsq") return "sum of squares";
-  if (op == "dot") return "dot product";
-  if (op == "gemm") return "GEMM k-sum";
-  return op;
+  const AccumulationOp* a = find_accumulation_op(op);
+  return a ? a->noun : op;
 }
 
 std::string dist_words(const std::string& d) {
@@ -136,8 +130,11 @@ int64_t max_n(const AccumulationCurve& c) {
   return c.points.empty() ? 0 : c.points.back().n;
 }
 
-bool reduction_family(const std::string& op) {
-  return op == "sum" || op == "sumsq" || op == "dot" || op == "gemm";
+// The ops whose reference is the exact fixed-point accumulator: their sweeps are not capped
+// for the reference's cost.
+bool exact_accumulator(const std::string& op) {
+  const AccumulationOp* a = find_accumulation_op(op);
+  return a && a->exact_accumulator;
 }
 
 // "1e4" for 10^4.
@@ -189,7 +186,7 @@ void growth_findings(const AccumulationResult& r, Section& s) {
     if (d.kind != DistKind::uniform01 && d.kind != DistKind::gendot) continue;
     std::vector<const AccumulationCurve*> fast;
     for (const AccumulationCurve& c : r.curves)
-      if (c.distribution == d.name && reduction_family(c.op) && std::isfinite(c.growth_exponent) &&
+      if (c.distribution == d.name && exact_accumulator(c.op) && std::isfinite(c.growth_exponent) &&
           c.growth_exponent > 0.5 + kSqrtMargin)
         fast.push_back(&c);
     if (fast.empty()) continue;
@@ -464,8 +461,8 @@ void add_intro(const AccumulationResult& r, Section& s) {
                        top[op.op]);
   }
   int64_t family_top = 0;
-  for (const char* op : {"sum", "sumsq", "dot", "gemm"})
-    if (top.count(op)) family_top = std::max(family_top, top[op]);
+  for (const AccumulationOp& op : accumulation_ops())
+    if (op.exact_accumulator && top.count(op.op)) family_top = std::max(family_top, top[op.op]);
   for (const auto& [op, n] : top)
     if (n < family_top) caps += fmt::format("{}{} to {}", caps.empty() ? "" : ", ", op, n);
   s.intro.push_back(

@@ -2,8 +2,8 @@
 
 #include <vector>
 
+#include "harness/device/device.h"
 #include "kernels_under_test/cuda/cublas_provider.h"
-#include "kernels_under_test/cuda/device_status.h"
 #include "kernels_under_test/cuda/mma_probe.h"
 
 namespace numguard {
@@ -44,7 +44,7 @@ MatrixUnit cublas_unit(Format in, Format out, cuda::BlasType tin, cuda::BlasType
 }  // namespace
 
 std::vector<MatrixUnit> device_matrix_units(std::string* why_not) {
-  const cuda::DeviceStatus& s = cuda::device_status();
+  const device::Status& s = device::status();
   if (!s.available) {
     if (why_not) *why_not = s.why_not;
     return {};

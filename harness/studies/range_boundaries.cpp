@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "harness/engine/check_runner.h"
+#include "harness/engine/op.h"
 #include "harness/engine/verdict.h"
 #include "harness/studies/parallel.h"
 #include "harness/studies/range_cliffs.h"
@@ -308,8 +309,8 @@ RangeRecord sweep_kernel(const KernelDesc& k, uint64_t seed, double wide_step, d
 double cost_estimate(const KernelDesc& k) {
   const double points =
       std::log2(desc(k.recipe.in).max_finite() / desc(k.recipe.in).min_subnormal());
-  const double weight = k.op == "attention" ? 8 : k.op == "gemm" ? 2 : 1;
-  return points * weight;
+  const OpInfo* op = find_op(k.op);
+  return points * (op ? op->range.cost : 1);
 }
 
 }  // namespace

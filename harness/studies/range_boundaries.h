@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/engine/op_study.h"
 #include "harness/studies/section.h"
 #include "harness/studies/study_options.h"
 
@@ -19,14 +20,6 @@ struct RangePoint {
   // Bad or outside the kernel's promise (a domain limit): the stricter count behind the
   // promised_* boundaries.
   double unpromised_fraction = 0;
-};
-
-struct Cliff {
-  std::string what;  // e.g. "fp16 exp overflow"
-  double at = 0;     // input magnitude, computed from the format's constants
-  // "upper": the cliff is met as the scale grows (overflow, or the underflow of exp(-s));
-  // "lower": as it shrinks.
-  std::string side = "upper";
 };
 
 struct RangeRecord {

@@ -2,28 +2,17 @@
 // drawn once from the report's seed, normalized so that max |x| over the scaled operands is
 // exactly 1, and rounded into the kernel's input format at each scale s, so the problem at
 // scale s has max |x| = s (up to that rounding). Which operands scale and what the others hold
-// is chosen per op and said in `scaled`.
+// is the op's choice (OpInfo::range, harness/engine/op_study.h) and said in `scaled_desc`.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "harness/core/kernel.h"
+#include "harness/engine/op_study.h"
 
 namespace numguard::studies {
-
-struct RangePattern {
-  std::string op;
-  Problem shape;  // m, n, k, alpha, beta, lengths and scalars; the tensors are empty
-  // a, b, c, d at scale 1 (empty: the operand is unused), their shapes and whether each
-  // operand is multiplied by s.
-  std::array<std::vector<double>, 4> values;
-  std::array<std::vector<int64_t>, 4> shapes;
-  std::array<bool, 4> scaled{};
-  std::string scaled_desc;  // e.g. "x (a) scaled; gamma (b) fixed in [0.5, 1.5]; beta (c) = 0"
-};
 
 // The pattern for kernel k's op (the same for every kernel of the op, so kernels of one op meet
 // identical values before the rounding into their input formats).

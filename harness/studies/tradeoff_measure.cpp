@@ -8,7 +8,6 @@
 #include "harness/engine/generators.h"
 #include "harness/engine/op.h"
 #include "harness/engine/random.h"
-#include "harness/engine/reduction_reference.h"
 #include "harness/studies/parallel.h"
 
 namespace numguard::studies {
@@ -21,17 +20,21 @@ uint64_t op_salt(const std::string& op) {
   return h;
 }
 
+const OpInfo& op_of(const KernelDesc& k) {
+  const OpInfo* op = find_op(k.op);
+  if (!op) throw std::invalid_argument("tradeoffs: no op " + k.op);
+  return *op;
+}
+
 Problem make_problem(const KernelDesc& k, uint64_t seed, const std::string& distribution) {
   Rng rng(seed);
-  if (const OpInfo* op = find_op(k.op)) return op->make(k, rng, distribution);
-  const Generator* g = find_generator(distribution);
-  if (!g) throw std::invalid_argument("tradeoffs: no generator named " + distribution);
-  return g->make(k, rng);
+  if (!find_generator(distribution))
+    throw std::invalid_argument("tradeoffs: no generator named " + distribution);
+  return op_of(k).make(k, rng, distribution);
 }
 
 std::vector<int64_t> out_shape(const KernelDesc& k, const Problem& p) {
-  if (const OpInfo* op = find_op(k.op)) return op->out_shape(p);
-  return {p.m, p.n};
+  return op_of(k).out_shape(p);
 }
 
 // The kernel the common inputs are drawn for: the lineup's fp32 kernel, or another with its
@@ -47,11 +50,7 @@ KernelDesc common_kernel(const TradeoffLineup& l) {
 // The exact result of every output element on the common inputs, rounded to double.
 std::vector<double> reference(const KernelDesc& common, const Problem& p) {
   std::vector<double> y;
-  if (const OpInfo* op = find_op(common.op)) {
-    for (const OpElement& e : op->judge(common.recipe, p)) y.push_back(e.value);
-  } else {
-    for (const ElementReference& e : reduction_reference(common.op, p)) y.push_back(e.value);
-  }
+  for (const OpElement& e : op_of(common).judge(common.recipe, p)) y.push_back(e.value);
   return y;
 }
 

@@ -126,7 +126,7 @@ KernelDesc cpu_kernel(std::string name, std::string_view op, Recipe recipe, Kern
 }
 
 void register_kernel(KernelDesc d) {
-  kernel_table().push_back(std::move(d));
+  declare_kernel(std::move(d));
 }
 
 }  // namespace numguard::kernels

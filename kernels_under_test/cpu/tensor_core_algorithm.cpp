@@ -19,7 +19,7 @@ void truncate_tf32(Tensor& t) {
 
 }  // namespace
 
-Recipe tensor_core_recipe(Format in, Format acc, const TcModel& model) {
+Recipe tensor_core_recipe(Format in, Format acc, const tc::TcModel& model) {
   Recipe r;
   r.in = in;
   r.product = std::nullopt;  // exact products

@@ -9,12 +9,12 @@
 #include <string_view>
 
 #include "kernels_under_test/cpu/reduction_kernel.h"
-#include "kernels_under_test/cpu/tensor_core_model.h"
+#include "references/tensor_core_model.h"
 
 namespace numguard::kernels {
 
 struct TensorCoreBlocks {
-  TcModel model;
+  tc::TcModel model;
   Format acc = Format::fp32;  // the model's output (accumulator) format
 
   Accumulation shape() const {
@@ -30,13 +30,13 @@ struct TensorCoreBlocks {
       throw std::logic_error("tensor-core kernels reduce products, not sums");
     } else {
       const auto k = static_cast<size_t>(t.k);
-      return mma_dot_values(model, std::span(t.a, k), std::span(t.b, k), 0.0, acc);
+      return tc::mma_dot_values(model, std::span(t.a, k), std::span(t.b, k), 0.0, acc);
     }
   }
 };
 
 // The recipe a tensor-core kernel declares for `model` (in -> acc, final rounding).
-Recipe tensor_core_recipe(Format in, Format acc, const TcModel& model);
+Recipe tensor_core_recipe(Format in, Format acc, const tc::TcModel& model);
 
 // Runs the model over a problem; tf32 operands with nonzero low container bits are read
 // truncated, as mma_dot reads them.

@@ -7,7 +7,7 @@ namespace numguard::kernels {
 namespace {
 
 void register_tensor_core(std::string_view arch, Format in, Format acc) {
-  const TensorCoreBlocks algo{.model = preset(arch, in, acc), .acc = acc};
+  const TensorCoreBlocks algo{.model = tc::preset(arch, in, acc), .acc = acc};
   const Arithmetic arith{.in = in, .acc = acc, .out = acc, .out_rounding = Rounding::rne};
   for (const char* op : {"dot", "gemm"}) {
     std::string n = std::string(op) + "." + std::string(name(in)) + ".tc-" + std::string(arch);

@@ -35,8 +35,8 @@ namespace numguard::kernels {
 // fp16 (RNE), output = accumulator.
 Recipe mma_gemm_recipe(std::string_view arch, Format in, Format acc);
 
-// Runs the twin of a tensor-core GEMM with the model of twin_arch().
-void run_mma_gemm(Format in, Format acc, const Problem& p, Tensor& out);
+// Runs the twin of a tensor-core GEMM with the model of `arch`.
+void run_mma_gemm(std::string_view arch, Format in, Format acc, const Problem& p, Tensor& out);
 
 // Split-K over the same tiles: K is cut into chunks of ceil(K / splits) consecutive k (the
 // last holds the remainder; a chunk starting at or past K does not exist), each chunk is a
@@ -44,7 +44,7 @@ void run_mma_gemm(Format in, Format acc, const Problem& p, Tensor& out);
 // kernel sums the partials in chunk order in fp32 with round-to-nearest-even:
 // ((p0 + p1) + p2) + p3.
 struct MmaSplitK {
-  TcModel model;
+  tc::TcModel model;
   int splits = 4;
   // Mutant (mutants/cuda_splitk_fp16_reduce.cpp): each partial rounded to fp16 and the
   // partials summed in fp16.
@@ -61,8 +61,8 @@ struct MmaSplitK {
       double total = 0.0;
       for (int64_t lo = 0; lo < t.k; lo += chunk) {
         const auto len = static_cast<size_t>(std::min(chunk, t.k - lo));
-        double part = mma_dot_values(model, std::span(t.a + lo, len), std::span(t.b + lo, len), 0.0,
-                                     Format::fp32);
+        double part = tc::mma_dot_values(model, std::span(t.a + lo, len), std::span(t.b + lo, len),
+                                         0.0, Format::fp32);
         if (fp16_partials) part = half(part);
         if (lo == 0) {
           total = part;
@@ -78,11 +78,12 @@ struct MmaSplitK {
 // "split_k" (splits, fp32 partials, the architecture's block and fraction bits), acc fp32/RZ.
 Recipe mma_splitk_recipe(std::string_view arch, Format in, int splits);
 
-// Runs the split-K twin (fp16 in, fp32 out) with the model of twin_arch().
-void run_mma_splitk(int splits, bool fp16_partials, const Problem& p, Tensor& out);
+// Runs the split-K twin (fp16 in, fp32 out) with the model of `arch`.
+void run_mma_splitk(std::string_view arch, int splits, bool fp16_partials, const Problem& p,
+                    Tensor& out);
 
 // Mutant (mutants/cuda_dropped_k_tail.cpp): the K loop runs over whole 32-wide tiles only.
-void run_mma_gemm_dropping_k_tail(Format in, const Problem& p, Tensor& out);
+void run_mma_gemm_dropping_k_tail(std::string_view arch, Format in, const Problem& p, Tensor& out);
 
 // ---------------------------------------------------------------------------------------
 // Strided reductions over lanes (reductions.cu): lane l of `lanes` sums the terms l,
@@ -144,5 +145,7 @@ void run_strided(const StridedButterfly& algo, std::string_view op, Format in, c
 // Registering a twin: a CPU kernel named `<cuda kernel>.twin` whose twin_of names the CUDA
 // kernel back (so tables that skip CUDA kernels and their twins can tell a twin).
 void register_twin(std::string cuda_name, std::string_view op, Recipe recipe, KernelFn run);
+// The twin's descriptor without registering it.
+KernelDesc twin_kernel(std::string cuda_name, std::string_view op, Recipe recipe, KernelFn run);
 
 }  // namespace numguard::kernels

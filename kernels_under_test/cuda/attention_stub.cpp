@@ -3,14 +3,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "harness/device/device.h"
 #include "kernels_under_test/cuda/attention_launch.h"
-#include "kernels_under_test/cuda/device_status.h"
 
 namespace numguard::cuda {
 
 Bits attention_tiled(AttnInput, int, int64_t, int64_t, int64_t, const Bits&, const Bits&,
                      const Bits&, const std::vector<int64_t>&, float) {
-  throw std::runtime_error(std::string("attention_tiled: ") + device_status().why_not);
+  throw std::runtime_error(std::string("attention_tiled: ") + device::status().why_not);
 }
 
 }  // namespace numguard::cuda

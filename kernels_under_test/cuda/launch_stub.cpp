@@ -3,15 +3,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "harness/device/device.h"
 #include "kernels_under_test/cuda/cublas_provider.h"
-#include "kernels_under_test/cuda/device_status.h"
 #include "kernels_under_test/cuda/launch.h"
 
 namespace numguard::cuda {
 namespace {
 
 [[noreturn]] void unavailable(const char* what) {
-  throw std::runtime_error(std::string(what) + ": " + device_status().why_not);
+  throw std::runtime_error(std::string(what) + ": " + device::status().why_not);
 }
 
 }  // namespace

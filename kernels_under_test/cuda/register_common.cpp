@@ -1,11 +1,7 @@
 #include "kernels_under_test/cuda/register_common.h"
 
-#include <cstdlib>
 #include <stdexcept>
 #include <utility>
-
-#include "kernels_under_test/cpu/twin_arch.h"
-#include "kernels_under_test/cuda/device_status.h"
 
 namespace numguard::cuda {
 
@@ -45,17 +41,6 @@ KernelDesc cuda_kernel(std::string name, std::string_view op, Recipe recipe, Ker
   d.run = std::move(run);
   d.twin_of = std::move(twin);
   return d;
-}
-
-std::string use_device_twin_arch() {
-  const char* env = std::getenv("NUMGUARD_TC_ARCH");
-  if (env == nullptr || *env == '\0') {
-    if (device_status().available) {
-      const std::string arch = tc_arch_of_device();
-      if (!arch.empty() && arch != kernels::twin_arch()) kernels::set_twin_arch(arch);
-    }
-  }
-  return kernels::twin_arch();
 }
 
 }  // namespace numguard::cuda

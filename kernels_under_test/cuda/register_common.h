@@ -1,7 +1,6 @@
 // What the registrations of the CUDA kernels share (register_*.cpp and
 // kernels_under_test/mutants/cuda_*.cpp, compiled by the host compiler into numguard_kernels):
-// turning a Problem into launcher arguments, the descriptor of a CUDA kernel, and tying the
-// twins' tensor-core architecture to the device.
+// turning a Problem into launcher arguments and the descriptor of a CUDA kernel.
 #pragma once
 
 #include <string>
@@ -24,12 +23,5 @@ void require_inputs(const Problem& p, Format in, bool reads_b);
 // A CUDA kernel's descriptor: device cuda, twin_of = twin (empty for none).
 KernelDesc cuda_kernel(std::string name, std::string_view op, Recipe recipe, KernelFn run,
                        std::string twin);
-
-// On a machine whose CUDA device is available and where NUMGUARD_TC_ARCH is not set, sets
-// the twins' architecture from the device's compute capability (tc_arch_of_device(): ampere
-// for sm_8x, hopper for sm_9x and later), so twins and recipes describe the device at hand.
-// Returns the architecture in force. Call it once at startup, before any check runs
-// (kernels_under_test/cpu/twin_arch.h).
-std::string use_device_twin_arch();
 
 }  // namespace numguard::cuda

@@ -26,7 +26,7 @@ const bool registered = [] {
   };
 
   KernelDesc device = cuda::cuda_kernel(
-      name, "gemm", recipe_of(twin_arch()),
+      name, "gemm", {},
       [](const Problem& p, Tensor& out) {
         cuda::require_inputs(p, Format::fp16, true);
         const cuda::Epilogue e = cuda::epilogue_of(p, Format::fp32);
@@ -36,13 +36,19 @@ const bool registered = [] {
         out = std::move(y);
       },
       imitated + ".twin");  // the correct twin: the device kernel must differ from it
-  declare_arch_recipe(name, recipe_of);
+  device = arch_dependent(std::move(device), [recipe_of](KernelDesc& d, std::string_view arch) {
+    d.recipe = recipe_of(arch);
+  });
 
-  KernelDesc twin = cpu_kernel(
-      name + ".twin", "gemm", recipe_of(twin_arch()),
-      [](const Problem& p, Tensor& out) { run_mma_gemm_dropping_k_tail(Format::fp16, p, out); });
+  KernelDesc twin =
+      arch_dependent(cpu_kernel(name + ".twin", "gemm", {}, {}),
+                     [recipe_of](KernelDesc& d, std::string_view arch) {
+                       d.recipe = recipe_of(arch);
+                       d.run = [arch = std::string(arch)](const Problem& p, Tensor& out) {
+                         run_mma_gemm_dropping_k_tail(arch, Format::fp16, p, out);
+                       };
+                     });
   register_mutant_pair(std::move(device), std::move(twin), imitated, kBug);
-  declare_arch_recipe(name + ".twin", recipe_of);
   return true;
 }();
 

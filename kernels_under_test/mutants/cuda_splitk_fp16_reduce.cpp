@@ -28,7 +28,7 @@ const bool registered = [] {
   };
 
   KernelDesc device = cuda::cuda_kernel(
-      name, "gemm", recipe_of(twin_arch()),
+      name, "gemm", {},
       [](const Problem& p, Tensor& out) {
         cuda::require_inputs(p, Format::fp16, true);
         const cuda::Epilogue e = cuda::epilogue_of(p, Format::fp32);
@@ -38,13 +38,19 @@ const bool registered = [] {
         out = std::move(y);
       },
       name + ".twin");
-  declare_arch_recipe(name, recipe_of);
+  device = arch_dependent(std::move(device), [recipe_of](KernelDesc& d, std::string_view arch) {
+    d.recipe = recipe_of(arch);
+  });
 
-  KernelDesc twin = cpu_kernel(
-      name + ".twin", "gemm", recipe_of(twin_arch()),
-      [](const Problem& p, Tensor& out) { run_mma_splitk(4, /*fp16_partials=*/true, p, out); });
+  KernelDesc twin =
+      arch_dependent(cpu_kernel(name + ".twin", "gemm", {}, {}),
+                     [recipe_of](KernelDesc& d, std::string_view arch) {
+                       d.recipe = recipe_of(arch);
+                       d.run = [arch = std::string(arch)](const Problem& p, Tensor& out) {
+                         run_mma_splitk(arch, 4, /*fp16_partials=*/true, p, out);
+                       };
+                     });
   register_mutant_pair(std::move(device), std::move(twin), imitated, kBug);
-  declare_arch_recipe(name + ".twin", recipe_of);
   return true;
 }();
 

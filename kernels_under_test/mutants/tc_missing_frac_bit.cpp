@@ -13,8 +13,8 @@ namespace numguard::kernels {
 namespace {
 
 const bool registered = [] {
-  const TcModel declared = preset("hopper", Format::fp16, Format::fp32);
-  TcModel actual_model = declared;
+  const tc::TcModel declared = tc::preset("hopper", Format::fp16, Format::fp32);
+  tc::TcModel actual_model = declared;
   actual_model.frac_bits = 24;  // the bug
   const TensorCoreBlocks algo{.model = actual_model, .acc = Format::fp32};
   const Arithmetic actual{.in = Format::fp16, .acc = Format::fp32, .out = Format::fp32};

@@ -4,21 +4,35 @@
 #include <cmath>
 
 namespace numguard::ops {
-namespace {
 
 using RE = RunningError;
 
-// A constant of the formula: its mathematical value, off by the rounding of the kernel's fp32
-// literal (plus the double rounding of the value itself).
-Val constant(double exact, double literal) {
+// Plus the double rounding of the value itself.
+Val formula_constant(double exact, double literal) {
   return {exact, std::fabs(static_cast<double>(static_cast<float>(literal)) - exact) +
                      RE::kDrift * std::fabs(exact)};
 }
-const Val kInvSqrt2 = constant(0.70710678118654752440, 0.70710678118654752);
-const Val kSqrt2OverPi = constant(0.79788456080286535588, 0.79788456080286536);
-const Val kCubic = constant(0.044715, 0.044715);
-const Val kCubic3 = constant(0.134145, 0.134145);
-const Val kInvSqrt2Pi = constant(0.39894228040143267794, 0.39894228040143268);
+
+// Plus 2^-1000: the double arithmetic of the bound itself may underflow, far below every
+// format's spacing.
+Val saturated(double exact, double err) {
+  return {exact, err + RE::kDrift * std::fabs(exact) + 0x1p-1000, 0, false};
+}
+
+// The rule's e^x expm1(err) would be 0 * inf there: beyond -200 the kernel returns exactly 0
+// (its cut is -104) and the exact e^w is below e^(w + err).
+Val exp_of(const RunningError& ar, const Val& w) {
+  if (w.v + w.err < -200) return saturated(std::exp(w.v), std::exp(w.v + w.err));
+  return ar.exp(w);
+}
+
+namespace {
+
+const Val kInvSqrt2 = formula_constant(0.70710678118654752440, 0.70710678118654752);
+const Val kSqrt2OverPi = formula_constant(0.79788456080286535588, 0.79788456080286536);
+const Val kCubic = formula_constant(0.044715, 0.044715);
+const Val kCubic3 = formula_constant(0.134145, 0.134145);
+const Val kInvSqrt2Pi = formula_constant(0.39894228040143267794, 0.39894228040143268);
 const Val kOne = RE::exact(1);
 
 // exp(w) at or above 88.8 is inf in fp32math (e^88.8 exceeds fp32's largest finite by 8%, far
@@ -36,21 +50,6 @@ bool huge(const Val& w) {
 // few-ulp exp and two roundings); q bounds |numerator| as computed.
 double window_quotient(const Val& w, double q) {
   return certainly_inf(w) ? 0 : q * std::exp(-(w.v - w.err)) * (1 + 1e-5);
-}
-
-// A value computed exactly as v0 by the kernel in a saturated regime: v is the exact result,
-// err bounds |v0 - v| (plus 2^-1000: the double arithmetic of the bound itself may
-// underflow, far below every format's spacing).
-Val saturated(double exact, double err) {
-  return {exact, err + RE::kDrift * std::fabs(exact) + 0x1p-1000, 0, false};
-}
-
-// The kernel's exp where the argument may lie far below exp's underflow (the rule's
-// e^x expm1(err) would be 0 * inf there): beyond -200 the kernel returns exactly 0 (its
-// cut is -104) and the exact e^w is below e^(w + err).
-Val exp_of(const RunningError& ar, const Val& w) {
-  if (w.v + w.err < -200) return saturated(std::exp(w.v), std::exp(w.v + w.err));
-  return ar.exp(w);
 }
 
 // z = sqrt(2/pi) (t + 0.044715 t^3) exactly, in double.
@@ -203,27 +202,40 @@ double rne_cast_bound(const Val& c, Format out) {
   return c.err + half + RE::kDrift * std::fabs(c.v);
 }
 
-Val activation_bound(const Recipe& rc, std::string_view op, double x, std::optional<double> bias,
-                     double dy) {
+Val exp_computed(const RunningError& ar, const Val& t) {
+  if (certainly_inf(t)) return saturated(std::exp(t.v), 0);  // the kernel's inf
+  Val y = exp_of(ar, t);
+  y.overflow = false;  // the result itself may overflow: the output judges that
+  return y;
+}
+Val gelu_computed(const RunningError& ar, const Val& t) {
+  return gelu(ar, t);
+}
+Val gelu_grad_computed(const RunningError& ar, const Val& t) {
+  return gelu_grad(ar, t);
+}
+Val gelu_tanh_computed(const RunningError& ar, const Val& t) {
+  return gelu_tanh(ar, t);
+}
+Val gelu_tanh_grad_computed(const RunningError& ar, const Val& t) {
+  return gelu_tanh_grad(ar, t);
+}
+Val silu_computed(const RunningError& ar, const Val& t) {
+  return silu(ar, t);
+}
+Val silu_grad_computed(const RunningError& ar, const Val& t) {
+  return silu_grad(ar, t);
+}
+
+Val activation_bound(const Recipe& rc, ActivationComputed f, bool backward, double x,
+                     std::optional<double> bias, double dy) {
   const RunningError ar(rc.acc, rc.math_ulps);
   const Val t = bias ? ar.add(RE::exact(x), RE::exact(*bias)) : RE::exact(x);
-  if (op == "exp") {
-    if (certainly_inf(t)) return saturated(std::exp(t.v), 0);  // the kernel's inf
-    Val y = exp_of(ar, t);
-    y.overflow = t.overflow;  // the result itself may overflow: the output judges that
-    return y;
-  }
-  Val f;
-  if (op == "gelu" || op == "gelu_backward")
-    f = op == "gelu" ? gelu(ar, t) : gelu_grad(ar, t);
-  else if (op == "gelu_tanh" || op == "gelu_tanh_backward")
-    f = op == "gelu_tanh" ? gelu_tanh(ar, t) : gelu_tanh_grad(ar, t);
-  else
-    f = op == "silu" ? silu(ar, t) : silu_grad(ar, t);
-  f.overflow = f.overflow || t.overflow;
-  if (!op.ends_with("_backward")) return f;
-  Val g = ar.mul(RE::exact(dy), f);
-  g.overflow = f.overflow;  // dy * f' itself may overflow: the output judges that
+  Val y = f(ar, t);
+  y.overflow = y.overflow || t.overflow;
+  if (!backward) return y;
+  Val g = ar.mul(RE::exact(dy), y);
+  g.overflow = y.overflow;  // dy * f' itself may overflow: the output judges that
   return g;
 }
 

@@ -1,25 +1,21 @@
-// The elementwise ops: gelu (erf form), gelu_tanh, silu, their backward ops and exp.
-// a = x (m x n), b = bias (n) or empty, c = dy (m x n, backward ops); out m x n. Each element is
-// judged against the exact f(x + bias) (dy * f'(x + bias)) with the running-error bound of the
-// kernel's formula (activation_bound.cpp; docs/error-models.md, "Activations").
+// The activation family's machinery (activation_op.h): a = x (m x n), b = bias (n) or empty,
+// c = dy (m x n, backward ops); out m x n. Each element is judged against the exact
+// f(x + bias) (dy * f'(x + bias)) with the running-error bound of the kernel's formula
+// (activation_bound.cpp; docs/error-models.md, "Activations").
 #include <cmath>
 #include <optional>
 
 #include <fmt/format.h>
 
-#include "harness/engine/ops/activation_bound.h"
+#include "harness/engine/ops/activation_op.h"
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
-#include "references/activation_reference.h"
+#include "harness/engine/ops/row_study.h"
 
 namespace numguard::ops {
 namespace {
 
-bool backward(std::string_view op) {
-  return op.ends_with("_backward");
-}
-
-Problem make_case(const std::string& op, const KernelDesc& kd, Rng& r, std::string_view g) {
+Problem make_case(const ActivationFormula& f, const KernelDesc& kd, Rng& r, std::string_view g) {
   const Format in = kd.recipe.in;
   Problem p;
   // Elementwise: no reduction length to exercise, so short rows keep the MPFR work small.
@@ -29,12 +25,12 @@ Problem make_case(const std::string& op, const KernelDesc& kd, Rng& r, std::stri
   // representable; log_uniform and near_overflow reach the whole range and its top binades.
   const double spread = r.uniform(4, 8);
   p.a = fill_tensor(in, {p.m, p.n}, r, values_for(g, in, spread, r));
-  if (op != "exp" && r.coin()) p.b = fill_tensor(in, {p.n}, r, values_for(g, in, spread, r));
-  if (backward(op)) p.c = fill_tensor(in, {p.m, p.n}, r, values_for(g, in, 1, r));
+  if (f.bias && r.coin()) p.b = fill_tensor(in, {p.n}, r, values_for(g, in, spread, r));
+  if (f.backward) p.c = fill_tensor(in, {p.m, p.n}, r, values_for(g, in, 1, r));
   if (g == "special") {
     plant_specials(p.a, r);
     if (!p.b.empty() && r.coin()) plant_specials(p.b, r);
-    if (backward(op) && r.coin()) plant_specials(p.c, r);
+    if (f.backward && r.coin()) plant_specials(p.c, r);
   }
   return p;
 }
@@ -47,9 +43,8 @@ double top_half_ulp(Format out) {
   return std::ldexp(d.unit_roundoff(), e - 1);
 }
 
-std::vector<OpElement> judge_case(const std::string& op, const Recipe& rc, const Problem& p) {
-  const mpfr_ref::Activation f = *mpfr_ref::activation_of(op);
-  const bool bw = backward(op);
+std::vector<OpElement> judge_case(const ActivationFormula& f, const Recipe& rc, const Problem& p) {
+  const bool bw = f.backward;
   const FormatDesc& od = desc(rc.out);
   std::vector<OpElement> out;
   out.reserve(p.a.size());
@@ -73,8 +68,8 @@ std::vector<OpElement> judge_case(const std::string& op, const Recipe& rc, const
       out.push_back(e);
       continue;
     }
-    e.value = mpfr_ref::activation(f, x, bias.value_or(0), dy);
-    const Val c = activation_bound(rc, op, x, bias, dy);
+    e.value = mpfr_ref::activation(f.exact, bw, x, bias.value_or(0), dy);
+    const Val c = activation_bound(rc, f.computed, bw, x, bias, dy);
     e.scale = std::fabs(x + bias.value_or(0));
     e.bound = rc.acc == rc.out ? c.err : rne_cast_bound(c, rc.out);
     e.estimate = output_estimate(c, rc.acc, rc.out, e.bound);
@@ -88,19 +83,54 @@ std::vector<OpElement> judge_case(const std::string& op, const Recipe& rc, const
   return out;
 }
 
-OpInfo make_op(std::string name) {
+std::vector<ActivationFormula>& formulas() {
+  static std::vector<ActivationFormula> f;
+  return f;
+}
+
+RangePattern pattern(const ActivationFormula& f, Rng& r) {
+  RangePattern p;
+  row_pattern(p, r, 2, kPatternRow);
+  if (f.backward) p.draw(2, {p.shape.m, p.shape.n}, r, uniform_pm1);
+  p.max_positive = f.positive_row_max;
+  if (f.positive_row_max) positive_row_maxima(p.values[0], p.shape.m, p.shape.n);
+  p.scaled_desc = f.positive_row_max
+                      ? "x (2 rows of 64 in [-1, 1], each row's largest |x| positive) scaled"
+                      : std::string("x (2 rows of 64 in [-1, 1]) scaled; no bias") +
+                            (f.backward ? "; dy fixed in [-1, 1]" : "");
+  return p;
+}
+
+}  // namespace
+
+OpInfo activation_op(const ActivationFormula& f) {
+  formulas().push_back(f);
   OpInfo op;
-  op.name = name;
-  op.operands = name == "exp"    ? "a: x (m x n); out: exp(x), m x n"
-                : backward(name) ? "a: x (m x n), b: bias (n) or empty, c: dy (m x n); "
-                                   "out: dy * f'(x + bias), m x n"
-                                 : "a: x (m x n), b: bias (n) or empty; out: "
-                                   "f(x + bias), m x n";
-  op.make = [name](const KernelDesc& kd, Rng& r, std::string_view g) {
-    return make_case(name, kd, r, g);
+  op.name = f.name;
+  op.summary = f.summary;
+  op.rank = f.rank;
+  std::vector<Operand> operands = {
+      {.slot = 'a', .name = "x", .shape = {Dim::m, Dim::n}, .meaning = "the inputs"}};
+  if (f.bias)
+    operands.push_back({.slot = 'b',
+                        .name = "bias",
+                        .shape = {Dim::n},
+                        .presence = Presence::optional,
+                        .meaning = "added to every row first (x + bias, in fp32)"});
+  if (f.backward)
+    operands.push_back(
+        {.slot = 'c', .name = "dy", .shape = {Dim::m, Dim::n}, .meaning = "the upstream gradient"});
+  op.schema = {.dims = {{Dim::m, "rows"}, {Dim::n, "columns"}},
+               .operands = std::move(operands),
+               .out = {Dim::m, Dim::n},
+               .out_meaning = f.backward ? "dy * f'(x + bias)" : "f(x + bias)"};
+  op.bound_formula = f.bound_formula;
+  op.generator_notes = {{"uniform", "x uniform with a spread of 4..8, where the activations bend"},
+                        {"tile_edges", "row lengths at warp multiples +-1, 1 and primes"}};
+  op.make = [f](const KernelDesc& kd, Rng& r, std::string_view g) {
+    return make_case(f, kd, r, g);
   };
-  op.out_shape = [](const Problem& p) { return std::vector<int64_t>{p.m, p.n}; };
-  op.judge = [name](const Recipe& rc, const Problem& p) { return judge_case(name, rc, p); };
+  op.judge = [f](const Recipe& rc, const Problem& p) { return judge_case(f, rc, p); };
   op.describe = [](const Problem& p, size_t i) {
     const auto j = static_cast<int64_t>(i) % std::max<int64_t>(p.n, 1);
     std::string s = fmt::format("x = {} ({:#x})", p.a.value(i), p.a.bits[i]);
@@ -108,25 +138,20 @@ OpInfo make_op(std::string name) {
       s += fmt::format(", bias = {} ({:#x})", p.b.value(static_cast<size_t>(j)),
                        p.b.bits[static_cast<size_t>(j)]);
     if (!p.c.empty()) s += fmt::format(", dy = {} ({:#x})", p.c.value(i), p.c.bits[i]);
-    return s;
+    return ElementInputs{.text = s};
   };
+  op.range.pattern = [f](Rng& r) { return pattern(f, r); };
+  op.range.cliffs = f.cliffs;
+  op.fuzz = {.family = "activation"};
   return op;
 }
 
-}  // namespace
+void result_overflow_cliff(const Recipe& rc, CliffList& c) {
+  if (rc.out != rc.in) c.add("result overflows " + fname(rc.out), overflow_threshold(rc.out));
+}
 
-#define NG_ACTIVATION_OP(fn, text)          \
-  const OpInfo& fn() {                      \
-    static const OpInfo op = make_op(text); \
-    return op;                              \
-  }
-NG_ACTIVATION_OP(gelu_op, "gelu")
-NG_ACTIVATION_OP(gelu_tanh_op, "gelu_tanh")
-NG_ACTIVATION_OP(silu_op, "silu")
-NG_ACTIVATION_OP(gelu_backward_op, "gelu_backward")
-NG_ACTIVATION_OP(gelu_tanh_backward_op, "gelu_tanh_backward")
-NG_ACTIVATION_OP(silu_backward_op, "silu_backward")
-NG_ACTIVATION_OP(exp_op, "exp")
-#undef NG_ACTIVATION_OP
+const std::vector<ActivationFormula>& activation_formulas() {
+  return formulas();
+}
 
 }  // namespace numguard::ops

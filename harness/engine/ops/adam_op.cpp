@@ -9,6 +9,7 @@
 
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
+#include "harness/engine/ops/row_study.h"
 #include "references/row_reference.h"
 
 namespace numguard::ops {
@@ -131,31 +132,83 @@ std::vector<OpElement> judge_step(const Recipe& rc, const Problem& p) {
   return out;
 }
 
-}  // namespace
-
-const OpInfo& adam_op() {
-  static const OpInfo op = [] {
-    OpInfo o;
-    o.name = "adam";
-    o.operands =
-        "a: w, b: g, c: m, d: v (n each), scalars: lr, beta1, beta2, eps, step; out: w', m', v'";
-    o.make = make_step;
-    o.out_shape = [](const Problem& p) { return std::vector<int64_t>{3 * p.n}; };
-    o.judge = judge_step;
-    o.describe = [](const Problem& p, size_t e) {
-      const auto n = static_cast<size_t>(p.n);
-      const size_t i = e % n;
-      const char* what[] = {"w'", "m'", "v'"};
-      return fmt::format(
-          "{}[{}]: w {} ({:#x}), g {} ({:#x}), m {} ({:#x}), v {} ({:#x}); "
-          "lr {}, beta1 {}, beta2 {}, eps {}, step {}",
-          what[e / n], i, p.a.value(i), p.a.bits[i], p.b.value(i), p.b.bits[i], p.c.value(i),
-          p.c.bits[i], p.d.value(i), p.d.bits[i], p.scalars[0], p.scalars[1], p.scalars[2],
-          p.scalars[3], p.scalars[4]);
-    };
-    return o;
-  }();
-  return op;
+RangePattern pattern(Rng& r) {
+  RangePattern p;
+  Problem& s = p.shape;
+  s.m = 1;
+  s.n = kPatternRow;
+  p.draw(0, {kPatternRow}, r, uniform_pm1);
+  p.draw(1, {kPatternRow}, r, uniform_pm1);
+  p.values[2].assign(kPatternRow, 0.0);
+  p.values[3].assign(kPatternRow, 0.0);
+  p.shapes[2] = p.shapes[3] = {kPatternRow};
+  p.scaled = {false, true, false, false};
+  s.scalars = {fp32(1e-3), fp32(0.9), fp32(0.999), fp32(1e-8), 1};
+  p.scaled_desc =
+      "the gradient g (64 values in [-1, 1]) scaled; w fixed in [-1, 1]; m = v = 0 (a fresh "
+      "parameter), step 1, lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-8";
+  return p;
 }
 
+void cliffs(const Recipe& rc, const RangePattern& pat, CliffList& c) {
+  const Format acc = rc.acc, out = rc.out;
+  const double b2 = pat.shape.scalars.at(2);
+  auto T = overflow_threshold;
+  auto Z = underflow_threshold;
+  c.add("g^2 overflows " + fname(acc), std::sqrt(T(acc)));
+  c.add("v' = (1 - beta2) g^2 overflows " + fname(out), std::sqrt(T(out) / (1 - b2)));
+  c.add("g^2 underflows " + fname(acc) + " to 0", std::sqrt(Z(acc)), "lower");
+  c.add("v' = (1 - beta2) g^2 underflows " + fname(out) + " to 0", std::sqrt(Z(out) / (1 - b2)),
+        "lower");
+}
+
+OpInfo adam_op() {
+  OpInfo o;
+  o.name = "adam";
+  o.summary = "one bias-corrected Adam step: w' = w - lr mhat / (sqrt(vhat) + eps)";
+  o.rank = 600;
+  o.schema = {
+      .dims = {{Dim::m, "1"}, {Dim::n, "parameters"}},
+      .fixed = {{Dim::m, 1}},
+      .operands =
+          {{.slot = 'a', .name = "w", .shape = {Dim::n}, .meaning = "the weights"},
+           {.slot = 'b', .name = "g", .shape = {Dim::n}, .meaning = "the gradients"},
+           {.slot = 'c', .name = "m", .shape = {Dim::n}, .meaning = "the first moment"},
+           {.slot = 'd', .name = "v", .shape = {Dim::n}, .meaning = "the second moment (>= 0)"}},
+      .scalars = {{.name = "lr", .meaning = "learning rate"},
+                  {.name = "beta1", .meaning = "first-moment decay"},
+                  {.name = "beta2", .meaning = "second-moment decay"},
+                  {.name = "eps", .meaning = "added to sqrt(vhat)"},
+                  {.name = "step", .meaning = "the step t >= 1 of the bias corrections"}},
+      .out_length = [](const Problem& p) { return 3 * p.n; },
+      .out_length_text = "3 n",
+      .out_meaning = "w' (n), then m' (n), then v' (n), in the input format"};
+  o.bound_formula =
+      "running error of the kernel's formula, the bias corrections 1 - exp(t log "
+      "beta) included (docs/error-models.md, \"Cross-entropy, Adam\")";
+  o.generator_notes = {
+      {"ill_conditioned", "gradients of eps's size on zero state: sqrt(vhat) and eps compete"},
+      {"small_integers", "integer weights in [-8, 8] and gradients in [-4, 4]"}};
+  o.make = make_step;
+  o.judge = judge_step;
+  o.describe = [](const Problem& p, size_t e) {
+    const auto n = static_cast<size_t>(p.n);
+    const size_t i = e % n;
+    const char* what[] = {"w'", "m'", "v'"};
+    return ElementInputs{
+        .text = fmt::format("{}[{}]: w {} ({:#x}), g {} ({:#x}), m {} ({:#x}), v {} ({:#x}); "
+                            "lr {}, beta1 {}, beta2 {}, eps {}, step {}",
+                            what[e / n], i, p.a.value(i), p.a.bits[i], p.b.value(i), p.b.bits[i],
+                            p.c.value(i), p.c.bits[i], p.d.value(i), p.d.bits[i], p.scalars[0],
+                            p.scalars[1], p.scalars[2], p.scalars[3], p.scalars[4])};
+  };
+  o.range.pattern = pattern;
+  o.range.cliffs = cliffs;
+  o.fuzz = {.family = "optimizer"};
+  return o;
+}
+
+NUMGUARD_REGISTER_OP(adam_op());
+
+}  // namespace
 }  // namespace numguard::ops

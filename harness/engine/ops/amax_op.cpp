@@ -7,6 +7,7 @@
 
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
+#include "harness/engine/ops/row_study.h"
 #include "references/row_reference.h"
 
 namespace numguard::ops {
@@ -36,23 +37,39 @@ std::vector<OpElement> judge_rows(const Recipe& rc, const Problem& p) {
   return out;
 }
 
-}  // namespace
-
-const OpInfo& amax_op() {
-  static const OpInfo op = [] {
-    OpInfo o;
-    o.name = "amax";
-    o.operands = "a: m rows of n values; out: m values max |x| (NaN if the row holds one)";
-    o.make = make_rows;
-    o.out_shape = [](const Problem& p) { return std::vector<int64_t>{p.m}; };
-    o.judge = judge_rows;
-    o.describe = [](const Problem& p, size_t i) {
-      return "row " + std::to_string(i) +
-             " of a: " + describe_row(p.a, p.n, static_cast<int64_t>(i));
-    };
-    return o;
-  }();
-  return op;
+OpInfo amax_op() {
+  OpInfo o;
+  o.name = "amax";
+  o.summary = "out[i] = max_j |x[i, j]| (NaN when the row holds one): fp8 scaling's statistic";
+  o.rank = 700;
+  o.schema = {.dims = {{Dim::m, "rows"}, {Dim::n, "row length"}},
+              .operands = {{.slot = 'a',
+                            .name = "x",
+                            .shape = {Dim::m, Dim::n},
+                            .meaning = "the values, one row per output"}},
+              .out = {Dim::m},
+              .out_meaning = "max |x| of each row, in the input format"};
+  o.bound_formula =
+      "exact: a max rounds nothing, so the bound is 0 (docs/error-models.md, "
+      "\"Cross-entropy, Adam\")";
+  o.make = make_rows;
+  o.judge = judge_rows;
+  o.describe = [](const Problem& p, size_t i) {
+    return ElementInputs{.text = "row " + std::to_string(i) +
+                                 " of a: " + describe_row(p.a, p.n, static_cast<int64_t>(i))};
+  };
+  o.range.pattern = [](Rng& r) {
+    RangePattern p;
+    row_pattern(p, r, 4, kPatternRow);
+    p.scaled_desc = "x (4 rows of 64 in [-1, 1]) scaled";
+    return p;
+  };
+  o.range.cliffs = [](const Recipe&, const RangePattern&, CliffList&) {};  // exact
+  o.fuzz = {.family = "softmax"};
+  return o;
 }
 
+NUMGUARD_REGISTER_OP(amax_op());
+
+}  // namespace
 }  // namespace numguard::ops

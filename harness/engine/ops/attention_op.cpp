@@ -10,6 +10,7 @@
 #include "harness/engine/ops/attention_bound.h"
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
+#include "harness/engine/ops/row_study.h"
 #include "references/attention_reference.h"
 
 namespace numguard::ops {
@@ -126,28 +127,114 @@ std::vector<OpElement> judge(const Recipe& rc, const Problem& p) {
   return out;
 }
 
-}  // namespace
-
-const OpInfo& attention_op() {
-  static const OpInfo op = [] {
-    OpInfo o;
-    o.name = "attention";
-    o.operands =
-        "a: Q (m x k), b: K (n x k), c: V (n x k), lengths: visible keys per query row, "
-        "scalars: {scale}; out: m x k";
-    o.make = make_attention;
-    o.out_shape = [](const Problem& p) { return std::vector<int64_t>{p.m, p.k}; };
-    o.judge = judge;
-    o.describe = [](const Problem& p, size_t i) {
-      const int64_t row = static_cast<int64_t>(i) / std::max<int64_t>(p.k, 1);
-      return "query row " + std::to_string(row) + " (" +
-             std::to_string(p.lengths.at(static_cast<size_t>(row))) + " of " + std::to_string(p.n) +
-             " keys visible, scale " + std::to_string(p.scalars.at(0)) +
-             "): " + describe_row(p.a, p.k, row);
-    };
-    return o;
-  }();
-  return op;
+void cliffs(const Recipe& rc, const RangePattern& pat, CliffList& c) {
+  // The kernels form q.k in acc and then multiply by scale: the largest positive q.k of the
+  // pattern overflows first (a -inf score only gets weight 0, as exactly it nearly has).
+  const Format acc = rc.acc, stage = rc.stage.value_or(acc);
+  const Problem& s = pat.shape;
+  double top = 0, spread = 0;
+  const std::vector<double>& q = pat.values[0];
+  const std::vector<double>& kk = pat.values[1];
+  const double scale = s.scalars.at(0);
+  for (int64_t i = 0; i < s.m; ++i) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (int64_t j = 0; j < s.n; ++j) {
+      double d = 0;
+      for (int64_t l = 0; l < s.k; ++l) d += q[i * s.k + l] * kk[j * s.k + l];
+      top = std::max(top, d);
+      lo = std::min(lo, d * scale);
+      hi = std::max(hi, d * scale);
+    }
+    spread = std::max(spread, hi - lo);
+  }
+  auto T = overflow_threshold;
+  c.add("q_i k_i products overflow " + fname(acc), std::sqrt(T(acc)));
+  if (top > 0)
+    c.add("largest q.k overflows " + fname(acc) + " (this input)", std::sqrt(T(acc) / top));
+  c.add("score - max overflows " + fname(acc) + " (this input)", std::sqrt(T(acc) / spread));
+  c.add("exp(score - max) of the smallest score rounds to 0 in " + fname(stage),
+        std::sqrt(-std::log(underflow_threshold(stage)) / spread));
 }
 
+RangePattern pattern(Rng& r) {
+  RangePattern p;
+  Problem& s = p.shape;
+  s.m = 8;
+  s.n = 16;
+  s.k = 16;
+  p.draw(0, {s.m, s.k}, r, uniform_pm1);
+  p.draw(1, {s.n, s.k}, r, uniform_pm1);
+  p.draw(2, {s.n, s.k}, r, uniform_pm1);
+  p.scaled = {true, true, false, false};
+  s.lengths.assign(static_cast<size_t>(s.m), s.n);
+  s.scalars = {round_value(Format::fp32, 1 / std::sqrt(static_cast<double>(s.k)))};
+  p.scaled_desc =
+      "Q (8 x 16) and K (16 x 16) scaled (the scores grow as s^2); V (16 x 16) fixed in "
+      "[-1, 1]; every key visible; scale 1/sqrt(16)";
+  return p;
+}
+
+// The accumulation study's problem: head dimension 8, 2 queries; Q is fixed per trial, K and V
+// rows are prefixes of their streams (row-major n x d).
+constexpr int64_t kHeadDim = 8, kQueries = 2;
+Problem accumulation_problem(const AccumulationInputs& in) {
+  const int64_t n = in.n;
+  Problem p;
+  p.m = kQueries;
+  p.n = n;
+  p.k = kHeadDim;
+  p.a = in.tensor({kQueries, kHeadDim}, in.stream(0, kQueries * kHeadDim, false));
+  p.b = in.tensor({n, kHeadDim}, in.stream(1, n * kHeadDim, false));
+  p.c = in.tensor({n, kHeadDim}, in.stream(2, n * kHeadDim, false));
+  p.lengths.assign(static_cast<size_t>(kQueries), n);
+  p.scalars = {round_value(Format::fp32, 1 / std::sqrt(static_cast<double>(kHeadDim)))};
+  return p;
+}
+
+OpInfo attention_op() {
+  OpInfo o;
+  o.name = "attention";
+  o.summary = "out = softmax(Q K^T * scale over each row's visible keys) V; no visible key: 0";
+  o.rank = 300;
+  o.schema = {
+      .dims = {{Dim::m, "query rows"}, {Dim::n, "keys"}, {Dim::k, "head dimension"}},
+      .operands = {{.slot = 'a', .name = "Q", .shape = {Dim::m, Dim::k}, .meaning = "queries"},
+                   {.slot = 'b', .name = "K", .shape = {Dim::n, Dim::k}, .meaning = "keys"},
+                   {.slot = 'c', .name = "V", .shape = {Dim::n, Dim::k}, .meaning = "values"}},
+      .lengths = Integers{.name = "visible",
+                          .count = Dim::m,
+                          .meaning = "keys j < visible[i] that query row i sees (causal and "
+                                     "padding masks both)"},
+      .scalars = {{.name = "scale", .meaning = "the score scale, fp32(1 / sqrt(k))"}},
+      .out = {Dim::m, Dim::k},
+      .out_meaning = "one output row per query"};
+  o.reduction_length = "n, the keys per query (the softmax and the weighted sum of V)";
+  o.bound_formula =
+      "running error analysis of the recipe's method (two_pass or tiled, the "
+      "online rescale) (docs/error-models.md, \"Attention\")";
+  o.generator_notes = {
+      {"log_uniform", "Q, K from the smallest subnormal up to 4; V over the whole range"},
+      {"tile_edges", "key counts at the recipe's block multiples +-1, 1 and primes"}};
+  o.make = make_attention;
+  o.judge = judge;
+  o.describe = [](const Problem& p, size_t i) {
+    const int64_t row = static_cast<int64_t>(i) / std::max<int64_t>(p.k, 1);
+    return ElementInputs{.text = "query row " + std::to_string(row) + " (" +
+                                 std::to_string(p.lengths.at(static_cast<size_t>(row))) + " of " +
+                                 std::to_string(p.n) + " keys visible, scale " +
+                                 std::to_string(p.scalars.at(0)) +
+                                 "): " + describe_row(p.a, p.k, row)};
+  };
+  o.accumulation = row_accumulation("keys per query (head dimension 8, 2 queries)", "attention",
+                                    accumulation_problem, 14, 1 << 9, 1 << 11);
+  o.range.pattern = pattern;
+  o.range.cliffs = cliffs;
+  o.range.cost = 8;
+  o.fuzz = {.family = "attention"};
+  return o;
+}
+
+NUMGUARD_REGISTER_OP(attention_op());
+
+}  // namespace
 }  // namespace numguard::ops

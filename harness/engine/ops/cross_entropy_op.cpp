@@ -10,6 +10,7 @@
 
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
+#include "harness/engine/ops/row_study.h"
 #include "harness/engine/ops/softmax_bound.h"
 #include "references/row_reference.h"
 
@@ -60,26 +61,84 @@ std::vector<OpElement> judge_batch(const Recipe& rc, const Problem& p) {
   return {e};
 }
 
-}  // namespace
-
-const OpInfo& cross_entropy_op() {
-  static const OpInfo op = [] {
-    OpInfo o;
-    o.name = "cross_entropy";
-    o.operands = "a: m rows of n logits, lengths: m targets in [0, n); out: the mean loss (fp32)";
-    o.make = make_batch;
-    o.out_shape = [](const Problem&) { return std::vector<int64_t>{1}; };
-    o.judge = judge_batch;
-    o.describe = [](const Problem& p, size_t) {
-      std::string s = fmt::format("{} rows of {} logits; row 0 of a: {}; targets:", p.m, p.n,
-                                  describe_row(p.a, p.n, 0));
-      for (size_t i = 0; i < p.lengths.size() && i < 16; ++i) s += fmt::format(" {}", p.lengths[i]);
-      if (p.lengths.size() > 16) s += " ...";
-      return s;
-    };
-    return o;
-  }();
-  return op;
+void cliffs(const Recipe& rc, const RangePattern& pat, CliffList& c) {
+  softmax_exp_cliffs(rc, pat, c);
+  const Problem& s = pat.shape;
+  double loss = 0;  // sum over rows of max - x[target]: the losses at large s, over s
+  for (int64_t r = 0; r < s.m; ++r) {
+    double mx = -INFINITY;
+    for (int64_t j = 0; j < s.n; ++j) mx = std::max(mx, pat.values[0][r * s.n + j]);
+    loss += mx - pat.values[0][r * s.n + s.lengths[static_cast<size_t>(r)]];
+  }
+  if (loss > 0) {
+    c.add("summed loss overflows " + fname(rc.acc) + " (this input)",
+          overflow_threshold(rc.acc) / loss);
+    c.add("mean loss overflows " + fname(rc.out) + " (this input)",
+          overflow_threshold(rc.out) * static_cast<double>(s.m) / loss);
+  }
 }
 
+// Rows of the accumulation study's problem: a batch of 4 (the sum of the losses is short).
+constexpr int64_t kLossRows = 4;
+
+OpInfo cross_entropy_op() {
+  OpInfo o;
+  o.name = "cross_entropy";
+  o.summary = "out = mean over rows i of logsumexp(x[i, :]) - x[i, target_i]";
+  o.rank = 310;
+  o.schema = {.dims = {{Dim::m, "rows (the batch)"}, {Dim::n, "classes"}},
+              .operands = {{.slot = 'a',
+                            .name = "x",
+                            .shape = {Dim::m, Dim::n},
+                            .meaning = "the logits, one row per example"}},
+              .lengths = Integers{.name = "targets",
+                                  .count = Dim::m,
+                                  .below = Dim::n,
+                                  .meaning = "the class of each row"},
+              .out_length = [](const Problem&) { return int64_t{1}; },
+              .out_length_text = "1",
+              .out_meaning = "the mean loss (a batch accumulator of one element)"};
+  o.reduction_length = "n, the classes per row (logsumexp over n logits)";
+  o.bound_formula =
+      "running error of each row's softmax sum, lse = max + log(sum), the loss "
+      "and the batch mean (docs/error-models.md, \"Cross-entropy, Adam\")";
+  o.generator_notes = {{"uniform", "a third of the cases add a large common offset 2^4..2^10"}};
+  o.make = make_batch;
+  o.judge = judge_batch;
+  o.describe = [](const Problem& p, size_t) {
+    std::string s = fmt::format("{} rows of {} logits; row 0 of a: {}; targets:", p.m, p.n,
+                                describe_row(p.a, p.n, 0));
+    for (size_t i = 0; i < p.lengths.size() && i < 16; ++i) s += fmt::format(" {}", p.lengths[i]);
+    if (p.lengths.size() > 16) s += " ...";
+    return ElementInputs{.text = s};
+  };
+  o.accumulation = row_accumulation("classes per row (logsumexp over n logits, 4 rows)",
+                                    "cross_entropy", [](const AccumulationInputs& in) {
+                                      Problem p;
+                                      p.m = kLossRows;
+                                      p.n = in.n;
+                                      p.a = in.rows(0, kLossRows, in.n);
+                                      // Targets below 16 (the shortest row): the same at every n.
+                                      Rng r = in.fixed_rng(0x200000);
+                                      p.lengths.resize(static_cast<size_t>(kLossRows));
+                                      for (auto& t : p.lengths) t = r.integer(0, 15);
+                                      return p;
+                                    });
+  o.range.pattern = [](Rng& r) {
+    RangePattern p = logits_pattern(r, 4);
+    p.shape.lengths.resize(static_cast<size_t>(p.shape.m));
+    for (auto& t : p.shape.lengths) t = r.integer(0, p.shape.n - 1);
+    p.scaled_desc =
+        "logits (4 rows of 64 in [-1, 1], each row's largest |x| positive) scaled; "
+        "targets fixed";
+    return p;
+  };
+  o.range.cliffs = cliffs;
+  o.fuzz = {.family = "softmax"};
+  return o;
+}
+
+NUMGUARD_REGISTER_OP(cross_entropy_op());
+
+}  // namespace
 }  // namespace numguard::ops

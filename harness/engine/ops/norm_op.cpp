@@ -11,6 +11,7 @@
 #include "harness/engine/ops/norm_bound.h"
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
+#include "harness/engine/ops/row_study.h"
 #include "references/norm_reference.h"
 
 namespace numguard::ops {
@@ -149,24 +150,107 @@ std::vector<OpElement> judge_backward(Kind kind, const Recipe& rc, const Problem
   return out;
 }
 
-OpInfo make_op(std::string name, Kind kind, bool backward) {
+RangePattern pattern(Kind kind, bool backward, Rng& r) {
+  RangePattern p;
+  row_pattern(p, r, 2, kPatternRow);
+  Problem& s = p.shape;
+  const bool ln = kind == Kind::layernorm;
+  p.draw(1, {kPatternRow}, r, [](Rng& g) { return g.uniform(0.5, 1.5); });
+  if (backward) {
+    p.draw(2, {s.m, s.n}, r, uniform_pm1);
+  } else if (ln) {
+    p.values[2].assign(kPatternRow, 0.0);
+    p.shapes[2] = {kPatternRow};
+  }
+  s.scalars = {round_value(Format::fp32, 1e-5)};
+  p.scaled_desc = std::string("x (2 rows of 64 in [-1, 1]) scaled; gamma fixed in [0.5, 1.5]") +
+                  (backward ? "; dy fixed in [-1, 1]"
+                   : ln     ? "; beta = 0 (so the normalized part is not masked by beta)"
+                            : "") +
+                  "; eps = 1e-5";
+  return p;
+}
+
+void cliffs(Kind kind, const Recipe& rc, const RangePattern& pat, CliffList& c) {
+  const Format acc = rc.acc, out = rc.out;
+  const Problem& s = pat.shape;
+  const bool centered = kind == Kind::layernorm;
+  const RowStats st = row_stats(pat.values[0], s.m, s.n, centered);
+  const double eps = s.scalars.at(0), n = static_cast<double>(s.n);
+  auto T = overflow_threshold;
+  auto Z = underflow_threshold;
+  c.add("x^2 overflows " + fname(acc), std::sqrt(T(acc)));
+  c.add(std::string(centered ? "sum of squared deviations" : "sum of squares") + " overflows " +
+            fname(acc) + " (this input)",
+        std::sqrt(T(acc) / st.max_sumsq));
+  if (centered) c.add("row sum overflows " + fname(acc), T(acc) / st.max_sumabs);
+  // Below this scale eps dominates the variance: the output shrinks with x.
+  c.add("variance equals eps (smaller x: the output scales with x)",
+        std::sqrt(eps * n / st.max_sumsq), "lower");
+  c.add("x^2 underflows " + fname(acc) + " to 0", std::sqrt(Z(acc)), "lower");
+  c.add("normalized output x / sqrt(eps) underflows " + fname(out) + " to 0",
+        Z(out) * std::sqrt(eps) / (st.max_abs * 1.5), "lower");
+}
+
+// The accumulation study's row: gamma = 1 (and beta = 0), so the forward output is the
+// normalized row itself and its error is the statistics' (plus the final rounding); the
+// backward passes take an upstream gradient dy from the next stream.
+Problem accumulation_row(Kind kind, bool backward, const AccumulationInputs& in) {
+  Problem p;
+  p.m = 1;
+  p.n = in.n;
+  p.a = in.rows(0, 1, in.n);
+  p.b = in.constant({in.n}, 1.0);
+  if (backward)
+    p.c = in.rows(1, 1, in.n);
+  else if (kind == Kind::layernorm)
+    p.c = in.constant({in.n}, 0.0);
+  p.scalars = {round_value(Format::fp32, 1e-5)};
+  return p;
+}
+
+OpInfo make_op(std::string name, Kind kind, bool backward, int rank) {
   OpInfo op;
   op.name = std::move(name);
+  op.rank = rank;
   const bool rms = kind == Kind::rmsnorm;
-  if (!backward)
-    op.operands = rms ? "a: m rows of n x; b: gamma (n); scalars: {eps}; out: m x n"
-                      : "a: m rows of n x; b: gamma (n); c: beta (n); scalars: {eps}; out: m x n";
-  else
-    op.operands = rms ? "a: x (m x n); b: gamma (n); c: dy (m x n); scalars: {eps}; "
-                        "out: dx (m n) then dgamma (n)"
-                      : "a: x (m x n); b: gamma (n); c: dy (m x n); scalars: {eps}; "
-                        "out: dx (m n), dgamma (n), dbeta (n)";
+  op.summary = !backward ? (rms ? "out = x / sqrt(mean(x^2) + eps) * gamma, per row"
+                                : "out = (x - mean) / sqrt(var + eps) * gamma + beta, per row")
+                         : (rms ? "dx, dgamma of rmsnorm for the upstream gradient dy"
+                                : "dx, dgamma, dbeta of layernorm for the upstream gradient dy");
+  std::vector<Operand> operands = {
+      {.slot = 'a', .name = "x", .shape = {Dim::m, Dim::n}, .meaning = "the rows normalized"},
+      {.slot = 'b', .name = "gamma", .shape = {Dim::n}, .meaning = "the per-column scale"}};
+  if (backward)
+    operands.push_back(
+        {.slot = 'c', .name = "dy", .shape = {Dim::m, Dim::n}, .meaning = "the upstream gradient"});
+  else if (!rms)
+    operands.push_back(
+        {.slot = 'c', .name = "beta", .shape = {Dim::n}, .meaning = "the per-column shift"});
+  op.schema = {.dims = {{Dim::m, "rows"}, {Dim::n, "row length (features)"}},
+               .operands = std::move(operands),
+               .scalars = {{.name = "eps", .meaning = "added to the variance (fp32)"}}};
+  if (!backward) {
+    op.schema.out = {Dim::m, Dim::n};
+    op.schema.out_meaning = "the normalized rows";
+  } else {
+    op.schema.out_length = [rms](const Problem& p) { return p.m * p.n + (rms ? 1 : 2) * p.n; };
+    op.schema.out_length_text = rms ? "m n + n" : "m n + 2 n";
+    op.schema.out_meaning =
+        rms ? "dx (m x n), then dgamma (n)" : "dx (m x n), dgamma (n), dbeta (n)";
+  }
+  op.reduction_length = "n, the row length (the row statistics sum n values)";
+  op.bound_formula =
+      "running error analysis of the recipe's method (two_pass, welford; the mean "
+      "square for rmsnorm) (docs/error-models.md, \"Norms\")";
+  op.generator_notes = {{"ill_conditioned",
+                         "rows with a large common offset and a small spread (E[x^2] - E[x]^2 "
+                         "cancels); a quarter of the rows constant (variance 0)"},
+                        {"near_overflow",
+                         "magnitudes whose squares overflow fp16, or whose sum of squares nears "
+                         "fp32's range"}};
   op.make = [kind, backward](const KernelDesc& kd, Rng& r, std::string_view g) {
     return make_case(kind, backward, kd, r, g);
-  };
-  op.out_shape = [rms, backward](const Problem& p) {
-    if (!backward) return std::vector<int64_t>{p.m, p.n};
-    return std::vector<int64_t>{p.m * p.n + (rms ? 1 : 2) * p.n};
   };
   op.judge = [kind, backward](const Recipe& rc, const Problem& p) {
     return backward ? judge_backward(kind, rc, p) : judge_forward(kind, rc, p);
@@ -178,33 +262,33 @@ OpInfo make_op(std::string name, Kind kind, bool backward) {
       const int64_t row = static_cast<int64_t>(i) / nn;
       std::string s = "row " + std::to_string(row) + " of a: " + describe_row(p.a, p.n, row);
       if (backward) s += "; of dy: " + describe_row(p.c, p.n, row);
-      return s;
+      return ElementInputs{.text = s};
     }
     const size_t j = (i - mn) % static_cast<size_t>(nn);
     const bool beta = !rms && i - mn >= static_cast<size_t>(nn);
-    return fmt::format("{} of column {}: sum over the {} rows of a and dy",
-                       beta ? "dbeta" : "dgamma", j, p.m);
+    return ElementInputs{.text = fmt::format("{} of column {}: sum over the {} rows of a and dy",
+                                             beta ? "dbeta" : "dgamma", j, p.m)};
   };
+  const char* meaning[2][2] = {
+      {"row length (mean and variance over n values)",
+       "row length (dx's two row sums over n values)"},
+      {"row length (mean square over n values)", "row length (dx's row sum over n values)"}};
+  op.accumulation = row_accumulation(meaning[rms][backward], op.name,
+                                     [kind, backward](const AccumulationInputs& in) {
+                                       return accumulation_row(kind, backward, in);
+                                     });
+  op.range.pattern = [kind, backward](Rng& r) { return pattern(kind, backward, r); };
+  op.range.cliffs = [kind](const Recipe& rc, const RangePattern& pat, CliffList& c) {
+    cliffs(kind, rc, pat, c);
+  };
+  op.fuzz = {.family = "norm"};
   return op;
 }
+
+NUMGUARD_REGISTER_OP(make_op("layernorm", Kind::layernorm, false, 200));
+NUMGUARD_REGISTER_OP(make_op("layernorm_backward", Kind::layernorm, true, 210));
+NUMGUARD_REGISTER_OP(make_op("rmsnorm", Kind::rmsnorm, false, 220));
+NUMGUARD_REGISTER_OP(make_op("rmsnorm_backward", Kind::rmsnorm, true, 230));
 
 }  // namespace
-
-const OpInfo& layernorm_op() {
-  static const OpInfo op = make_op("layernorm", Kind::layernorm, false);
-  return op;
-}
-const OpInfo& layernorm_backward_op() {
-  static const OpInfo op = make_op("layernorm_backward", Kind::layernorm, true);
-  return op;
-}
-const OpInfo& rmsnorm_op() {
-  static const OpInfo op = make_op("rmsnorm", Kind::rmsnorm, false);
-  return op;
-}
-const OpInfo& rmsnorm_backward_op() {
-  static const OpInfo op = make_op("rmsnorm_backward", Kind::rmsnorm, true);
-  return op;
-}
-
 }  // namespace numguard::ops

@@ -1,5 +1,9 @@
 #include "harness/engine/ops/softmax_bound.h"
 
+#include <fmt/format.h>
+
+#include "harness/engine/ops/row_study.h"
+
 #include <cmath>
 
 #include "harness/core/reduce_order.h"
@@ -92,6 +96,35 @@ std::vector<Val> softmax_row_bound(const Recipe& rc, const std::vector<double>& 
   for (size_t i = 0; i < x.size(); ++i)
     y[i] = ar.div(softmax_numerator(rc, ar, x[i], s.max), s.sum);
   return y;
+}
+
+void softmax_exp_cliffs(const Recipe& rc, const RangePattern& pat, CliffList& c) {
+  const Format acc = rc.acc, stage = rc.stage.value_or(acc);
+  const Problem& s = pat.shape;
+  const RowStats st = row_stats(pat.values[0], s.m, s.n, false);
+  const double neg = most_negative(pat.values[0]);
+  auto T = overflow_threshold;
+  auto Z = underflow_threshold;
+  if (rc.method == Method::no_max) {
+    // exp(x) of the largest input (exactly s) and of the most negative one.
+    c.add(fmt::format("{} exp overflow, ln({})", fname(stage), num(T(stage))), std::log(T(stage)));
+    c.add("exp(x) of the most negative input subnormal in " + fname(stage),
+          -std::log(desc(stage).min_normal()) / neg);
+    c.add("exp(x) of the most negative input rounds to 0 in " + fname(stage),
+          -std::log(Z(stage)) / neg);
+  } else {
+    c.add("exp(x - max) of the smallest input rounds to 0 in " + fname(stage),
+          -std::log(Z(stage)) / st.max_range);
+    c.add("x - max overflows " + fname(acc), T(acc) / st.max_range);
+  }
+}
+
+RangePattern logits_pattern(Rng& r, int64_t rows) {
+  RangePattern p;
+  row_pattern(p, r, rows, kPatternRow);
+  positive_row_maxima(p.values[0], p.shape.m, p.shape.n);
+  p.max_positive = true;
+  return p;
 }
 
 }  // namespace numguard::ops

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "harness/core/recipe.h"
+#include "harness/engine/op_study.h"
 #include "harness/engine/running_error.h"
 
 namespace numguard::ops {
@@ -23,5 +24,14 @@ Val softmax_numerator(const Recipe& rc, const RunningError& ar, double xi, doubl
 
 // Every element's final value before the output cast.
 std::vector<Val> softmax_row_bound(const Recipe& rc, const std::vector<double>& x, bool log);
+
+// The cliffs every op that exponentiates its rows' logits shares on a range pattern (softmax,
+// log_softmax, cross_entropy): exp(x - max) (or exp(x) without max subtraction) overflowing or
+// underflowing the stage format, x - max overflowing the accumulator.
+void softmax_exp_cliffs(const Recipe& rc, const RangePattern& pat, CliffList& c);
+
+// The range pattern of the row ops over logits: `rows` rows of 64 in [-1, 1], each row's
+// largest |x| positive, scaled.
+RangePattern logits_pattern(Rng& r, int64_t rows);
 
 }  // namespace numguard::ops

@@ -8,6 +8,7 @@
 #include "harness/core/reduce_order.h"
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
+#include "harness/engine/ops/row_study.h"
 #include "harness/engine/ops/softmax_bound.h"
 #include "references/row_reference.h"
 
@@ -53,29 +54,83 @@ std::vector<OpElement> judge_rows(const Recipe& rc, const Problem& p, bool log) 
   return out;
 }
 
+void cliffs(bool log, const Recipe& rc, const RangePattern& pat, CliffList& c) {
+  softmax_exp_cliffs(rc, pat, c);
+  const Format acc = rc.acc, out = rc.out;
+  const Problem& s = pat.shape;
+  const RowStats st = row_stats(pat.values[0], s.m, s.n, false);
+  if (!log) {
+    c.add("smallest probability underflows " + fname(out) + " to 0",
+          -std::log(underflow_threshold(out)) / st.max_range);
+    return;
+  }
+  c.add("log-probability x - max overflows " + fname(out), overflow_threshold(out) / st.max_range);
+  // A row's top log-probability is -log(1 + eps), eps ~ exp(s (x2 - max)) for its second
+  // largest x2: once eps <= u of acc, 1 + eps rounds to 1 and it is computed as 0. The row
+  // with the widest gap gets there first.
+  double gap = 0;
+  for (int64_t r = 0; r < s.m; ++r) {
+    std::vector<double> row(pat.values[0].begin() + r * s.n, pat.values[0].begin() + (r + 1) * s.n);
+    std::sort(row.rbegin(), row.rend());
+    if (row.size() > 1) gap = std::max(gap, row[0] - row[1]);
+  }
+  c.add("1 + exp(x2 - max) rounds to 1 in " + fname(acc) + " (top log-probability 0)",
+        -std::log(desc(acc).unit_roundoff()) / gap);
+}
+
 OpInfo make_op(std::string name, bool log) {
   OpInfo op;
   op.name = std::move(name);
-  op.operands = "a: m rows of n logits; out: m x n";
+  op.summary = log ? "out[i, j] = x[i, j] - log sum_l exp(x[i, l]): log_softmax of each row"
+                   : "out[i, j] = exp(x[i, j]) / sum_l exp(x[i, l]): softmax of each row";
+  op.rank = log ? 110 : 100;
+  op.schema = {.dims = {{Dim::m, "rows"}, {Dim::n, "row length"}},
+               .operands = {{.slot = 'a',
+                             .name = "x",
+                             .shape = {Dim::m, Dim::n},
+                             .meaning = "the logits, one row per softmax"}},
+               .out = {Dim::m, Dim::n},
+               .out_meaning = log ? "the log-probabilities" : "the probabilities"};
+  op.reduction_length = "n, the row length (the denominator sums n exponentials)";
+  op.bound_formula =
+      "running error analysis of the recipe's method (two_pass, online, no_max) "
+      "(docs/error-models.md, \"Softmax\")";
+  op.generator_notes = {
+      {"near_overflow", "logits in the top binades of the input format"},
+      {"ill_conditioned",
+       "a large common offset with a small spread: exp without the max "
+       "subtraction overflows"},
+      {"tile_edges", "row lengths at the recipe's lane multiples +-1, 1 and primes"}};
   op.make = make_rows;
-  op.out_shape = [](const Problem& p) { return std::vector<int64_t>{p.m, p.n}; };
   op.judge = [log](const Recipe& rc, const Problem& p) { return judge_rows(rc, p, log); };
   op.describe = [](const Problem& p, size_t i) {
     const int64_t row = static_cast<int64_t>(i) / std::max<int64_t>(p.n, 1);
-    return "row " + std::to_string(row) + " of a: " + describe_row(p.a, p.n, row);
+    return ElementInputs{.text = "row " + std::to_string(row) +
+                                 " of a: " + describe_row(p.a, p.n, row)};
   };
+  op.accumulation = row_accumulation(log ? "row length (the log-sum-exp sums n exponentials)"
+                                         : "row length (the denominator sums n exponentials)",
+                                     op.name, [](const AccumulationInputs& in) {
+                                       Problem p;
+                                       p.m = 1;
+                                       p.n = in.n;
+                                       p.a = in.rows(0, 1, in.n);
+                                       return p;
+                                     });
+  op.range.pattern = [](Rng& r) {
+    RangePattern p = logits_pattern(r, 2);
+    p.scaled_desc = "x (2 rows of 64 in [-1, 1], each row's largest |x| positive) scaled";
+    return p;
+  };
+  op.range.cliffs = [log](const Recipe& rc, const RangePattern& pat, CliffList& c) {
+    cliffs(log, rc, pat, c);
+  };
+  op.fuzz = {.family = "softmax"};
   return op;
 }
+
+NUMGUARD_REGISTER_OP(make_op("softmax", false));
+NUMGUARD_REGISTER_OP(make_op("log_softmax", true));
 
 }  // namespace
-
-const OpInfo& softmax_op() {
-  static const OpInfo op = make_op("softmax", false);
-  return op;
-}
-const OpInfo& log_softmax_op() {
-  static const OpInfo op = make_op("log_softmax", true);
-  return op;
-}
-
 }  // namespace numguard::ops

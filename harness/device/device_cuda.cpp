@@ -1,18 +1,18 @@
-// The device query of the CUDA build (device_status_stub.cpp stands in without nvcc). Device 0
+// The device query of the CUDA build (device_stub.cpp stands in without nvcc). Device 0
 // is the one every launcher uses.
-#include "kernels_under_test/cuda/device_status.h"
+#include "harness/device/device.h"
 
 #include <cuda_runtime.h>
 
-namespace numguard::cuda {
+namespace numguard::device {
 namespace {
 
 std::string error_line(const char* call, cudaError_t e) {
   return std::string(call) + " failed: " + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")";
 }
 
-DeviceStatus query() {
-  DeviceStatus s;
+Status query() {
+  Status s;
   int count = 0;
   if (const cudaError_t e = cudaGetDeviceCount(&count); e != cudaSuccess) {
     cudaGetLastError();  // clear the (non-sticky) error so later calls report their own
@@ -45,18 +45,9 @@ DeviceStatus query() {
 
 }  // namespace
 
-const DeviceStatus& device_status() {
-  static const DeviceStatus s = query();
+const Status& status() {
+  static const Status s = query();
   return s;
 }
 
-std::string tc_arch_of_device() {
-  const DeviceStatus& s = device_status();
-  if (s.cc_major == 0) return "";
-  if (s.cc_major >= 9) return "hopper";
-  if (s.cc_major == 8) return "ampere";
-  if (s.cc_major == 7) return "volta";
-  return "";
-}
-
-}  // namespace numguard::cuda
+}  // namespace numguard::device

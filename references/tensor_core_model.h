@@ -35,7 +35,7 @@
 #include "harness/core/format.h"
 #include "harness/core/rounding.h"
 
-namespace numguard::kernels {
+namespace numguard::tc {
 
 struct TcModel {
   int block = 0;      // b: products fused per block
@@ -77,4 +77,4 @@ double mma_dot_values(const TcModel& model, std::span<const double> a, std::span
 uint64_t mma_dot(const TcModel& model, Format in, std::span<const uint64_t> a,
                  std::span<const uint64_t> b, uint64_t c_bits, Format out);
 
-}  // namespace numguard::kernels
+}  // namespace numguard::tc

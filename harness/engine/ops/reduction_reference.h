@@ -8,7 +8,7 @@
 #include "harness/core/kernel.h"
 #include "harness/core/rounding.h"
 
-namespace numguard {
+namespace numguard::ops {
 
 struct ElementReference {
   Unpacked exact;           // exact result (NaN / inf by IEEE rules)
@@ -19,6 +19,9 @@ struct ElementReference {
   bool nonfinite_input = false;
 };
 
-std::vector<ElementReference> reduction_reference(const std::string& op, const Problem& p);
+// `products`: alpha a b + beta c (dot, gemm); otherwise the sums of a's rows, of their squares
+// when `squares` (sum, sumsq).
+std::vector<ElementReference> reduction_reference(const Problem& p, bool products,
+                                                  bool squares = false);
 
-}  // namespace numguard
+}  // namespace numguard::ops

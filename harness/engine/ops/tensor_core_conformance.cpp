@@ -1,23 +1,21 @@
-#include "harness/engine/model_conformance.h"
+#include "harness/engine/ops/tensor_core_conformance.h"
 
 #include <vector>
 
-#include "kernels_under_test/cpu/tensor_core_model.h"
+#include "references/tensor_core_model.h"
 
-namespace numguard {
+namespace numguard::ops {
 
-std::optional<Tensor> model_output(const KernelDesc& k, const Problem& p) {
-  const Recipe& r = k.recipe;
+std::optional<Tensor> model_output(const Recipe& r, const Problem& p) {
   // The model covers the block-FMA chain itself; the epilogue (alpha, beta) and a further
   // output cast are checked by the bound alone.
   if (r.shape.order != Order::fused_block || r.out != r.acc || p.alpha != 1.0 || p.beta != 0.0)
     return std::nullopt;
-  if (k.op != "gemm" && k.op != "dot") return std::nullopt;
-  const kernels::TcModel model{.block = r.shape.block,
-                               .frac_bits = r.shape.frac_bits,
-                               .final_rounding = r.acc_rounding,
-                               .operand_exponents = r.shape.operand_exponents,
-                               .operand_emin = desc(r.in).emin()};
+  const tc::TcModel model{.block = r.shape.block,
+                          .frac_bits = r.shape.frac_bits,
+                          .final_rounding = r.acc_rounding,
+                          .operand_exponents = r.shape.operand_exponents,
+                          .operand_emin = desc(r.in).emin()};
   Tensor out(r.out, {p.m, p.n});
   std::vector<uint64_t> row(static_cast<size_t>(p.k)), col(static_cast<size_t>(p.k));
   for (int64_t i = 0; i < p.m; ++i)
@@ -27,9 +25,9 @@ std::optional<Tensor> model_output(const KernelDesc& k, const Problem& p) {
         col[static_cast<size_t>(l)] = p.b.bits[static_cast<size_t>(l * p.n + j)];
       }
       out.bits[static_cast<size_t>(i * p.n + j)] =
-          kernels::mma_dot(model, r.in, row, col, /*c_bits=*/0, r.acc);
+          tc::mma_dot(model, r.in, row, col, /*c_bits=*/0, r.acc);
     }
   return out;
 }
 
-}  // namespace numguard
+}  // namespace numguard::ops

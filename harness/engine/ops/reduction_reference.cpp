@@ -1,10 +1,10 @@
-#include "harness/engine/reduction_reference.h"
+#include "harness/engine/ops/reduction_reference.h"
 
 #include <cmath>
 
 #include "references/exact_accumulator.h"
 
-namespace numguard {
+namespace numguard::ops {
 namespace {
 
 double to_double(const Unpacked& u) {
@@ -29,11 +29,10 @@ void inflate(ElementReference& r, int64_t terms) {
 
 }  // namespace
 
-std::vector<ElementReference> reduction_reference(const std::string& op, const Problem& p) {
+std::vector<ElementReference> reduction_reference(const Problem& p, bool products, bool squares) {
   const Format in = p.a.format;
   std::vector<ElementReference> out;
-  if (op == "sum" || op == "sumsq") {  // one output per row of a
-    const bool squares = op == "sumsq";
+  if (!products) {  // one output per row of a
     for (int64_t i = 0; i < p.m; ++i) {
       const std::span<const uint64_t> row(p.a.bits.data() + i * p.k, static_cast<size_t>(p.k));
       ElementReference r;
@@ -91,4 +90,4 @@ std::vector<ElementReference> reduction_reference(const std::string& op, const P
   return out;
 }
 
-}  // namespace numguard
+}  // namespace numguard::ops

@@ -1,4 +1,4 @@
-#include "kernels_under_test/cpu/tensor_core_model.h"
+#include "references/tensor_core_model.h"
 
 #include <algorithm>
 #include <array>
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace numguard::kernels {
+namespace numguard::tc {
 namespace {
 
 constexpr std::array<std::string_view, 5> kArchitectures = {"volta", "ampere", "ada", "hopper",
@@ -178,4 +178,4 @@ uint64_t mma_dot(const TcModel& model, Format in, std::span<const uint64_t> a,
   return round_double(out, d, o).bits;  // d is a value of `out`: no rounding happens
 }
 
-}  // namespace numguard::kernels
+}  // namespace numguard::tc
