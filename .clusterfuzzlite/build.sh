@@ -11,9 +11,9 @@
 #    falls back to the system package (fine for header-only ones and for libstdc++ builds).
 # 2. Configures numguard with the provided compilers and flags, NUMGUARD_FUZZ=ON, no CUDA, tests
 #    or benchmarks, and MPFR/GMP linked statically (the runner image has neither library).
-# 3. Builds the libFuzzer targets: numguard-fuzz and its per-family wrappers numguard-fuzz-*,
-#    or, in a tree from before the generic target, fuzz_gemm and the fuzz_<family> targets.
-#    Only the target's own source is coverage-instrumented, as in the `fuzz` preset (below).
+# 3. Builds the libFuzzer targets: numguard-fuzz and its per-family wrappers numguard-fuzz-*
+#    (fuzz/families.txt). Only the target's own source is coverage-instrumented, as in the
+#    `fuzz` preset (below).
 # 4. Copies each target to $OUT with <target>_seed_corpus.zip, <target>.dict and <target>.options,
 #    then fails if a target needs a shared library that the runner image does not have.
 #
@@ -157,17 +157,13 @@ fi
 log "configuring numguard ($root) in $build"
 cmake "${cmake_args[@]}"
 
-# The fuzz targets this tree defines: numguard-fuzz and numguard-fuzz-<family> (the generic
-# target), else the per-family targets of earlier trees (fuzz_gemm, fuzz_<family>).
+# The fuzz targets this tree defines: numguard-fuzz and numguard-fuzz-<family>.
 if [[ -n "${NUMGUARD_CFL_TARGETS:-}" ]]; then
   read -r -a targets <<<"$NUMGUARD_CFL_TARGETS"
 else
   # `--target help` lists "... NAME" (Makefiles) or "NAME: phony" (Ninja).
   all_targets="$(cmake --build "$build" --target help | sed -n -e 's/^\.\.\. \([^ ]*\).*/\1/p' -e 's/^\([^ :]*\): .*/\1/p' | sort -u)"
   mapfile -t targets < <(grep -E '^numguard-fuzz(-[a-z0-9]+)*$' <<<"$all_targets" || true)
-  if [[ ${#targets[@]} -eq 0 ]]; then
-    mapfile -t targets < <(grep -E '^fuzz_[a-z0-9]+$' <<<"$all_targets" || true)
-  fi
 fi
 [[ ${#targets[@]} -gt 0 ]] || die "no fuzz targets in $root (is clang the compiler? NUMGUARD_FUZZ needs it)"
 log "building ${targets[*]}"
@@ -176,8 +172,7 @@ cmake --build "$build" -j"$jobs" --target "${targets[@]}"
 # Seeds of one target, one file per distinct input (named by its SHA-1, as libFuzzer names
 # corpus files), zipped flat. The generic target takes every file of corpus/seeds/ (any input
 # decodes for any kernel); a wrapper numguard-fuzz-<family> the files named <family>-* there
-# (or a folder corpus/seeds/<family>/), all of them when none is; an earlier target
-# corpus/<target>/.
+# (or a folder corpus/seeds/<family>/), all of them when none is.
 seed_files_for() {
   local t="$1" family seeds="$root/corpus/seeds"
   if [[ "$t" == numguard-fuzz* ]]; then
@@ -191,8 +186,6 @@ seed_files_for() {
     else
       find "$seeds" -type f ! -name '.*' ! -name '*.md' -print0
     fi
-  elif [[ -d "$root/corpus/$t" ]]; then
-    find "$root/corpus/$t" -type f ! -name '.*' ! -name '*.md' -print0
   fi
 }
 

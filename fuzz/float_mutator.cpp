@@ -430,8 +430,8 @@ class Mutator {
     std::vector<int64_t> tiles = {16, 32, 64, 128, 256};
     for (int t : {a.block, a.fanin, a.lanes, a.splits})
       if (t > 1) tiles.push_back(t);
-    const bool gemm = L().kernel->op == "gemm";
-    if (gemm && r_.one_in(3)) {
+    const OpInfo* op = find_op(L().kernel->op);
+    if (op && op->fuzz.mn_from_bytes && r_.one_in(3)) {
       const int64_t sizes[] = {1, 2, 7, 8};
       const int64_t m = r_.one_in(2) ? r_.pick(sizes) : r_.between(1, kMaxMn);
       const int64_t n = r_.one_in(2) ? r_.pick(sizes) : r_.between(1, kMaxMn);
@@ -481,9 +481,10 @@ class Mutator {
   // error at all is the kernel's); the op table's keep uses its generator's structured cases.
   bool value_modes() {
     if (L().reduction) {
-      const std::string& op = L().kernel->op;
-      const int tensors = op == "sum" || op == "sumsq" ? 1 : op == "gemm" ? 3 : 2;
-      const int t = static_cast<int>(r_.below(tensors));
+      // The operands the explicit layout fills: a, then b and C where the op's schema has them.
+      const OpInfo* op = find_op(L().kernel->op);
+      const int tensors = !op ? 1 : static_cast<int>(op->schema.operands.size());
+      const int t = static_cast<int>(r_.below(static_cast<uint64_t>(tensors)));
       const auto cur = static_cast<uint64_t>((buf_.u8(kGemmModes) >> (2 * t)) & 3);
       set_mode(t, static_cast<ValueMode>((cur + 1 + r_.below(3)) & 3));
     } else {
@@ -548,7 +549,7 @@ std::optional<StreamLayout> stream_layout(std::span<const uint8_t> data,
   if (data.empty() || kernels.empty()) return std::nullopt;
   StreamLayout L;
   L.kernel = kernels[data[0] % kernels.size()];
-  L.reduction = reduction_family(*L.kernel);
+  L.reduction = explicit_layout(*L.kernel);
   size_t at = 0;
   auto add = [&](int t, const Tensor& x, std::optional<ValueMode> mode) {
     if (x.empty()) return;

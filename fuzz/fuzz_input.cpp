@@ -2,16 +2,45 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "fuzz/op_input.h"
+#include "harness/engine/check_runner.h"
+#include "harness/engine/op.h"
+#include "harness/engine/registry.h"
 
 namespace numguard::fuzz {
 
-bool reduction_family(const KernelDesc& k) {
-  return k.op == "dot" || k.op == "sum" || k.op == "sumsq" || k.op == "gemm";
+bool explicit_layout(const KernelDesc& k) {
+  const OpInfo* op = find_op(k.op);
+  return op && op->fuzz.layout == FuzzLayout::explicit_shape;
 }
 
-Candidates fuzz_candidates(const std::string& pin) {
-  return family_candidates(pin, [](const KernelDesc&) { return true; });
+Candidates fuzz_candidates(const std::string& pin, const std::string& family) {
+  Candidates c;
+  if (!pin.empty()) {
+    c.kernels = runnable_kernels(select_kernels(pin, true), DeviceChoice::automatic, &c.skipped_why,
+                                 &c.skipped);
+    return c;
+  }
+  std::vector<const KernelDesc*> chosen;
+  for (const KernelDesc* k : select_kernels("*", false)) {
+    const OpInfo* op = find_op(k->op);
+    if (family.empty() ? k->device == Device::cpu : op && op->fuzz.family == family)
+      chosen.push_back(k);
+  }
+  c.kernels = family.empty()
+                  ? chosen
+                  : runnable_kernels(chosen, DeviceChoice::automatic, &c.skipped_why, &c.skipped);
+  return c;
+}
+
+std::vector<std::string> fuzz_families() {
+  std::vector<std::string> f;
+  for (const OpInfo* op : op_table())
+    if (std::find(f.begin(), f.end(), op->fuzz.family) == f.end()) f.push_back(op->fuzz.family);
+  std::sort(f.begin(), f.end());
+  return f;
 }
 
 std::optional<FuzzCase> decode_fuzz_input(std::span<const uint8_t> data,
@@ -21,7 +50,7 @@ std::optional<FuzzCase> decode_fuzz_input(std::span<const uint8_t> data,
   const std::span<const KernelDesc* const> one(&k, 1);  // byte 0 then picks k again
   FuzzCase c;
   c.kernel = k;
-  if (reduction_family(*k)) {
+  if (explicit_layout(*k)) {
     std::optional<GemmInput> in = decode_gemm_input(data, one);
     if (!in) return std::nullopt;
     c.problem = std::move(in->problem);

@@ -4,16 +4,10 @@
 
 #include <algorithm>
 
-#include "harness/engine/check_runner.h"
-#include "harness/engine/generators.h"
-#include "harness/engine/registry.h"
+#include "harness/engine/op.h"
 
 namespace numguard::fuzz {
 namespace {
-
-bool reduction_op(const KernelDesc& k) {
-  return k.op == "dot" || k.op == "sum" || k.op == "gemm";
-}
 
 // Little-endian reads; bytes past the end read as 0.
 class Header {
@@ -39,22 +33,6 @@ std::string_view name(SpecialKind s) {
   return kNames[static_cast<size_t>(s)];
 }
 
-Candidates family_candidates(const std::string& pin,
-                             const std::function<bool(const KernelDesc&)>& in_family) {
-  Candidates c;
-  std::vector<const KernelDesc*> family;
-  for (const KernelDesc* k : select_kernels(pin.empty() ? "*" : pin, !pin.empty()))
-    if (in_family(*k) && (!pin.empty() || k->device == Device::cpu)) family.push_back(k);
-  c.kernels = pin.empty()
-                  ? family
-                  : runnable_kernels(family, DeviceChoice::automatic, &c.skipped_why, &c.skipped);
-  return c;
-}
-
-Candidates candidate_kernels(const std::string& pin) {
-  return family_candidates(pin, reduction_op);
-}
-
 std::optional<GemmInput> decode_gemm_input(std::span<const uint8_t> data,
                                            std::span<const KernelDesc* const> kernels) {
   if (data.empty() || kernels.empty()) return std::nullopt;
@@ -62,13 +40,17 @@ std::optional<GemmInput> decode_gemm_input(std::span<const uint8_t> data,
   GemmInput in;
   in.kernel = kernels[h.u8(0) % kernels.size()];
   const KernelDesc& k = *in.kernel;
-  const bool gemm = k.op == "gemm", sum = k.op == "sum" || k.op == "sumsq";
+  const OpInfo* op = find_op(k.op);
+  if (!op || op->fuzz.layout != FuzzLayout::explicit_shape) return std::nullopt;
+  // The op's schema says what the bytes fill: b when it has one, C when alpha and beta are read.
+  const bool mn = op->fuzz.mn_from_bytes, has_b = op->schema.operand('b') != nullptr,
+             epilogue = op->schema.alpha_beta;
   Problem& p = in.problem;
-  p.m = gemm ? 1 + h.u8(1) % kMaxMn : 1;
-  p.n = gemm ? 1 + h.u8(2) % kMaxMn : 1;
+  p.m = mn ? 1 + h.u8(1) % kMaxMn : 1;
+  p.n = mn ? 1 + h.u8(2) % kMaxMn : 1;
   p.k = h.u16(3) % (kMaxK + 1);
   for (int t = 0; t < 3; ++t) in.modes[t] = static_cast<ValueMode>((h.u8(5) >> (2 * t)) & 3);
-  if (gemm && (h.u8(6) & 0x80)) {
+  if (epilogue && (h.u8(6) & 0x80)) {
     p.alpha = kAlphas[h.u8(6) & 7];
     p.beta = kBetas[(h.u8(6) >> 3) & 7];
   }
@@ -77,7 +59,7 @@ std::optional<GemmInput> decode_gemm_input(std::span<const uint8_t> data,
   const Format f = k.recipe.in;
   p.a = Tensor(f, {p.m, p.k});
   for (uint64_t& b : p.a.bits) b = element(f, in.modes[0], s);
-  if (!sum) {
+  if (has_b) {
     p.b = Tensor(f, {p.k, p.n});
     for (uint64_t& b : p.b.bits) b = element(f, in.modes[1], s);
   }

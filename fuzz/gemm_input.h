@@ -1,14 +1,15 @@
-// The byte layout of a numguard-fuzz input for the reduction family (dot, sum, sumsq, gemm): how
-// the bytes become one case (kernel, shape, scalars, input bit patterns). docs/FUZZING.md has the
-// same table.
+// The explicit-shape byte layout of a numguard-fuzz input (FuzzLayout::explicit_shape: the
+// reduction family, dot, sum, sumsq, gemm): how the bytes become one case (kernel, shape,
+// scalars, input bit patterns). docs/FUZZING.md has the same table.
 //
 //   offset  bytes  field
 //   0       1      kernel selector: candidate kernels[byte % count] (names sorted)
-//   1       1      m - 1 (mod 8), gemm only; dot and sum have m = 1
-//   2       1      n - 1 (mod 8), gemm only; dot and sum have n = 1
+//   1       1      m - 1 (mod 8) when the op's FuzzSpec says mn_from_bytes (gemm); else m = 1
+//   2       1      n - 1 (mod 8), likewise
 //   3       2      k (little-endian u16, mod 513): 0 .. 512
 //   5       1      value modes: bits 0-1 A, bits 2-3 B, bits 4-5 C (ValueMode)
-//   6       1      epilogue, gemm only: bit 7 clear: alpha = 1, beta = 0; set: alpha =
+//   6       1      epilogue, ops that read alpha and beta (gemm): bit 7 clear: alpha = 1,
+//                  beta = 0; set: alpha =
 //                  kAlphas[bits 0-2], beta = kBetas[bits 3-5]
 //   7       1      planted special value: bits 0-2 kind (0: none, SpecialKind)
 //   8       2      position of the plant in A then B (little-endian u16, mod |A| + |B|)
@@ -23,7 +24,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -75,21 +75,18 @@ struct GemmInput {
   size_t plant_index = 0;  // in A, then B
 };
 
-// The kernels an input selects from: the reduction family (dot, sum, gemm). With no pin, the
-// correct CPU kernels, on every machine alike, so that a saved input selects the same kernel
-// with or without a GPU; with a pin (comma-separated names or globs), every kernel it
-// matches, mutants included, that can run here (GPU kernels need a CUDA device).
+// The kernels an input selects from: with no pin, the correct CPU kernels, on every machine
+// alike, so that a saved input selects the same kernel with or without a GPU; with a pin
+// (comma-separated names or globs), every kernel it matches, mutants included, that can run
+// here (GPU kernels need a CUDA device).
 struct Candidates {
   std::vector<const KernelDesc*> kernels;
   int skipped = 0;          // matched by the pin but unable to run here
   std::string skipped_why;  // one line, when skipped > 0
 };
-Candidates candidate_kernels(const std::string& pin);
-// The same selection over any family of kernels.
-Candidates family_candidates(const std::string& pin,
-                             const std::function<bool(const KernelDesc&)>& in_family);
 
-// nullopt for the empty input or no candidates; otherwise the case the bytes describe.
+// nullopt for the empty input, no candidates or a kernel whose op has another layout;
+// otherwise the case the bytes describe.
 std::optional<GemmInput> decode_gemm_input(std::span<const uint8_t> data,
                                            std::span<const KernelDesc* const> kernels);
 

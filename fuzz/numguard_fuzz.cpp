@@ -9,8 +9,9 @@
 //
 // Environment:
 //   NUMGUARD_FUZZ_KERNEL       kernels to fuzz (comma-separated names or globs, mutants
-//                              included); unset: every correct CPU kernel, or the pin this
-//                              binary was built with (the per-family wrappers)
+//                              included); unset: every correct CPU kernel, or the correct
+//                              kernels of the family this binary was built for (the
+//                              per-family wrappers numguard-fuzz-<family>, fuzz/families.txt)
 //   NUMGUARD_FUZZ_PLUGIN       plugin libraries to load first (':'-separated)
 //   NUMGUARD_FUZZ_REGRESSIONS  where reproducers go (default corpus/regressions)
 //   NUMGUARD_FUZZ_LIST         print the candidate kernels, one per line, and exit
@@ -38,8 +39,8 @@
 #include "harness/engine/registry.h"
 #include "harness/engine/reproducer_file.h"
 
-#ifndef NUMGUARD_FUZZ_DEFAULT_PIN
-#define NUMGUARD_FUZZ_DEFAULT_PIN ""
+#ifndef NUMGUARD_FUZZ_DEFAULT_FAMILY
+#define NUMGUARD_FUZZ_DEFAULT_FAMILY ""
 #endif
 
 namespace numguard::fuzz {
@@ -52,7 +53,7 @@ constexpr int kCannotRunHere = 3;
 struct Target {
   std::vector<const KernelDesc*> kernels;
   std::vector<std::string> plugins;
-  std::string pin, regressions, replaying, dump;
+  std::string pin, family, regressions, replaying, dump;
   bool verbose = false, ready = false;
 };
 
@@ -88,20 +89,23 @@ void init() {
     std::exit(kBadConfig);
   }
   t.pin = env("NUMGUARD_FUZZ_KERNEL");
-  if (t.pin.empty()) t.pin = NUMGUARD_FUZZ_DEFAULT_PIN;
+  t.family = NUMGUARD_FUZZ_DEFAULT_FAMILY;
   t.regressions = env("NUMGUARD_FUZZ_REGRESSIONS");
   if (t.regressions.empty()) t.regressions = "corpus/regressions";
   t.replaying = env("NUMGUARD_FUZZ_INPUT");
   t.dump = env("NUMGUARD_FUZZ_DUMP");
   t.verbose = !env("NUMGUARD_FUZZ_VERBOSE").empty();
-  const Candidates c = fuzz_candidates(t.pin);
+  const Candidates c = fuzz_candidates(t.pin, t.family);
   t.kernels = c.kernels;
+  const std::string what = !t.pin.empty()      ? "'" + t.pin + "'"
+                           : !t.family.empty() ? "family " + t.family
+                                               : "the CPU kernels";
   if (c.skipped > 0)
-    std::fprintf(stderr, "numguard-fuzz: %d kernel(s) matching '%s' skipped: %s\n", c.skipped,
-                 t.pin.c_str(), c.skipped_why.c_str());
+    std::fprintf(stderr, "numguard-fuzz: %d kernel(s) of %s skipped: %s\n", c.skipped, what.c_str(),
+                 c.skipped_why.c_str());
   if (t.kernels.empty()) {
-    std::fprintf(stderr, "numguard-fuzz: '%s' names no kernel%s (numguard list shows them)\n",
-                 t.pin.c_str(), c.skipped > 0 ? " that can run here" : "");
+    std::fprintf(stderr, "numguard-fuzz: %s names no kernel%s (numguard list shows them)\n",
+                 what.c_str(), c.skipped > 0 ? " that can run here" : "");
     std::exit(c.skipped > 0 ? kCannotRunHere : kBadConfig);
   }
   if (!env("NUMGUARD_FUZZ_LIST").empty()) {

@@ -1,33 +1,18 @@
 #include "fuzz/op_input.h"
 
-#include <sstream>
-
 #include "fuzz/value_stream.h"
-#include "harness/engine/check_runner.h"
+#include "harness/engine/generators.h"
 #include "harness/engine/op.h"
 #include "harness/engine/random.h"
-#include "harness/engine/registry.h"
 
 namespace numguard::fuzz {
 namespace {
-
-bool in_list(const std::string& list, const std::string& op) {
-  std::stringstream ss(list);
-  std::string item;
-  while (std::getline(ss, item, ','))
-    if (item == op) return true;
-  return false;
-}
 
 uint8_t byte_at(std::span<const uint8_t> d, size_t at) {
   return at < d.size() ? d[at] : 0;
 }
 
 }  // namespace
-
-Candidates op_candidates(const std::string& ops, const std::string& pin) {
-  return family_candidates(pin, [&ops](const KernelDesc& k) { return in_list(ops, k.op); });
-}
 
 std::optional<OpInput> decode_op_input(std::span<const uint8_t> data,
                                        std::span<const KernelDesc* const> kernels) {

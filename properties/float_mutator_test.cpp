@@ -42,7 +42,7 @@ const KernelDesc* first_kernel(const std::function<bool(const KernelDesc&)>& wan
 }
 
 bool reduction(const KernelDesc& k) {
-  return reduction_family(k);
+  return explicit_layout(k);
 }
 
 size_t no_fallback(uint8_t*, size_t size, size_t) {

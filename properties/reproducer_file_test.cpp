@@ -123,11 +123,18 @@ TEST(ReproducerFile, OperandsMustFitTheKernelsOp) {
   const KernelDesc* ce = find_kernel("cross_entropy.fp16.fp32acc.twopass");
   ASSERT_TRUE(gemm && softmax && ce);
   Problem p = sample().problem;
+  EXPECT_NE(operand_mismatch(*gemm, p).find("integer operands"),
+            std::string::npos);  // gemm reads none
+  p.lengths.clear();
+  EXPECT_NE(operand_mismatch(*gemm, p).find("scalars"), std::string::npos);  // nor scalars
+  p.scalars.clear();
   p.beta = 1;
   EXPECT_EQ(operand_mismatch(*gemm, p), "");
   p.c = Tensor();
   EXPECT_NE(operand_mismatch(*gemm, p), "");  // beta != 0 reads C
   p = sample().problem;
+  p.lengths.clear();
+  p.scalars.clear();
   p.k = 4;
   EXPECT_NE(operand_mismatch(*gemm, p).find("must have 8 elements"), std::string::npos);
   Problem s;

@@ -9,16 +9,16 @@ namespace {
 
 const std::vector<Generator>& table() {
   static const std::vector<Generator> t = {
-      {"uniform", "uniform [-1, 1]"},
-      {"normal", "standard normal"},
-      {"positive", "uniform [0, 1]: no cancellation"},
+      {"uniform", "values uniform at the op's scale ([-1, 1] for the reductions)"},
+      {"normal", "normal values at the op's scale"},
+      {"positive", "non-negative values: no cancellation"},
       {"log_uniform", "sign, exponent and significand uniform over the input format"},
-      {"near_overflow", "positive values whose sum nears the acc/out overflow threshold"},
+      {"near_overflow", "magnitudes near the overflow of the formats the recipe passes through"},
       {"subnormal_heavy", "70% subnormal inputs"},
-      {"small_integers", "integers whose every partial sum is exact in the recipe"},
-      {"ill_conditioned", "GenDot (Ogita, Rump, Oishi 2005) at condition 1e2..1e8"},
-      {"special", "uniform with +-0, +-inf and NaN planted"},
-      {"tile_edges", "K at 0, 1, block multiples +-1 and primes"},
+      {"small_integers", "small integers: sums exact in the recipe where the op allows it"},
+      {"ill_conditioned", "cancellation: ill-conditioned sums, large offsets, small spreads"},
+      {"special", "+-0, +-inf and NaN planted among ordinary values"},
+      {"tile_edges", "lengths at 0 or 1, tile, block and lane multiples +-1, and primes"},
   };
   return t;
 }

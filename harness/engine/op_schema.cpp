@@ -104,10 +104,10 @@ std::string OpSchema::mismatch(std::string_view op, const Problem& p, Format in,
   } else if (!p.lengths.empty()) {
     return fmt::format("{} reads no integer operands ({} given)", op, p.lengths.size());
   }
-  if (p.scalars.size() < scalars.size()) {
+  if (p.scalars.size() != scalars.size()) {
     std::string names;
     for (const Scalar& s : scalars) names += (names.empty() ? "" : ", ") + s.name;
-    return fmt::format("{} needs scalars {{{}}} ({} given)", op, names, p.scalars.size());
+    return fmt::format("{} reads scalars {{{}}} ({} given)", op, names, p.scalars.size());
   }
   return "";
 }

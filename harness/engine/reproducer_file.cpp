@@ -10,6 +10,8 @@
 #include <sstream>
 #include <vector>
 
+#include "harness/engine/op.h"
+
 namespace numguard {
 namespace {
 
@@ -206,26 +208,6 @@ bool parse(Parser& ps, Reproducer& r) {
   return true;
 }
 
-// The element count an operand must have; -1: absent.
-struct Want {
-  char name;
-  int64_t count;
-};
-
-std::string check_counts(const Problem& p, std::initializer_list<Want> wants) {
-  const Tensor* slots[] = {&p.a, &p.b, &p.c, &p.d};
-  for (const Want& w : wants) {
-    const Tensor& t = *slots[w.name - 'a'];
-    const auto have = static_cast<int64_t>(t.size());
-    if (w.count < 0 && have != 0)
-      return fmt::format("operand {} must be absent ({} elements given)", w.name, have);
-    if (w.count >= 0 && have != w.count)
-      return fmt::format("operand {} must have {} elements for shape m={} n={} k={} ({} given)",
-                         w.name, w.count, p.m, p.n, p.k, have);
-  }
-  return "";
-}
-
 }  // namespace
 
 std::string format_reproducer(const Reproducer& r) {
@@ -276,58 +258,10 @@ std::string repro_command(const std::string& path, const std::vector<std::string
 }
 
 std::string operand_mismatch(const KernelDesc& k, const Problem& p) {
-  const std::string& op = k.op;
-  const int64_t m = p.m, n = p.n, kk = p.k, mn = p.m * p.n;
-  const Recipe& r = k.recipe;
-  const Tensor* slots[] = {&p.a, &p.b, &p.c, &p.d};
-  const bool reduction = op == "dot" || op == "sum" || op == "sumsq" || op == "gemm";
-  for (int i = 0; i < 4; ++i) {
-    const Format want = reduction && i == 2 ? r.out : r.in;
-    if (!slots[i]->empty() && slots[i]->format != want)
-      return fmt::format("operand {} is {}, kernel {} reads {}", "abcd"[i], name(slots[i]->format),
-                         k.name, name(want));
-  }
-  std::string bad;
-  if (reduction) {
-    const bool has_b = op == "dot" || op == "gemm";
-    // A sum reduces each of m rows; a dot product is one m = n = 1 GEMM.
-    if (op == "dot" && (m != 1 || n != 1)) return "dot needs m = n = 1";
-    if (!has_b && n != 1) return fmt::format("{} needs n = 1", op);
-    bad = check_counts(p, {{'a', m * kk}, {'b', has_b ? kk * n : -1}, {'d', -1}});
-    if (bad.empty() && p.beta != 0) bad = check_counts(p, {{'c', mn}});
-    if (bad.empty() && p.beta == 0 && !p.c.empty()) bad = check_counts(p, {{'c', mn}});
-  } else if (op == "softmax" || op == "log_softmax" || op == "amax" || op == "exp") {
-    bad = check_counts(p, {{'a', mn}, {'b', -1}, {'c', -1}, {'d', -1}});
-  } else if (op == "cross_entropy") {
-    bad = check_counts(p, {{'a', mn}, {'b', -1}, {'c', -1}, {'d', -1}});
-    if (bad.empty() && static_cast<int64_t>(p.lengths.size()) != m)
-      bad = fmt::format("cross_entropy needs m = {} targets ({} given)", m, p.lengths.size());
-    for (int64_t t : p.lengths)
-      if (bad.empty() && (t < 0 || t >= n))
-        bad = fmt::format("target {} outside [0, n = {})", t, n);
-  } else if (op == "layernorm" || op == "rmsnorm" || op == "layernorm_backward" ||
-             op == "rmsnorm_backward") {
-    const bool backward = op.ends_with("_backward");
-    const int64_t c = backward ? mn : op == "layernorm" ? n : -1;
-    bad = check_counts(p, {{'a', mn}, {'b', n}, {'c', c}, {'d', -1}});
-    if (bad.empty() && p.scalars.empty()) bad = op + " needs scalars {eps}";
-  } else if (op == "attention") {
-    bad = check_counts(p, {{'a', m * kk}, {'b', n * kk}, {'c', n * kk}, {'d', -1}});
-    if (bad.empty() && static_cast<int64_t>(p.lengths.size()) != m)
-      bad =
-          fmt::format("attention needs m = {} visible-key counts ({} given)", m, p.lengths.size());
-    if (bad.empty() && p.scalars.empty()) bad = "attention needs scalars {scale}";
-  } else if (op == "adam") {
-    if (m != 1) return "adam needs m = 1";
-    bad = check_counts(p, {{'a', n}, {'b', n}, {'c', n}, {'d', n}});
-    if (bad.empty() && p.scalars.size() < 5)
-      bad = "adam needs scalars {lr, beta1, beta2, eps, step}";
-  } else {  // the activations: x, an optional bias, dy for the backward passes
-    const bool backward = op.ends_with("_backward");
-    if (!p.b.empty()) bad = check_counts(p, {{'b', n}});
-    if (bad.empty()) bad = check_counts(p, {{'a', mn}, {'c', backward ? mn : -1}, {'d', -1}});
-  }
-  return bad;
+  const OpInfo* op = find_op(k.op);
+  if (!op)
+    return fmt::format("kernel {} declares op {}, which the op table does not have", k.name, k.op);
+  return op->schema.mismatch(k.op, p, k.recipe.in, k.recipe.out);
 }
 
 }  // namespace numguard

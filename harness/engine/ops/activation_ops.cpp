@@ -12,7 +12,7 @@ namespace {
 
 const char* kBound =
     "running error analysis of the kernel's fp32 formula, operation by operation, then the "
-    "output cast (docs/error-models.md, \"Activations\")";
+    "output cast (docs/error-models.md, \"Activations and exp\")";
 
 double neg_of(const RangePattern& pat) {
   return most_negative(pat.values[0]);

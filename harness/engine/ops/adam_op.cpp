@@ -185,10 +185,17 @@ OpInfo adam_op() {
       .out_meaning = "w' (n), then m' (n), then v' (n), in the input format"};
   o.bound_formula =
       "running error of the kernel's formula, the bias corrections 1 - exp(t log "
-      "beta) included (docs/error-models.md, \"Cross-entropy, Adam\")";
+      "beta) included (docs/error-models.md, \"Cross-entropy, Adam, amax\")";
   o.generator_notes = {
+      {"uniform",
+       "weights in [-1, 1], gradients uniform at a scale 1e-8..1e2, state consistent "
+       "with them (v an average of g^2); 40% of the cases with zero gradients"},
+      {"normal", "normal gradients at a scale 1e-8..1e2"},
+      {"positive", "non-negative gradients"},
       {"ill_conditioned", "gradients of eps's size on zero state: sqrt(vhat) and eps compete"},
-      {"small_integers", "integer weights in [-8, 8] and gradients in [-4, 4]"}};
+      {"small_integers", "integer weights in [-8, 8] and gradients in [-4, 4]"},
+      {"special", "+-0, +-inf and NaN planted in the gradients"},
+      {"tile_edges", "parameter counts at 32-multiples +-1, 1, 2 and primes"}};
   o.make = make_step;
   o.judge = judge_step;
   o.describe = [](const Problem& p, size_t e) {

@@ -51,7 +51,8 @@ OpInfo amax_op() {
               .out_meaning = "max |x| of each row, in the input format"};
   o.bound_formula =
       "exact: a max rounds nothing, so the bound is 0 (docs/error-models.md, "
-      "\"Cross-entropy, Adam\")";
+      "\"Cross-entropy, Adam, amax\")";
+  o.generator_notes = value_notes(8, "1 to 16 rows of up to 256 values");
   o.make = make_rows;
   o.judge = judge_rows;
   o.describe = [](const Problem& p, size_t i) {

@@ -211,10 +211,16 @@ OpInfo attention_op() {
   o.reduction_length = "n, the keys per query (the softmax and the weighted sum of V)";
   o.bound_formula =
       "running error analysis of the recipe's method (two_pass or tiled, the "
-      "online rescale) (docs/error-models.md, \"Attention\")";
-  o.generator_notes = {
-      {"log_uniform", "Q, K from the smallest subnormal up to 4; V over the whole range"},
-      {"tile_edges", "key counts at the recipe's block multiples +-1, 1 and primes"}};
+      "online rescale) (docs/error-models.md, \"attention\")";
+  o.generator_notes = with_note(
+      with_note(with_note(value_notes(2,
+                                      "up to 32 queries and keys, head dimension up to 32, "
+                                      "causal and padding masks (fully masked rows included)"),
+                          "log_uniform",
+                          "Q, K from the smallest subnormal up to 4; V over the whole range"),
+                "near_overflow",
+                "scores of 1e4..6e4 (where a finite -10000 mask sentinel unmasks)"),
+      "ill_conditioned", "Q, K near a common offset: scores 1e2..1e4 that nearly coincide");
   o.make = make_attention;
   o.judge = judge;
   o.describe = [](const Problem& p, size_t i) {

@@ -101,8 +101,11 @@ OpInfo cross_entropy_op() {
   o.reduction_length = "n, the classes per row (logsumexp over n logits)";
   o.bound_formula =
       "running error of each row's softmax sum, lse = max + log(sum), the loss "
-      "and the batch mean (docs/error-models.md, \"Cross-entropy, Adam\")";
-  o.generator_notes = {{"uniform", "a third of the cases add a large common offset 2^4..2^10"}};
+      "and the batch mean (docs/error-models.md, \"Cross-entropy, Adam, amax\")";
+  o.generator_notes =
+      with_note(value_notes(8, "1 to 64 rows of up to 256 logits, targets uniform"), "uniform",
+                "logits uniform in [-8, 8], a third of the cases (also normal, tile_edges) with "
+                "a common offset 2^4..2^10: lse then carries the rounding of |max|");
   o.make = make_batch;
   o.judge = judge_batch;
   o.describe = [](const Problem& p, size_t) {

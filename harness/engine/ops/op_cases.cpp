@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "harness/engine/generators.h"
 
 namespace numguard::ops {
@@ -82,6 +84,35 @@ int64_t row_length(std::string_view g, int64_t max_n, int64_t tile, Rng& r) {
 
 double fp32(double x) {
   return round_value(Format::fp32, x);
+}
+
+std::vector<std::pair<std::string, std::string>> value_notes(double scale,
+                                                             const std::string& lengths) {
+  const std::string s = fmt::format("{:g}", scale);
+  return {
+      {"uniform", "values uniform in [-" + s + ", " + s + "]; " + lengths},
+      {"normal", s + " x N(0, 1)"},
+      {"positive", "uniform in [0, " + s + "]: no cancellation"},
+      {"near_overflow", "magnitudes in the top 8 binades of the input format"},
+      {"small_integers",
+       fmt::format("integers in [-{:g}, {:g}]", std::ceil(scale * 2), std::ceil(scale * 2))},
+      {"ill_conditioned", "a large common offset 2^3..2^12 with a spread of " +
+                              fmt::format("{:g}", scale * 0.01) + " x N(0, 1)"},
+      {"special", "uniform with 1 to 3 of +-0, +-inf, NaN planted"},
+      {"tile_edges", lengths + " at the recipe's tile or lane multiples +-1, 1, 2 and primes"},
+  };
+}
+
+std::vector<std::pair<std::string, std::string>> with_note(
+    std::vector<std::pair<std::string, std::string>> notes, const std::string& g,
+    const std::string& text) {
+  for (auto& [name, note] : notes)
+    if (name == g) {
+      note = text;
+      return notes;
+    }
+  notes.emplace_back(g, text);
+  return notes;
 }
 
 }  // namespace numguard::ops

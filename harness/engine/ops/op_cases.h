@@ -4,7 +4,9 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "harness/core/kernel.h"
@@ -30,5 +32,16 @@ int64_t row_length(std::string_view g, int64_t max_n, int64_t tile, Rng& r);
 
 // An fp32 constant as the kernels see it.
 double fp32(double x);
+
+// What each generator means for an op whose values come from values_for(g, in, scale) and
+// whose row lengths come from row_length (`lengths`: what the op's lengths are, e.g. "row
+// lengths up to 256"), for OpInfo::generator_notes; an op appends or overrides its own.
+std::vector<std::pair<std::string, std::string>> value_notes(double scale,
+                                                             const std::string& lengths);
+
+// `notes` with note (g, text) put in place of g's.
+std::vector<std::pair<std::string, std::string>> with_note(
+    std::vector<std::pair<std::string, std::string>> notes, const std::string& g,
+    const std::string& text);
 
 }  // namespace numguard::ops

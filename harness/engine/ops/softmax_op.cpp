@@ -94,7 +94,7 @@ OpInfo make_op(std::string name, bool log) {
   op.reduction_length = "n, the row length (the denominator sums n exponentials)";
   op.bound_formula =
       "running error analysis of the recipe's method (two_pass, online, no_max) "
-      "(docs/error-models.md, \"Softmax\")";
+      "(docs/error-models.md, \"softmax and log_softmax\")";
   op.generator_notes = {
       {"near_overflow", "logits in the top binades of the input format"},
       {"ill_conditioned",
