@@ -119,28 +119,6 @@ RC_GTEST_PROP(ReductionFamily, PermutingTheReductionAxisStaysWithinBound, ()) {
 // Scaling A by 2^s scales every rounding's input by 2^s, so the output scales exactly as
 // long as nothing overflows and no rounding happens in a subnormal range (s > 0 keeps
 // inputs exact; outputs are required to stay normal).
-RC_GTEST_PROP(ReductionFamily, ScalingByPowerOfTwoScalesTheOutputExactly, ()) {
-  const Pick c = *rc::gen::oneOf(pick("uniform"), pick("normal"));
-  const int s = *rc::gen::inRange(1, 9);
-  const Problem p = make_case(*c.kernel, c.seed, c.index);
-  RC_PRE(p.beta == 0.0);
-  const Recipe& r = c.kernel->recipe;
-  Problem q = p;
-  for (auto& b : q.a.bits) b = round_double(r.in, std::ldexp(decode(r.in, b), s)).bits;
-  Tensor out_p, out_q;
-  const CaseOutcome op = evaluate_case(*c.kernel, p, &out_p);
-  const CaseOutcome oq = evaluate_case(*c.kernel, q, &out_q);
-  RC_PRE(!op.domain_limit && !oq.domain_limit);
-  RC_LOG() << repro(*c.kernel, c.seed, c.index) << " with A scaled by 2^" << s << "\n";
-  const FormatDesc& d = desc(r.out);
-  for (size_t i = 0; i < out_p.size(); ++i) {
-    const double x = decode(r.out, out_p.bits[i]), y = decode(r.out, out_q.bits[i]);
-    RC_PRE(std::isfinite(y) && (x == 0 || std::fabs(x) >= d.min_normal()));
-    RC_PRE(std::fabs(y) <= d.max_finite() / 2);
-    RC_ASSERT(y == std::ldexp(x, c.kernel->op == "sumsq" ? 2 * s : s));  // sumsq is quadratic
-  }
-}
-
 // K just below, at and above multiples of each recipe's block.
 TEST(ReductionFamily, TileBoundariesStayWithinBound) {
   for (const KernelDesc* k : correct_kernels()) {

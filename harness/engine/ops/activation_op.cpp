@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/engine/check_runner.h"
+#include "harness/engine/generators.h"
 #include "harness/engine/ops/activation_op.h"
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
@@ -88,6 +90,64 @@ std::vector<ActivationFormula>& formulas() {
   return f;
 }
 
+// The identity of f on a mirrored row: 64 values x uniform in [-8, 8] and their negations, no
+// bias, dy = 1 (so a backward op gives f'(x) itself); on the kernel's outputs within the two
+// elements' bounds (plus the double arithmetic of the check).
+Relation identity_relation(const ActivationFormula& f) {
+  Relation rel;
+  using I = ActivationIdentity;
+  rel.name = f.identity == I::odd               ? "odd_identity"
+             : f.identity == I::even_derivative ? "even_derivative_identity"
+                                                : "reciprocal_identity";
+  rel.claim = f.identity == I::odd               ? "f(x) - f(-x) = x"
+              : f.identity == I::even_derivative ? "f'(x) + f'(-x) = 1"
+                                                 : "f(x) f(-x) = 1";
+  rel.check = [f](const KernelDesc& k, Rng& r, int64_t* checked) {
+    *checked = 0;
+    const Format in = k.recipe.in;
+    constexpr int64_t n = 64;
+    Problem p;
+    p.m = 1;
+    p.n = 2 * n;
+    p.a = Tensor(in, {p.m, p.n});
+    for (int64_t i = 0; i < n; ++i) {
+      p.a.bits[static_cast<size_t>(i)] = to_bits(in, r.uniform(-8, 8));
+      p.a.bits[static_cast<size_t>(i + n)] =
+          p.a.bits[static_cast<size_t>(i)] ^ desc(in).sign_mask();
+    }
+    if (f.backward) {
+      p.c = Tensor(in, {p.m, p.n});
+      for (auto& b : p.c.bits) b = to_bits(in, 1.0);
+    }
+    const CaseElements ce = evaluate_elements(k, p);
+    constexpr double kRel = 0x1p-50;
+    for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
+      const size_t m = i + static_cast<size_t>(n);
+      if (!ce.domain[i].empty() || !ce.domain[m].empty()) continue;
+      const ElementCheck &a = ce.checks[i], &b = ce.checks[m];
+      if (!std::isfinite(a.output) || !std::isfinite(b.output)) continue;
+      const double x = p.a.value(i);
+      double gap = 0, allowed = a.bound + b.bound;
+      if (f.identity == I::reciprocal) {
+        gap = a.output * b.output - 1;
+        allowed =
+            std::fabs(a.reference) * b.bound + std::fabs(b.reference) * a.bound + a.bound * b.bound;
+      } else if (f.identity == I::even_derivative) {
+        gap = a.output + b.output - 1;
+      } else {
+        gap = a.output - b.output - x;
+      }
+      ++*checked;
+      const double scale = std::fabs(a.reference) + std::fabs(b.reference) + std::fabs(x) + 1;
+      if (std::fabs(gap) > allowed + 4 * kRel * scale)
+        return fmt::format("x = {}: f(x) = {}, f(-x) = {}: off by {:.3g} (allowed {:.3g})", x,
+                           a.output, b.output, gap, allowed);
+    }
+    return std::string();
+  };
+  return rel;
+}
+
 RangePattern pattern(const ActivationFormula& f, Rng& r) {
   RangePattern p;
   row_pattern(p, r, 2, kPatternRow);
@@ -142,6 +202,7 @@ OpInfo activation_op(const ActivationFormula& f) {
   };
   op.range.pattern = [f](Rng& r) { return pattern(f, r); };
   op.range.cliffs = f.cliffs;
+  if (f.identity != ActivationIdentity::none) op.relations = {identity_relation(f)};
   op.fuzz = {.family = "activation"};
   return op;
 }

@@ -15,6 +15,13 @@
 
 namespace numguard::ops {
 
+enum class ActivationIdentity : uint8_t {
+  none,
+  odd,              // f(x) - f(-x) = x (gelu, silu: x Phi(x) - (-x) Phi(-x) = x)
+  even_derivative,  // f'(x) + f'(-x) = 1 (their backward ops, with dy = 1)
+  reciprocal,       // f(x) f(-x) = 1 (exp)
+};
+
 struct ActivationFormula {
   std::string name;     // the op's name
   std::string summary;  // e.g. "out = x Phi(x): GELU, erf form"
@@ -25,6 +32,8 @@ struct ActivationFormula {
   ActivationComputed computed = nullptr;
   // Where the docs derive the bound ("docs/error-models.md, \"Activations\"").
   std::string bound_formula;
+  // An identity the exact function satisfies, checked on the kernels as a relation.
+  ActivationIdentity identity = ActivationIdentity::none;
   // The range pattern makes each row's largest |x| positive: the largest input is then the
   // largest value (what overflows exp).
   bool positive_row_max = false;

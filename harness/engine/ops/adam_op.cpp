@@ -132,6 +132,36 @@ std::vector<OpElement> judge_step(const Recipe& rc, const Problem& p) {
   return out;
 }
 
+// With g = 0 and m = 0 the update is lr * 0 / (sqrt(vhat) + eps) = 0: w' is w bit for bit,
+// v = 0 included (eps keeps the denominator positive); m' and v' are not NaN. An eps that
+// underflows the kernel's format gives 0 / 0 here.
+Relation zero_gradient() {
+  Relation rel;
+  rel.name = "zero_gradient";
+  rel.claim = "g = 0 on m = 0 leaves w bit for bit, and m', v' are not NaN";
+  rel.check = [](const KernelDesc& k, Rng& r, int64_t* checked) {
+    *checked = 0;
+    Problem p = make_step(k, r, r.coin() ? "uniform" : "normal");
+    for (size_t i = 0; i < p.b.size(); ++i) {
+      p.b.bits[i] = p.c.bits[i] = 0;
+      if (r.coin()) p.d.bits[i] = 0;  // a fresh parameter: v = 0 too
+    }
+    Tensor out(k.recipe.out, {3 * p.n});
+    k.run(p, out);
+    const auto n = static_cast<size_t>(p.n);
+    for (size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(p.a.value(i)) || !std::isfinite(p.d.value(i))) continue;
+      ++*checked;
+      if (out.bits[i] != p.a.bits[i] || std::isnan(out.value(n + i)) ||
+          std::isnan(out.value(2 * n + i)))
+        return fmt::format("parameter {}: w {} became {} (m' {}, v' {})", i, p.a.value(i),
+                           out.value(i), out.value(n + i), out.value(2 * n + i));
+    }
+    return std::string();
+  };
+  return rel;
+}
+
 RangePattern pattern(Rng& r) {
   RangePattern p;
   Problem& s = p.shape;
@@ -211,6 +241,7 @@ OpInfo adam_op() {
   };
   o.range.pattern = pattern;
   o.range.cliffs = cliffs;
+  o.relations = {zero_gradient()};
   o.fuzz = {.family = "optimizer"};
   return o;
 }

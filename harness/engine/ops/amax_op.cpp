@@ -8,6 +8,7 @@
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
 #include "harness/engine/ops/row_study.h"
+#include "harness/engine/relations.h"
 #include "references/row_reference.h"
 
 namespace numguard::ops {
@@ -66,6 +67,11 @@ OpInfo amax_op() {
     return p;
   };
   o.range.cliffs = [](const Recipe&, const RangePattern&, CliffList&) {};  // exact
+  o.relations = {invariance("sign_invariance", "amax(-x) = amax(x) bit for bit", "normal",
+                            [](Problem&, Problem& q, const Recipe&, Rng&) {
+                              for (auto& b : q.a.bits) b ^= desc(q.a.format).sign_mask();
+                              return true;
+                            })};
   o.fuzz = {.family = "softmax"};
   return o;
 }

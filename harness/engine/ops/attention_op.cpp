@@ -11,6 +11,7 @@
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
 #include "harness/engine/ops/row_study.h"
+#include "harness/engine/relations.h"
 #include "references/attention_reference.h"
 
 namespace numguard::ops {
@@ -236,6 +237,25 @@ OpInfo attention_op() {
   o.range.pattern = pattern;
   o.range.cliffs = cliffs;
   o.range.cost = 8;
+  o.relations = {invariance(
+      "key_permutation",
+      "permuting the keys with their values leaves the output unchanged (every key visible)",
+      "normal", [](Problem& p, Problem& q, const Recipe&, Rng& r) {
+        std::fill(p.lengths.begin(), p.lengths.end(), p.n);
+        q.lengths = p.lengths;
+        std::vector<int64_t> perm(static_cast<size_t>(p.n));
+        for (int64_t j = 0; j < p.n; ++j) perm[static_cast<size_t>(j)] = j;
+        for (int64_t j = p.n - 1; j > 0; --j)
+          std::swap(perm[static_cast<size_t>(j)], perm[static_cast<size_t>(r.integer(0, j))]);
+        for (int64_t j = 0; j < p.n; ++j)
+          for (int64_t d = 0; d < p.k; ++d) {
+            const auto to = static_cast<size_t>(j * p.k + d);
+            const auto from = static_cast<size_t>(perm[static_cast<size_t>(j)] * p.k + d);
+            q.b.bits[to] = p.b.bits[from];
+            q.c.bits[to] = p.c.bits[from];
+          }
+        return true;
+      })};
   o.fuzz = {.family = "attention"};
   return o;
 }

@@ -12,6 +12,7 @@
 #include "harness/engine/ops/row_op_common.h"
 #include "harness/engine/ops/row_study.h"
 #include "harness/engine/ops/softmax_bound.h"
+#include "harness/engine/relations.h"
 #include "references/row_reference.h"
 
 namespace numguard::ops {
@@ -137,6 +138,10 @@ OpInfo cross_entropy_op() {
     return p;
   };
   o.range.cliffs = cliffs;
+  o.relations = {invariance(
+      "shift_invariance", "the loss is unchanged by an integer c added to a row's logits",
+      "small_integers",
+      [](Problem&, Problem& q, const Recipe&, Rng& r) { return shift_rows(q.a, q.n, 8, r); })};
   o.fuzz = {.family = "softmax"};
   return o;
 }

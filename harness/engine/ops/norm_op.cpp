@@ -12,6 +12,7 @@
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
 #include "harness/engine/ops/row_study.h"
+#include "harness/engine/relations.h"
 #include "references/norm_reference.h"
 
 namespace numguard::ops {
@@ -281,6 +282,28 @@ OpInfo make_op(std::string name, Kind kind, bool backward, int rank) {
   op.range.cliffs = [kind](const Recipe& rc, const RangePattern& pat, CliffList& c) {
     cliffs(kind, rc, pat, c);
   };
+  if (kind == Kind::layernorm)
+    op.relations = {invariance(
+        "shift_invariance",
+        backward ? "dx, dgamma, dbeta are unchanged by an integer c added to a row of x"
+                 : "layernorm(x + c) = layernorm(x) for an integer c per row (integer rows: exact)",
+        "small_integers",
+        [](Problem&, Problem& q, const Recipe&, Rng& r) { return shift_rows(q.a, q.n, 8, r); })};
+  else if (!backward)
+    op.relations = {invariance("scale_invariance",
+                               "rmsnorm(2^e x; eps 4^e) = rmsnorm(x; eps) for e in -4..4", "normal",
+                               [](Problem&, Problem& q, const Recipe&, Rng& r) {
+                                 const int e = static_cast<int>(r.integer(-4, 4));
+                                 for (auto& b : q.a.bits) {
+                                   const double v = std::ldexp(decode(q.a.format, b), e);
+                                   b = to_bits(q.a.format, v);
+                                   if (decode(q.a.format, b) != v)
+                                     return false;  // the scaling must be exact
+                                 }
+                                 const double eps = std::ldexp(q.scalars.at(0), 2 * e);
+                                 q.scalars[0] = eps;
+                                 return fp32(eps) == eps;
+                               })};
   op.fuzz = {.family = "norm"};
   return op;
 }

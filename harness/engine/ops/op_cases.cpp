@@ -86,6 +86,18 @@ double fp32(double x) {
   return round_value(Format::fp32, x);
 }
 
+bool shift_rows(Tensor& t, int64_t n, int64_t max_shift, Rng& r) {
+  double shift = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (i % static_cast<size_t>(std::max<int64_t>(n, 1)) == 0)
+      shift = static_cast<double>(r.integer(-max_shift, max_shift));
+    const double v = t.value(i) + shift;
+    t.bits[i] = to_bits(t.format, v);
+    if (!std::isfinite(v) || t.value(i) != v) return false;
+  }
+  return true;
+}
+
 std::vector<std::pair<std::string, std::string>> value_notes(double scale,
                                                              const std::string& lengths) {
   const std::string s = fmt::format("{:g}", scale);

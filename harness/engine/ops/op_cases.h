@@ -33,6 +33,10 @@ int64_t row_length(std::string_view g, int64_t max_n, int64_t tile, Rng& r);
 // An fp32 constant as the kernels see it.
 double fp32(double x);
 
+// Adds an integer in [-max_shift, max_shift] to every value of each row of t (rows of n),
+// one integer per row; false when a shifted value is not exact in t's format (or not finite).
+bool shift_rows(Tensor& t, int64_t n, int64_t max_shift, Rng& r);
+
 // What each generator means for an op whose values come from values_for(g, in, scale) and
 // whose row lengths come from row_length (`lengths`: what the op's lengths are, e.g. "row
 // lengths up to 256"), for OpInfo::generator_notes; an op appends or overrides its own.

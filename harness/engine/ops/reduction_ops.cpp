@@ -5,6 +5,7 @@
 #include "harness/engine/op.h"
 #include "harness/engine/ops/reduction_judge.h"
 #include "harness/engine/ops/reduction_study.h"
+#include "harness/engine/relations.h"
 
 namespace numguard::ops {
 namespace {
@@ -33,6 +34,7 @@ OpInfo reduction_op(std::string name, const ReductionForm& f) {
   op.describe = describe_reduction;
   op.range = reduction_range(f);
   op.fuzz = {.family = "reduction", .layout = FuzzLayout::explicit_shape, .mn_from_bytes = f.gemm};
+  op.relations = {exact_scaling(f.quadratic && !f.has_b ? 2 : 1)};
   return op;
 }
 

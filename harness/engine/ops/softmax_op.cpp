@@ -10,6 +10,7 @@
 #include "harness/engine/ops/row_op_common.h"
 #include "harness/engine/ops/row_study.h"
 #include "harness/engine/ops/softmax_bound.h"
+#include "harness/engine/relations.h"
 #include "references/row_reference.h"
 
 namespace numguard::ops {
@@ -125,6 +126,12 @@ OpInfo make_op(std::string name, bool log) {
   op.range.cliffs = [log](const Recipe& rc, const RangePattern& pat, CliffList& c) {
     cliffs(log, rc, pat, c);
   };
+  op.relations = {invariance(
+      "shift_invariance",
+      log ? "log_softmax(x + c) = log_softmax(x) for an integer c per row (integer rows: exact)"
+          : "softmax(x + c) = softmax(x) for an integer c per row (integer rows: exact)",
+      "small_integers",
+      [](Problem&, Problem& q, const Recipe&, Rng& r) { return shift_rows(q.a, q.n, 8, r); })};
   op.fuzz = {.family = "softmax"};
   return op;
 }
