@@ -42,6 +42,7 @@ class RunningError {
     max_ = d.max_finite();
   }
   double u() const { return u_; }
+  double math_ulps() const { return math_ulps_; }
   Format format() const { return acc_; }
 
   static Val exact(double x) { return {x, 0, 0, false}; }
