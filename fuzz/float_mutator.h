@@ -1,7 +1,7 @@
 // A float-aware custom mutator for the fuzz targets' byte layouts (fuzz/gemm_input.h,
 // fuzz/op_input.h). libFuzzer's own mutations flip bits and bytes without knowing where an
 // element starts, which of its bits are the exponent, or which header byte is the shape; the
-// bugs numguard's mutants plant (REFERENCE.md, "Known bug mechanisms") show up at exponent
+// bugs numguard's mutants plant (docs/REFERENCE.md, "Known bug mechanisms") show up at exponent
 // extremes, special values, rounding ties and tile edges. This mutator decodes the header to
 // find each element's bytes in the value stream and makes one such move per call.
 #pragma once

@@ -39,7 +39,10 @@ TEST(Attention, KernelsRegistered) {
 RC_GTEST_PROP(Attention, FullyMaskedRowsAreExactZeros, ()) {
   const auto seed = *rc::gen::inRange<uint64_t>(1, 1u << 30);
   const auto index = *rc::gen::inRange<int64_t>(0, 2000);
-  for (const KernelDesc* k : attention_kernels()) {
+  const auto ks = attention_kernels();
+  RC_ASSERT(!ks.empty());
+  size_t masked_rows = 0;
+  for (const KernelDesc* k : ks) {
     Problem p = make_case(*k, seed, index);
     Rng r(seed ^ 0x5eed);
     for (auto& l : p.lengths)
@@ -49,12 +52,15 @@ RC_GTEST_PROP(Attention, FullyMaskedRowsAreExactZeros, ()) {
     k->run(p, out);
     for (int64_t i = 0; i < p.m; ++i) {
       if (p.lengths[static_cast<size_t>(i)] != 0) continue;
+      ++masked_rows;
       for (int64_t d = 0; d < p.k; ++d) {
         const double y = out.value(static_cast<size_t>(i * p.k + d));
         RC_ASSERT(y == 0.0);  // NaN fails too
       }
     }
   }
+  // Row 0 is masked in every kernel's case, so each kernel checked at least one row.
+  RC_ASSERT(masked_rows >= ks.size());
 }
 
 // The property above can fail: the mutant that masks by -inf without a guard gives NaN there.
@@ -85,7 +91,9 @@ TEST(Attention, FiniteSentinelUnmasksWithoutEmptyRows) {
 }
 
 TEST(Attention, WithinBoundOverRandomCases) {
-  for (const KernelDesc* k : attention_kernels())
+  const auto ks = attention_kernels();
+  ASSERT_FALSE(ks.empty());
+  for (const KernelDesc* k : ks)
     for (int64_t i = 0; i < 300; ++i) {
       std::string g;
       const Problem p = make_case(*k, 7, i, &g);
@@ -101,7 +109,9 @@ RC_GTEST_PROP(Attention, KeyPermutationKeepsReferenceAndBound, ()) {
   const auto index = *rc::gen::inRange<int64_t>(0, 2000);
   const OpInfo* op = find_op("attention");
   RC_ASSERT(op != nullptr);
-  for (const KernelDesc* k : attention_kernels()) {
+  const auto ks = attention_kernels();
+  RC_ASSERT(!ks.empty());
+  for (const KernelDesc* k : ks) {
     Problem p = make_case(*k, seed, index);
     std::fill(p.lengths.begin(), p.lengths.end(), p.n);  // every key visible
     std::vector<int64_t> perm(static_cast<size_t>(p.n));

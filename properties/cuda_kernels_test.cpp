@@ -1,4 +1,4 @@
-// The CUDA kernels (kernels_under_test/cuda/) and their CPU twins (DESIGN.md principle 3:
+// The CUDA kernels (kernels_under_test/cuda/) and their CPU twins (docs/DESIGN.md principle 3:
 // every CUDA kernel has a bit-exact CPU twin; CI tests the twin; a GPU run asserts device ==
 // twin bit for bit, then checks the device against the reference).
 //
@@ -8,7 +8,7 @@
 // With a CUDA device (else GTEST_SKIP with the reason): every CUDA kernel against its twin on
 // shapes around the tiles and on the engine's generated cases (ops of the op table, e.g. the
 // warp softmax kernels: their own generated cases only), bitwise (NaN compared as NaN:
-// REFERENCE.md, CUDA returns the canonical NaN); every CUDA and library kernel within its
+// docs/REFERENCE.md, CUDA returns the canonical NaN); every CUDA and library kernel within its
 // recipe's bound; every device mutant caught.
 #include <gtest/gtest.h>
 
@@ -218,6 +218,7 @@ TEST(CudaTwins, CpuMutantTwinsAreCaughtByTheirBounds) {
 // Every kernel passes `numguard check` at `cases` per generator (seed kSeed) and judges
 // some cases inside its domain.
 void expect_within_bounds(const std::vector<const KernelDesc*>& kernels, int64_t cases) {
+  ASSERT_FALSE(kernels.empty());
   CheckOptions opt;
   opt.cases = cases;
   opt.seed = kSeed;
@@ -454,6 +455,7 @@ TEST(CudaDevice, EveryKernelMatchesItsTwinBitForBit) {
   std::vector<const KernelDesc*> kernels = with_device(Device::cuda, false);
   for (const KernelDesc* m : with_device(Device::cuda, true))
     if (find_kernel(m->twin_of) && find_kernel(m->twin_of)->mutant) kernels.push_back(m);
+  ASSERT_FALSE(kernels.empty());
   for (const KernelDesc* k : kernels) {
     const KernelDesc* twin = find_kernel(k->twin_of);
     ASSERT_NE(twin, nullptr) << k->name;
@@ -476,6 +478,10 @@ TEST(CudaDevice, EveryKernelMatchesItsTwinBitForBit) {
     }
     std::printf("%-55s %3" PRId64 " cases, %" PRId64 " differ from the twin\n", k->name.c_str(),
                 cases, mismatches);
+    // Attention's cases are AttentionKernelsMatchTheirTwinsBitForBit's.
+    if (k->op != "attention") {
+      EXPECT_GT(cases, 0) << k->name;
+    }
   }
 }
 
@@ -483,10 +489,12 @@ TEST(CudaDevice, EveryKernelMatchesItsTwinBitForBit) {
 // some case (and agree where its bug does not show: K a multiple of the 32-wide K tile).
 TEST(CudaDevice, MutantsWithTheCorrectTwinDifferFromIt) {
   SKIP_WITHOUT_DEVICE();
+  int compared = 0;
   for (const KernelDesc* m : with_device(Device::cuda, true)) {
     const KernelDesc* twin = find_kernel(m->twin_of);
     ASSERT_NE(twin, nullptr) << m->name;
     if (twin->mutant) continue;  // compared bit for bit above
+    ++compared;
     int64_t differing = 0;
     for (const Labeled& c : cases_for(*m)) {
       const Comparison r = compare(*m, *twin, c.problem);
@@ -498,12 +506,14 @@ TEST(CudaDevice, MutantsWithTheCorrectTwinDifferFromIt) {
     EXPECT_GT(differing, 0) << m->name << " (" << m->bug << ") agreed with " << twin->name
                             << " on every case";
   }
+  EXPECT_GE(compared, 1);  // mutant.gemm.fp16.tc-mma.dropped_k_tail
 }
 
 TEST(CudaDevice, KernelsStayWithinTheirRecipeBounds) {
   SKIP_WITHOUT_DEVICE();
   std::vector<const KernelDesc*> kernels = with_device(Device::cuda, false);
   for (const KernelDesc* k : with_device(Device::library, false)) kernels.push_back(k);
+  ASSERT_FALSE(kernels.empty());
   CheckOptions opt;
   opt.cases = 20;
   opt.seed = kSeed;
@@ -524,10 +534,12 @@ TEST(CudaDevice, KernelsStayWithinTheirRecipeBounds) {
 
 TEST(CudaDevice, DeviceMutantsAreCaughtByTheirBounds) {
   SKIP_WITHOUT_DEVICE();
+  const auto mutants = with_device(Device::cuda, true);
+  ASSERT_FALSE(mutants.empty());
   CheckOptions opt;
   opt.cases = 20;
   opt.seed = kSeed;
-  for (const KernelSummary& s : run_check(with_device(Device::cuda, true), opt))
+  for (const KernelSummary& s : run_check(mutants, opt))
     EXPECT_TRUE(s.first_failure.has_value())
         << s.kernel->name << " (" << s.kernel->bug << ") was not caught";
 }
@@ -648,7 +660,9 @@ TEST(CudaTwins, AttentionKernelsAreInTheTableWithTiledTwins) {
 
 // The twin is the CPU tiled kernel's algorithm with the same block: bit for bit the same.
 TEST(CudaTwins, AttentionTwinsAreTheCpuTiledAlgorithm) {
-  for (const KernelDesc* k : attention_cuda_kernels()) {
+  const auto kernels = attention_cuda_kernels();
+  ASSERT_GE(kernels.size(), 3u) << "fp16, bf16 and fp32 flash-style CUDA attention kernels";
+  for (const KernelDesc* k : kernels) {
     const KernelDesc* twin = find_kernel(k->twin_of);
     const std::string cpu_name = "attention." + std::string(name(k->recipe.in)) + ".fp32acc.tiled";
     const KernelDesc* cpu = find_kernel(cpu_name);
@@ -760,8 +774,10 @@ TEST(CudaTwins, NormWarpTwinsPassTheirBounds) {
 // Each fp32 twin differs from the sequential kernel of its algorithm on some row longer than
 // the warp: the twins really reduce in the strided order.
 TEST(CudaTwins, NormWarpTwinsReduceInTheStridedOrder) {
+  int fp32_kernels = 0;
   for (const auto& [name, sequential] : norm_warp_kernels()) {
     if (name.find(".fp32.") == std::string::npos) continue;
+    ++fp32_kernels;
     SCOPED_TRACE(name);
     const KernelDesc* twin = find_kernel(name + ".twin");
     const KernelDesc* seq = find_kernel(sequential);
@@ -779,6 +795,7 @@ TEST(CudaTwins, NormWarpTwinsReduceInTheStridedOrder) {
     }
     EXPECT_GT(differing, 0) << "the strided twin agrees with " << sequential << " everywhere";
   }
+  EXPECT_GE(fp32_kernels, 3);  // layernorm two-pass and Welford, rmsnorm
 }
 
 // The equal-count combine is Chan's when every lane holds the same count (n = 64: two each,
@@ -855,7 +872,11 @@ TEST(CudaKernelTable, ActivationKernelsArePairedWithTheirTwins) {
 
 TEST(CudaTwins, ActivationTwinsPassTheirBounds) {
   std::vector<const KernelDesc*> twins;
-  for (const std::string& n : activation_kernels()) twins.push_back(find_kernel(n + ".twin"));
+  for (const std::string& n : activation_kernels()) {
+    const KernelDesc* t = find_kernel(n + ".twin");
+    ASSERT_NE(t, nullptr) << n << ".twin";
+    twins.push_back(t);
+  }
   expect_within_bounds(twins, 20);
 }
 

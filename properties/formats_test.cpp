@@ -67,6 +67,7 @@ TEST_P(SmallFormat, EveryPatternRoundTrips) {
 
 TEST_P(SmallFormat, EveryValueConvertsToEveryFormatAsMpfrRoundsIt) {
   const Format from = GetParam();
+  ASSERT_FALSE(all_formats().empty());
   for (const FormatDesc& to : all_formats())
     for (Rounding m : kModes) {
       RoundOptions o;
@@ -86,7 +87,7 @@ INSTANTIATE_TEST_SUITE_P(Formats, SmallFormat,
                          ::testing::Values(Format::fp16, Format::bf16, Format::e4m3, Format::e5m2),
                          [](const auto& info) { return std::string(name(info.param)); });
 
-// The table's constants against REFERENCE.md's format table.
+// The table's constants against docs/REFERENCE.md's format table.
 TEST(FormatTable, ConstantsMatchTheStandards) {
   EXPECT_EQ(desc(Format::fp16).max_finite(), 65504.0);
   EXPECT_EQ(desc(Format::fp16).min_normal(), std::ldexp(1.0, -14));

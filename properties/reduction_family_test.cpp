@@ -121,7 +121,9 @@ RC_GTEST_PROP(ReductionFamily, PermutingTheReductionAxisStaysWithinBound, ()) {
 // inputs exact; outputs are required to stay normal).
 // K just below, at and above multiples of each recipe's block.
 TEST(ReductionFamily, TileBoundariesStayWithinBound) {
-  for (const KernelDesc* k : correct_kernels()) {
+  const auto ks = correct_kernels();
+  ASSERT_FALSE(ks.empty());
+  for (const KernelDesc* k : ks) {
     const int64_t t = k->recipe.shape.block > 0 ? k->recipe.shape.block : 32;
     for (int64_t K : {int64_t{0}, int64_t{1}, t - 1, t, t + 1, 2 * t - 1, 2 * t + 1, 3 * t + 1}) {
       Rng rng(static_cast<uint64_t>(K) * 7919 + 1);
@@ -139,7 +141,7 @@ TEST(ReductionFamily, TileBoundariesStayWithinBound) {
   }
 }
 
-// Detection power (DESIGN.md principle 5): every correct kernel passes a fixed budget, every
+// Detection power (docs/DESIGN.md principle 5): every correct kernel passes a fixed budget, every
 // mutant fails it, and the mutant's first failing case re-fails when rebuilt from its index.
 constexpr int64_t kCasesPerGenerator = 40;
 constexpr uint64_t kSeed = 20261124;
@@ -148,7 +150,9 @@ TEST(ReductionFamily, EveryCorrectKernelPassesTheBudget) {
   CheckOptions opt;
   opt.cases = kCasesPerGenerator;
   opt.seed = kSeed;
-  for (const KernelSummary& s : run_check(correct_kernels(), opt)) {
+  const auto ks = correct_kernels();
+  ASSERT_FALSE(ks.empty());
+  for (const KernelSummary& s : run_check(ks, opt)) {
     EXPECT_EQ(s.failures, 0) << s.kernel->name << ": "
                              << (s.first_failure ? repro(*s.kernel, kSeed, s.first_failure->index)
                                                  : "");

@@ -1,4 +1,4 @@
-// The two exact references cross-check each other (DESIGN.md principle 2): the fixed-point
+// The two exact references cross-check each other (docs/DESIGN.md principle 2): the fixed-point
 // accumulator (references/exact_accumulator.h) and MPFR (references/mpfr_reference.h) must
 // agree bit for bit on the exact value, in every rounding mode, and after rounding into every
 // format. Random cases are replayable: NUMGUARD_SEED overrides the fixed seed and
@@ -661,7 +661,7 @@ TEST(ReferenceClaims, ExactSums) {
     for (double o : ones) v.push_back(round_double(fp16, o).bits);
     return v;
   }();
-  // fp16 recursive summation stagnates at 2048 (REFERENCE.md); the exact sum does not.
+  // fp16 recursive summation stagnates at 2048 (docs/REFERENCE.md); the exact sum does not.
   EXPECT_TRUE(gives(fixed_ref::sum(fp16, b, fp16), fp16, 4096));
   EXPECT_TRUE(gives(mpfr_ref::sum(fp16, b, fp16), fp16, 4096));
   EXPECT_TRUE(sum_is(fp16, {1, 0x1p-24, -1}, fp16, rne, 0x1p-24));  // 2^-24 survives exactly

@@ -3,7 +3,7 @@
 // the largest exponent with truncation to f fractional bits; block size b (chaining through C
 // rounds at block boundaries); RZ final rounding for fp32 output and RNE for fp16 output;
 // subnormals kept; IEEE-like specials; monotonicity where the leading exponent stays put.
-// Sources: REFERENCE.md "Tensor-core arithmetic" (Fasi et al. 2021; Li et al. FTTN 2024;
+// Sources: docs/REFERENCE.md "Tensor-core arithmetic" (Fasi et al. 2021; Li et al. FTTN 2024;
 // Khattak & Mikaitis 2025; Xie et al. MMA-Sim 2025).
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -34,7 +34,7 @@ std::ostream& operator<<(std::ostream& os, const Preset& p) {
   return os << p.arch << " " << name(p.in) << "->" << name(p.out);
 }
 
-// REFERENCE.md's table, restated independently of the model's own table.
+// docs/REFERENCE.md's table, restated independently of the model's own table.
 const Preset kPresets[] = {
     {"volta", Format::fp16, Format::fp32, 4, 23},   {"volta", Format::fp16, Format::fp16, 4, 23},
     {"ampere", Format::fp16, Format::fp32, 8, 24},  {"ampere", Format::fp16, Format::fp16, 8, 24},
@@ -331,9 +331,11 @@ const KernelDesc* find_kernel(std::string_view n) {
 }
 
 TEST(TensorCoreKernels, DeclareTheirPresetInTheRecipe) {
+  int checked = 0;
   for (const Preset& p : kPresets) {
     if (p.arch == "ada") continue;  // a preset without registered kernels
     for (const char* op : {"dot", "gemm"}) {
+      ++checked;
       std::string n =
           std::string(op) + "." + std::string(name(p.in)) + ".tc-" + std::string(p.arch);
       if (p.out == Format::fp16) n += ".fp16out";
@@ -347,6 +349,7 @@ TEST(TensorCoreKernels, DeclareTheirPresetInTheRecipe) {
       EXPECT_FALSE(k->recipe.product.has_value()) << n;
     }
   }
+  EXPECT_GE(checked, 24);  // 12 presets with kernels, dot and gemm each
 }
 
 // One gemm problem of fp16 values; b is k x n row-major.

@@ -1,5 +1,5 @@
 // Exact dot products and sums by fixed-point accumulation, the fast second reference beside
-// MPFR (DESIGN.md principle 2). Values travel as bit patterns of one input format; products
+// MPFR (docs/DESIGN.md principle 2). Values travel as bit patterns of one input format; products
 // and sums are exact integers in a window sized for that format (references/fixed_window.h,
 // sizes in docs/references.md), and the result is read as an exact Unpacked that round_to()
 // rounds once into any format and mode.

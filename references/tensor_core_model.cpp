@@ -15,7 +15,7 @@ namespace {
 constexpr std::array<std::string_view, 5> kArchitectures = {"volta", "ampere", "ada", "hopper",
                                                             "blackwell"};
 
-// Block size b and fractional bits f per (architecture, input): REFERENCE.md's table.
+// Block size b and fractional bits f per (architecture, input): docs/REFERENCE.md's table.
 struct Row {
   std::string_view arch;
   Format in;
@@ -165,7 +165,7 @@ double mma_dot_values(const TcModel& model, std::span<const double> a, std::span
 uint64_t mma_dot(const TcModel& model, Format in, std::span<const uint64_t> a,
                  std::span<const uint64_t> b, uint64_t c_bits, Format out) {
   const auto read = [in](uint64_t bits) {
-    // wgmma reads tf32 operands by truncating the fp32 container (REFERENCE.md, Formats).
+    // wgmma reads tf32 operands by truncating the fp32 container (docs/REFERENCE.md, Formats).
     if (in == Format::tf32 && !is_nan(in, bits)) bits &= ~uint64_t{0x1fff};
     return decode(in, bits);
   };

@@ -1,5 +1,5 @@
 // The tensor-core block-FMA model: one parametrized model with per-architecture presets
-// instead of one function per GPU (REFERENCE.md "Tensor-core arithmetic"; Fasi, Higham,
+// instead of one function per GPU (docs/REFERENCE.md "Tensor-core arithmetic"; Fasi, Higham,
 // Mikaitis & Pranesh, PeerJ CS 2021; Li et al., FTTN, CCGrid 2024; Khattak & Mikaitis,
 // "Accurate Models of NVIDIA Tensor Cores", 2025; Xie et al., MMA-Sim, 2025).
 //
@@ -19,12 +19,15 @@
 //
 // Choices the sources leave open, made here and recorded in docs/kernels.md:
 //  - E is the exponent of the exact (normalized) product, not the sum of the operand
-//    exponents before the product's significand is normalized;
+//    exponents before the product's significand is normalized -- except where
+//    operand_exponents is set (the hopper fp16, bf16 and tf32 presets, measured on an H100:
+//    docs/GPU_RESULTS.md); the published models use the operand rule on every generation
+//    (docs/REFERENCE.md, "Open points");
 //  - a finite sum whose magnitude reaches 2^(emax+1) of the output becomes inf (as the wide
 //    internal accumulator overflows on conversion), even under RZ;
 //  - an exact zero sum is +0 unless every term is -0;
 //  - tf32 operands are read with the low 13 bits of their fp32 container truncated, as
-//    wgmma does (REFERENCE.md, Formats).
+//    wgmma does (docs/REFERENCE.md, "Conversions").
 #pragma once
 
 #include <cstdint>
@@ -50,11 +53,11 @@ struct TcModel {
 // The architectures with presets: "volta", "ampere", "ada", "hopper", "blackwell".
 std::span<const std::string_view> tc_architectures();
 
-// The model of `arch` for inputs `in` and output (accumulator) `out`, from REFERENCE.md:
+// The model of `arch` for inputs `in` and output (accumulator) `out`, from docs/REFERENCE.md:
 //   volta   fp16 b=4 f=23
 //   ampere  fp16, bf16 b=8 f=24; tf32 b=4 f=24
 //   ada     as ampere, and e4m3 / e5m2 b=16 f=13
-//   hopper  fp16, bf16 b=16 f=25; tf32 b=8 f=25 (the tf32 block is uncertain); e4m3 / e5m2
+//   hopper  fp16, bf16 b=16 f=25; tf32 b=8 f=25 (measured on an H100); e4m3 / e5m2
 //           b=32 f=13
 //   blackwell  as hopper (same row of the table; not checked on a device here)
 // out is fp32 (final RZ) for every input, or fp16 (final RNE) for fp16 inputs.

@@ -4,6 +4,7 @@
 
 #include "harness/cli/json_number.h"
 #include "harness/cli/repro_line.h"
+#include "harness/engine/registry.h"
 
 namespace numguard::cli {
 namespace {
@@ -68,6 +69,8 @@ nlohmann::json check_json(const CheckResults& r) {
       r.options.only_case ? nlohmann::json(nullptr) : nlohmann::json(r.options.cases);
   if (r.options.only_case) j["case"] = *r.options.only_case;
   j["generators"] = r.generators;
+  // The tensor-core architecture the twins (and their recipes) model in this run.
+  j["tc_arch"] = {{"arch", registry().tc_arch().arch}, {"source", registry().tc_arch().source}};
   j["passed"] = static_cast<int64_t>(r.kernels.size()) - failed;
   j["failed"] = failed;
   j["seconds"] = r.seconds;

@@ -1,4 +1,4 @@
-// The one-line reproducer of a failed case (DESIGN.md principle 4):
+// The one-line reproducer of a failed case (docs/DESIGN.md principle 4):
 //   numguard check --kernel K --seed S --case I
 // Case I of seed S is rebuilt from (S, I) alone (check_runner.h), so the line re-fails on any
 // machine, with any --threads, --cases or --generator of the run that found it.

@@ -1,7 +1,7 @@
 // Which of the selected kernels a check runs on this machine. GPU kernels run where a CUDA
 // device is present (runnable_kernels, check_runner.h). Without one, a GPU kernel is checked
 // through its CPU twin, the CPU kernel whose twin_of names it and which reproduces its
-// arithmetic bit for bit (DESIGN.md principle 3: CI tests the twin); a GPU kernel without a
+// arithmetic bit for bit (docs/DESIGN.md principle 3: CI tests the twin); a GPU kernel without a
 // twin (a vendor library) is skipped. Substitutions and skips are one line on stderr.
 #pragma once
 

@@ -136,8 +136,9 @@ std::string op_text(const OpInfo& op) {
   t += fmt::format("  studies     {}range\n",
                    op.accumulation ? "accumulation (n = " + op.accumulation->length_meaning + "), "
                                    : std::string());
-  t += fmt::format("  kernels     {} ({} mutants)\n", kernel_count(op, false),
-                   kernel_count(op, true));
+  const int mutants = kernel_count(op, true);
+  t += fmt::format("  kernels     {} ({} mutant{})\n", kernel_count(op, false), mutants,
+                   mutants == 1 ? "" : "s");
   return t;
 }
 

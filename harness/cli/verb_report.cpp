@@ -92,7 +92,7 @@ int run_report_verb(const ReportCommand& c) {
   req.sections = validated_sections(c.sections);
   req.kernel_globs = c.kernels;
   // The studies run kernels many thousands of times: CPU kernels only (a CUDA kernel's twin
-  // reproduces its arithmetic bit for bit, DESIGN.md principle 3).
+  // reproduces its arithmetic bit for bit, docs/DESIGN.md principle 3).
   build_registry_or_fail(c.plugins);
   for (const KernelDesc* k : select_or_fail(c.kernels, false)) {
     if (k->device != Device::cpu) continue;

@@ -1,5 +1,5 @@
-// ULP measures in a given format. Conventions: +0 and -0 are equal; NaN against NaN is 0;
-// NaN against a number (or inf against a finite value) is infinite.
+// ULP measures in a given format. Conventions: NaN against NaN is 0; NaN against a number (or
+// inf against a finite value) is infinite.
 #pragma once
 
 #include <cstdint>
@@ -7,9 +7,6 @@
 #include "harness/core/format.h"
 
 namespace numguard {
-
-// Number of representable values stepped over from a to b (both patterns of f).
-double ulp_distance(Format f, uint64_t a, uint64_t b);
 
 // Spacing of f at the real x: 2^(max(floor(log2|x|), emin) - (p-1)). Beyond the largest
 // finite binade the top binade's spacing is used; ulp_of(f, 0) is the subnormal spacing.

@@ -74,6 +74,9 @@ std::string OpSchema::mismatch(std::string_view op, const Problem& p, Format in,
   }
   for (const auto& [d, v] : fixed)
     if (value(d, p) != v) return fmt::format("{} needs {} = {}", op, name(d), v);
+  if (!alpha_beta && (p.alpha != 1 || p.beta != 0))
+    return fmt::format("{} reads no alpha or beta (alpha {} and beta {} given)", op, p.alpha,
+                       p.beta);
   for (char slot = 'a'; slot <= 'd'; ++slot) {
     const Tensor& t = *slots[slot - 'a'];
     const Operand* o = operand(slot);

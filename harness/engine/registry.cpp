@@ -61,7 +61,7 @@ TcArchChoice choose_tc_arch(std::string_view explicit_arch) {
   TcArchChoice c;
   const char* env = std::getenv("NUMGUARD_TC_ARCH");
   if (!explicit_arch.empty()) {
-    c = {std::string(explicit_arch), "--tc-arch"};
+    c = {std::string(explicit_arch), "requested"};
   } else if (env && *env) {
     c = {env, "NUMGUARD_TC_ARCH"};
   } else if (const std::string dev = device::tc_arch(); !dev.empty()) {

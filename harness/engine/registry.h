@@ -31,7 +31,7 @@ struct RegistryError : std::runtime_error {
 // hopper. Throws RegistryError for a name the tensor-core model has no presets for.
 struct TcArchChoice {
   std::string arch;
-  std::string source;  // "--tc-arch", "NUMGUARD_TC_ARCH", "device <name>", "default"
+  std::string source;  // "requested", "NUMGUARD_TC_ARCH", "device <name>", "default"
 };
 TcArchChoice choose_tc_arch(std::string_view explicit_arch = "");
 

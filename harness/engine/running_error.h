@@ -34,7 +34,7 @@ struct Val {
 class RunningError {
  public:
   // Arithmetic in `acc` (unit roundoff u, subnormal spacing 2 eta); exp/log/erfc/tanh with an
-  // error of `math_ulps` ulps of acc (measured: kernels_under_test/cpu/fp32_math_test).
+  // error of `math_ulps` ulps of acc (measured: properties/fp32_math_test.cpp).
   RunningError(Format acc, double math_ulps) : acc_(acc), math_ulps_(math_ulps) {
     const FormatDesc& d = desc(acc);
     u_ = d.unit_roundoff();

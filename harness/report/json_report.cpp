@@ -17,6 +17,7 @@ nlohmann::json report_json(const Report& r) {
                {"created", r.meta.created},
                {"kernels", r.meta.kernels},
                {"kernel_count", r.meta.kernel_count},
+               {"tc_arch", {{"arch", r.meta.tc_arch}, {"source", r.meta.tc_arch_source}}},
                {"sections", sections},
                {"quick", r.meta.quick},
                {"seed", r.meta.seed},

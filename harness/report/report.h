@@ -17,8 +17,10 @@ struct ReportMeta {
   uint64_t seed = 1;
   unsigned threads = 0;
   int64_t kernel_count = 0;  // CPU kernels the studies could use
-  double seconds = 0;        // wall time of the studies
-  std::string created;       // UTC, ISO 8601
+  // The tensor-core architecture the twins modelled, and why (harness/engine/registry.h).
+  std::string tc_arch, tc_arch_source;
+  double seconds = 0;   // wall time of the studies
+  std::string created;  // UTC, ISO 8601
 };
 
 struct Report {

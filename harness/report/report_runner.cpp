@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "harness/engine/registry.h"
 #include "harness/studies/accumulation.h"
 #include "harness/studies/gradients.h"
 #include "harness/studies/range_boundaries.h"
@@ -40,6 +41,8 @@ Report run_report(const ReportRequest& req) {
   rep.meta.seed = req.study.seed;
   rep.meta.threads = req.study.threads;
   rep.meta.kernel_count = static_cast<int64_t>(req.study.kernels.size());
+  rep.meta.tc_arch = registry().tc_arch().arch;
+  rep.meta.tc_arch_source = registry().tc_arch().source;
   rep.meta.created = utc_now();
   for (const std::string& k : section_keys())
     if (wants(req.sections, k)) rep.meta.sections.push_back(k);

@@ -1,4 +1,4 @@
-// Dynamic loss scaling as PyTorch's GradScaler does it (REFERENCE.md): start at 2^16; a step
+// Dynamic loss scaling as PyTorch's GradScaler does it (docs/REFERENCE.md): start at 2^16; a step
 // whose gradients hold any inf or NaN is skipped and halves the scale; after growth_interval
 // consecutive finite steps the scale doubles.
 #pragma once

@@ -2,12 +2,15 @@
  *
  * A plugin exports one C function, numguard_plugin_entry, returning a description that
  * lives as long as the library: the ABI version it was built against and its kernels. Each
- * kernel names its op (one of `numguard list`'s ops), declares its recipe with the same
+ * kernel names its op (one of the ops `numguard ops` lists), declares its recipe with the same
  * fields as the built-in kernels' recipes (strings as `numguard list --json` prints them),
  * and runs on raw bit buffers: every tensor element is one uint64_t holding the element's bit
- * pattern in its format (fp16 0x3C00 is 1.0), row-major, in the operand layout the op's
- * documentation gives (README, "Ops beyond the reduction family"; dot, sum, gemm: a, b, c
- * with m, n, k). numguard checks the version on load and refuses a mismatch.
+ * pattern in its format (fp16 0x3C00 is 1.0), row-major, in the op's operand layout. That
+ * layout is printed by `numguard ops --op <op>` (`--json` for a program): which of the slots
+ * a, b, c, d holds which operand, its shape in m, n, k, its format (the recipe's input or
+ * output format), whether it may be absent (count 0), what lengths and scalars hold, and the
+ * output's shape (gemm: a is m x k, b k x n, c m x n, output m x n). numguard checks the
+ * version on load and refuses a mismatch.
  *
  * This header is C (C99) and stable: fields are only ever added at the end of a struct, with
  * a new ABI version. */

@@ -1,6 +1,6 @@
 // Kernels that accumulate in their 16-bit input format, honestly declared (recipe acc = in):
 // fp16 inputs in fp16, bf16 inputs in bf16, the output in that format too. These are the
-// kernels a framework runs when it reduces "in the tensor's dtype" (REFERENCE.md, known bug
+// kernels a framework runs when it reduces "in the tensor's dtype" (docs/REFERENCE.md, known bug
 // mechanisms: accumulating or reducing in the input format); declared truthfully they are
 // correct, and their derived bounds show why nobody should want them for long reductions:
 // summing ones stagnates at 2048 in fp16 and at 256 in bf16. Split-K partials are stored in

@@ -1,6 +1,6 @@
 // GEMMs that accumulate in fp32 and write a 16-bit output, the usual mixed-precision layer:
 // D = RN_out(alpha * acc + beta * C) with the conversion fp32 -> bf16 / fp16 rounding to
-// nearest even (REFERENCE.md: truncation, bits >> 16, is the classic bug). Named
+// nearest even (docs/REFERENCE.md: truncation, bits >> 16, is the classic bug). Named
 // "gemm.<in>.fp32acc.sequential.<out>out".
 #include "kernels_under_test/cpu/sequential.h"
 

@@ -27,7 +27,7 @@ const bool registered = [] {
     declare("log_softmax", in, "twopass", {.method = Method::two_pass, .log = true});
   }
   // exp(x) staged in fp16 without the max subtraction: exact up to the fp16 overflow of
-  // exp at ln(65520) = 11.09, so it promises |x| <= 11 (REFERENCE.md, cliffs).
+  // exp at ln(65520) = 11.09, so it promises |x| <= 11 (docs/REFERENCE.md, cliffs).
   declare("softmax", Format::fp16, "nomax", {.method = Method::no_max, .stage = Format::fp16},
           Domain{.max_abs_input = 11});
   return true;

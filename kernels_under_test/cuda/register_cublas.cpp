@@ -4,7 +4,7 @@
 // has, sequential (a depth-k chain: its bound dominates any blocked, split-K, tree or
 // tensor-core block order over the same roundings), with:
 //  - acc_rounding rz where tensor cores may accumulate (fp32 output of a block is rounded
-//    toward zero: REFERENCE.md "Tensor-core arithmetic"; a directed rounding costs one ulp,
+//    toward zero: docs/REFERENCE.md "Tensor-core arithmetic"; a directed rounding costs one ulp,
 //    and k roundings of one ulp bound ceil(k/b) block roundings plus the per-block
 //    truncation to f >= 24 bits); rne for fp32 inputs under CUBLAS_COMPUTE_32F (CUDA-core
 //    FMA, no tensor cores in the default math mode) and for fp16 accumulation (the block's

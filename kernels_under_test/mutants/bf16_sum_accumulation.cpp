@@ -1,6 +1,6 @@
 // Mutant: a bf16 sum that reduces in bf16 while its recipe promises fp32 accumulation.
 // Real-world cause: reductions (sum, cumsum, norms of gradients) whose accumulator type is the
-// tensor's dtype (REFERENCE.md, known bug mechanisms). Right for short sums of values whose
+// tensor's dtype (docs/REFERENCE.md, known bug mechanisms). Right for short sums of values whose
 // partial sums fit in 8 bits; summing ones stagnates at 256.
 #include "kernels_under_test/cpu/sequential.h"
 #include "kernels_under_test/mutants/register_mutant.h"

@@ -11,7 +11,7 @@ namespace {
 
 const bool registered = [] {
   // Mutant: the batch sum of the row losses kept in fp16, while the recipe promises fp32.
-  // Real-world cause: a loss reduction that accumulates in the logits' dtype (REFERENCE.md,
+  // Real-world cause: a loss reduction that accumulates in the logits' dtype (docs/REFERENCE.md,
   // "loss reduction overflowing fp16"); at 64 rows of losses ~8 the partial sums reach ~500,
   // where fp16's spacing is 0.25-0.5, and large batches overflow 65504.
   register_mutant(
@@ -24,7 +24,7 @@ const bool registered = [] {
                   .math_ulps = fp32math::kExpLogUlps}),
       [](const Problem& p, Tensor& y) { cross_entropy({.batch_stage = Format::fp16}, p, y); });
   // Mutant: Adam's denominator sqrt(vhat) + eps formed in fp16. Real-world cause: optimizer
-  // math in the parameters' dtype (fp16 models without fp32 master state; REFERENCE.md, "1e-8
+  // math in the parameters' dtype (fp16 models without fp32 master state; docs/REFERENCE.md, "1e-8
   // in Adam"): eps = 1e-8 rounds to 0 in fp16 (smallest subnormal 6e-8), so a zero gradient
   // on zero state gives 0 / 0 = NaN, and a zero v with nonzero momentum gives inf.
   register_mutant(
@@ -33,7 +33,7 @@ const bool registered = [] {
       row_recipe({.in = Format::fp16, .out = Format::fp16, .math_ulps = fp32math::kExpLogUlps}),
       [](const Problem& p, Tensor& y) { adam_step({.denominator = Format::fp16}, p, y); });
   // Mutant: amax by fmaxf, which returns the other operand when one is NaN. Real-world cause:
-  // max reductions written with fmaxf / torch.fmax semantics (REFERENCE.md, "NaN-dropping
+  // max reductions written with fmaxf / torch.fmax semantics (docs/REFERENCE.md, "NaN-dropping
   // max/amax reductions"): a NaN activation gives a finite fp8 scale and the NaN is hidden.
   register_mutant("mutant.amax.bf16.nan_dropping_fmax", "amax", "amax.bf16.fp32acc.sequential",
                   "max |x| by fmaxf: NaN entries ignored, the row's amax comes out finite",

@@ -1,7 +1,7 @@
 // Mutant: the tensor-core GEMM (gemm.fp16.tc-mma) whose K loop runs over whole 32-wide K tiles
 // only -- `for (k0 = 0; k0 + 32 <= K; k0 += 32)` -- so the last K mod 32 products are never
 // accumulated. Real-world cause: a main loop written for K a multiple of the tile (what most
-// benchmark shapes use) without the predicated residue tile (REFERENCE.md, known bug
+// benchmark shapes use) without the predicated residue tile (docs/REFERENCE.md, known bug
 // mechanisms: dropped or double-counted tail tiles when K is not a multiple of the tile).
 // Exactly right whenever K mod 32 == 0.
 //

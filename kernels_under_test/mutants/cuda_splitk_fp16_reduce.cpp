@@ -2,7 +2,7 @@
 // each chunk's fp32 partial is stored as fp16 (__float2half_rn) and the reduction kernel sums
 // the partials in fp16 (__hadd_rn), while the recipe promises fp32 partials summed in fp32.
 // Real-world cause: the split-K workspace (or the reduction kernel's accumulator) allocated in
-// the GEMM's element type instead of the accumulator type (REFERENCE.md, known bug
+// the GEMM's element type instead of the accumulator type (docs/REFERENCE.md, known bug
 // mechanisms: reducing split-K partials in the input format). Right whenever every partial and
 // running sum is exact in fp16 (small integers); K = 1 still rounds its single partial.
 //

@@ -1,6 +1,6 @@
 // Mutant: a K-tiled GEMM whose main loop runs over full 32-wide K tiles only, so the last
 // K mod 32 products are never accumulated. Real-world cause: a missing or mis-predicated
-// epilogue tile when K is not a multiple of the tile (REFERENCE.md, known bug mechanisms:
+// epilogue tile when K is not a multiple of the tile (docs/REFERENCE.md, known bug mechanisms:
 // dropped or double-counted tail tiles). Exactly right whenever K mod 32 == 0, which is what
 // most benchmark shapes use.
 #include "kernels_under_test/cpu/blocked.h"

@@ -1,6 +1,6 @@
 // Mutant: an fp16 GEMM that accumulates in fp16 while its recipe promises fp32 accumulation.
 // Real-world cause: the accumulator or reduction buffer is allocated in the input dtype
-// (REFERENCE.md, known bug mechanisms: accumulating or reducing in the input format), e.g. a
+// (docs/REFERENCE.md, known bug mechanisms: accumulating or reducing in the input format), e.g. a
 // CUDA-core fallback path templated on one scalar type, or HGEMM selected with a 16-bit
 // compute type. Right whenever every partial sum is exact in fp16 (small integers, short K);
 // wrong once partial sums need more than 11 bits, and stagnant at 2048 when summing ones.

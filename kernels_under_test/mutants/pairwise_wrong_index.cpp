@@ -1,7 +1,7 @@
 // Mutant: pairwise summation with an unrolled last level whose three-term case indexes the
 // right pair from the node's start instead of one past it: x0 + (x0 + x1) instead of
 // x0 + (x1 + x2), so one term is counted twice and another dropped. Real-world cause:
-// off-by-one in hand-unrolled tree reductions and odd-length tails (REFERENCE.md, known bug
+// off-by-one in hand-unrolled tree reductions and odd-length tails (docs/REFERENCE.md, known bug
 // mechanisms: dropped or double-counted tail tiles). Exactly right whenever no node of the
 // tree has three terms (every power-of-two length, and 2, 4, 8, 9, 16, 17, ...) or the two
 // terms involved are equal.

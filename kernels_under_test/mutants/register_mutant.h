@@ -1,5 +1,5 @@
 // Declaring a mutant: a kernel with a planted, documented numerical bug that declares the
-// recipe of the correct kernel it imitates (DESIGN.md vocabulary). The recipe is rebuilt here
+// recipe of the correct kernel it imitates (docs/DESIGN.md vocabulary). The recipe is rebuilt here
 // with the same helper the imitated kernel uses (static registrations of other files are not
 // yet constructed when this one runs); tensor_core_model_test checks that the two agree.
 #pragma once

@@ -1,7 +1,7 @@
 // Mutant: split-K whose partials are written to a bf16 workspace and reduced in bf16, while
 // the recipe promises fp32 partials reduced in fp32. Real-world cause: the split-K workspace
 // (or the reduction kernel's accumulator) allocated in the output / input dtype
-// (REFERENCE.md, known bug mechanisms: reducing split-K partials in the input format). Each
+// (docs/REFERENCE.md, known bug mechanisms: reducing split-K partials in the input format). Each
 // chunk itself accumulates correctly in fp32, so the result is right whenever the partials
 // and their running sum are exact in bf16 (small integers), and K <= 1 has one chunk only.
 #include <algorithm>

@@ -1,7 +1,7 @@
 // Mutant: a Hopper fp16 tensor-core twin that keeps 24 fractional bits in the block alignment
 // (Ampere's width) while declaring Hopper's 25. Real-world cause: a CPU twin or simulator
 // whose preset was copied from the previous architecture; published Hopper measurements show
-// f = 25 (REFERENCE.md, Tensor-core arithmetic; Khattak & Mikaitis 2025). Right on many
+// f = 25 (docs/REFERENCE.md, Tensor-core arithmetic; Khattak & Mikaitis 2025). Right on many
 // inputs: it differs only when some term has a nonzero bit exactly 25 places below the
 // block's leading exponent and that bit survives the final RZ rounding, e.g. for
 // C = 1 + 4 * (0.5 * 2^-24) (Hopper 0x3f800001, this mutant 0x3f800000); small-integer

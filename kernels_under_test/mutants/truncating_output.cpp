@@ -1,6 +1,6 @@
 // Mutant: the fp32 -> bf16 output conversion truncates (keeps the high 16 bits, `bits >> 16`)
 // instead of rounding to nearest even. Real-world cause: hand-written float-to-bfloat16
-// conversions in epilogues and serialization code (REFERENCE.md: "truncation (bits >> 16) is
+// conversions in epilogues and serialization code (docs/REFERENCE.md: "truncation (bits >> 16) is
 // a classic bug"). Right whenever the fp32 result's low 16 bits are zero (small integers,
 // exactly representable results); otherwise biased toward zero by up to one bf16 ulp. A NaN
 // whose payload lives only in the low bits even becomes an infinity.
