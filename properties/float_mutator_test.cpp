@@ -216,8 +216,9 @@ TEST(FloatMutator, LayoutPlacesEachElementWhereTheDecoderReadsIt) {
       const auto t1 = *decoded(b, one);
       for (size_t t = 0; t < t0.size(); ++t)
         for (size_t j = 0; j < t0[t].size(); ++j)
-          if (t0[t].bits[j] != t1[t].bits[j])
+          if (t0[t].bits[j] != t1[t].bits[j]) {
             ASSERT_TRUE(static_cast<int>(t) == op.tensor && j == i) << k->name;
+          }
     }
   }
   // Measured: 263 kernels (all of them), 467 operands; half of each.
@@ -239,8 +240,9 @@ TEST(FloatMutator, ExponentStepMovesOneElementsExponentOnly) {
     EXPECT_NE(field_of(d, a), field_of(d, b));
     EXPECT_EQ(a & d.sign_mask(), b & d.sign_mask());
     // The fraction stays, except that a step onto the subnormal field keeps the value nonzero.
-    if (field_of(d, b) != 0 || (a & d.frac_mask()) != 0)
+    if (field_of(d, b) != 0 || (a & d.frac_mask()) != 0) {
       EXPECT_EQ(a & d.frac_mask(), b & d.frac_mask());
+    }
   }
 }
 
@@ -347,7 +349,9 @@ TEST(FloatMutator, ScaleOperandMovesEveryRawExponentByTheSameK) {
       }
     }
     for (size_t u = 0; u < m->t0.size(); ++u)
-      if (u != t) EXPECT_EQ(m->t0[u].bits, m->t1[u].bits) << "one operand only";
+      if (u != t) {
+        EXPECT_EQ(m->t0[u].bits, m->t1[u].bits) << "one operand only";
+      }
   }
   EXPECT_GE(scaled, static_cast<int>(kSeeds) / 2);  // 300 of 300 measured
 }
@@ -386,7 +390,9 @@ TEST(FloatMutator, ShapeOfAnOpIsItsGeneratorOrSeed) {
     const auto m = mutate(Mutation::shape, unrolled_case(*k, 0, 0, seed), *k, seed);
     ASSERT_TRUE(m);
     for (size_t i = 0; i < m->after.size(); ++i)
-      if (i < 1 || i > 5) ASSERT_EQ(m->before[i], m->after[i]) << "byte " << i;
+      if (i < 1 || i > 5) {
+        ASSERT_EQ(m->before[i], m->after[i]) << "byte " << i;
+      }
   }
 }
 
@@ -400,7 +406,9 @@ TEST(FloatMutator, ValueModesChangesOnlyTheModesByte) {
       ASSERT_TRUE(m);
       ASSERT_EQ(m->before.size(), m->after.size());
       for (size_t i = 0; i < m->after.size(); ++i)
-        if (i != modes) ASSERT_EQ(m->before[i], m->after[i]);
+        if (i != modes) {
+          ASSERT_EQ(m->before[i], m->after[i]);
+        }
       EXPECT_NE(m->before[modes], m->after[modes]);
     }
   }
@@ -431,7 +439,9 @@ TEST(FloatMutator, PlantSetsASpecialKindAndPosition) {
     if (!m) continue;  // the same plant again
     ++planted;
     for (size_t i = 0; i < m->after.size(); ++i)
-      if (i < 7 || i > 9) ASSERT_EQ(m->before[i], m->after[i]) << "byte " << i;
+      if (i < 7 || i > 9) {
+        ASSERT_EQ(m->before[i], m->after[i]) << "byte " << i;
+      }
     EXPECT_NE(m->after[7] & 7, 0);
   }
   EXPECT_GE(planted, static_cast<int>(kSeeds) / 2);  // 300 of 300 measured

@@ -30,7 +30,9 @@ TEST(TensorCoreProbe, RecoversEveryPresetOfTheModel) {
       EXPECT_EQ(r.fraction_bits, model->frac_bits) << what;
       EXPECT_TRUE(r.products_exact) << what;
       EXPECT_EQ(r.subnormal_inputs, true) << what;
-      if (r.subnormal_outputs) EXPECT_TRUE(*r.subnormal_outputs) << what;
+      if (r.subnormal_outputs) {
+        EXPECT_TRUE(*r.subnormal_outputs) << what;
+      }
       // fp8's 13 fraction bits sit below fp32's 24: the final rounding is then exact and the
       // window's truncation is all the probe can see.
       if (model->frac_bits >= desc(out).precision - 1) {

@@ -174,8 +174,9 @@ std::vector<std::string> convert_artifacts(const fs::path& artifacts, const std:
   return made;
 }
 
-int run_fuzz(const FuzzCommand& c) {
-  build_registry_or_fail(c.plugins);
+// Refuses, before anything is created, a run that cannot work: no kernel named, none that can
+// run here, an option out of range.
+void check_usage(const FuzzCommand& c) {
   if (c.kernel.empty()) throw UsageError("--kernel NAME is required (numguard list shows them)");
   const std::vector<const KernelDesc*> picked = select_kernels(c.kernel, true);
   if (picked.empty())
@@ -190,40 +191,60 @@ int run_fuzz(const FuzzCommand& c) {
     throw UsageError("--time must be between 1 second and 30 days");
   if (c.jobs < 1 || c.jobs > 1024) throw UsageError("--jobs must be between 1 and 1024");
   if (c.seed < 0 || c.seed > 0xFFFFFFFFLL) throw UsageError("--seed must be in [1, 2^32 - 1]");
-  const std::string fuzzer = find_fuzzer();
+}
 
-  const fs::path corpus =
-      c.corpus.empty() ? fs::path("corpus") / folder_name(c.kernel) : fs::path(c.corpus);
+struct Folders {
+  fs::path corpus, regressions;
+  fs::path artifacts;  // a fresh temporary folder for libFuzzer's artifacts, removed at the end
+};
+
+// Creates the corpus and reproducer folders and the artifacts folder.
+Folders make_folders(const FuzzCommand& c) {
+  Folders f;
+  f.corpus = c.corpus.empty() ? fs::path("corpus") / folder_name(c.kernel) : fs::path(c.corpus);
   // The corpus folder's sibling (a trailing '/' must not make it a child: libFuzzer reads the
   // corpus recursively).
-  fs::path corpus_abs = fs::absolute(corpus).lexically_normal();
+  fs::path corpus_abs = fs::absolute(f.corpus).lexically_normal();
   if (corpus_abs.filename().empty()) corpus_abs = corpus_abs.parent_path();
-  const fs::path regressions =
+  f.regressions =
       c.regressions.empty() ? corpus_abs.parent_path() / "regressions" : fs::path(c.regressions);
   std::error_code ec;
-  fs::create_directories(corpus, ec);
-  if (ec) throw UsageError(fmt::format("--corpus {}: {}", corpus.string(), ec.message()));
-  fs::create_directories(regressions, ec);
+  fs::create_directories(f.corpus, ec);
+  if (ec) throw UsageError(fmt::format("--corpus {}: {}", f.corpus.string(), ec.message()));
+  fs::create_directories(f.regressions, ec);
   if (ec)
-    throw UsageError(fmt::format("reproducer folder {}: {}", regressions.string(), ec.message()));
+    throw UsageError(fmt::format("reproducer folder {}: {}", f.regressions.string(), ec.message()));
   char tmpl[] = "/tmp/numguard-fuzz-artifacts-XXXXXX";
   if (!mkdtemp(tmpl)) throw UsageError("cannot create a temporary folder under /tmp");
-  const fs::path artifacts = tmpl;
+  f.artifacts = tmpl;
+  return f;
+}
 
-  const uint32_t seed =
-      c.seed > 0 ? static_cast<uint32_t>(c.seed)
-                 : static_cast<uint32_t>(
-                       std::chrono::steady_clock::now().time_since_epoch().count() % 0xFFFFFFF0) +
-                       1;
-  std::vector<std::string> plugins;
-  for (const std::string& p : c.plugins) plugins.push_back(absolute(p));
+// --seed, or a new one from the clock (printed, so the run can be repeated).
+uint32_t campaign_seed(const FuzzCommand& c) {
+  return c.seed > 0
+             ? static_cast<uint32_t>(c.seed)
+             : static_cast<uint32_t>(std::chrono::steady_clock::now().time_since_epoch().count() %
+                                     0xFFFFFFF0) +
+                   1;
+}
+
+// What numguard-fuzz reads its target from: the kernel, the plugins, where reproducers go.
+std::vector<std::string> target_env(const FuzzCommand& c, const std::vector<std::string>& plugins,
+                                    const fs::path& regressions) {
   std::string plugin_env;
   for (const std::string& p : plugins) plugin_env += (plugin_env.empty() ? "" : ":") + p;
   std::vector<std::string> env = {"NUMGUARD_FUZZ_KERNEL=" + c.kernel,
                                   "NUMGUARD_FUZZ_PLUGIN=" + plugin_env,
                                   "NUMGUARD_FUZZ_REGRESSIONS=" + absolute(regressions.string())};
   if (c.no_mutator) env.push_back("NUMGUARD_FUZZ_MUTATOR=0");
+  return env;
+}
 
+// The libFuzzer run itself (its on_line is the caller's).
+Campaign libfuzzer_campaign(const FuzzCommand& c, const std::string& fuzzer,
+                            const std::vector<std::string>& env, uint32_t seed, const Folders& f,
+                            const std::string& dict) {
   Campaign run;
   run.fuzzer = fuzzer;
   run.env = env;
@@ -232,47 +253,73 @@ int run_fuzz(const FuzzCommand& c) {
               fmt::format("-max_len={}", c.max_len),
               fmt::format("-seed={}", seed),
               "-print_final_stats=1",
-              "-artifact_prefix=" + artifacts.string() + "/"};
-  const std::string dict = c.no_mutator ? "" : find_dict();
+              "-artifact_prefix=" + f.artifacts.string() + "/"};
   if (!dict.empty()) run.args.push_back("-dict=" + dict);
   // Fork mode runs workers in parallel; it is also the mode that continues past a crash.
   if (c.jobs > 1 || c.keep_going) run.args.push_back(fmt::format("-fork={}", c.jobs));
   if (c.keep_going) run.args.push_back("-ignore_crashes=1");
-  run.args.push_back(corpus.string());
+  run.args.push_back(f.corpus.string());
   // libFuzzer stops at -max_total_time; the deadline only catches a hang it cannot see.
   run.deadline_s = c.time + 30 + c.input_timeout;
+  return run;
+}
 
-  const std::set<std::string> before = reproducers_in(regressions);
+// The run's reproducers, each once: files new under the reproducer folder, those the target
+// reported, then those made from libFuzzer's crash and hang artifacts.
+std::vector<std::string> run_reproducers(const Folders& f, const std::set<std::string>& before,
+                                         const std::vector<std::string>& reported,
+                                         const std::string& fuzzer,
+                                         const std::vector<std::string>& env,
+                                         const std::string& kernel) {
+  std::vector<std::string> found;
+  for (const std::string& p : reproducers_in(f.regressions))
+    if (!before.count(p)) found.push_back(p);
+  for (const std::string& p : reported)
+    if (std::find(found.begin(), found.end(), p) == found.end()) found.push_back(p);
+  for (const std::string& p : convert_artifacts(f.artifacts, fuzzer, env, found, kernel))
+    if (std::find(found.begin(), found.end(), p) == found.end()) found.push_back(p);
+  return found;
+}
+
+int run_fuzz(const FuzzCommand& c) {
+  build_registry_or_fail(c.plugins);
+  check_usage(c);
+  const std::string fuzzer = find_fuzzer();
+  const Folders f = make_folders(c);
+  const uint32_t seed = campaign_seed(c);
+  std::vector<std::string> plugins;
+  for (const std::string& p : c.plugins) plugins.push_back(absolute(p));
+  const std::vector<std::string> env = target_env(c, plugins, f.regressions);
+  const std::string dict = c.no_mutator ? "" : find_dict();
+  Campaign run = libfuzzer_campaign(c, fuzzer, env, seed, f, dict);
+
+  const std::set<std::string> before = reproducers_in(f.regressions);
   fmt::print("numguard fuzz: {} for {:g} s, {} job(s), seed {} (rerun: --seed {})\n", c.kernel,
              c.time, c.jobs, seed, seed);
-  fmt::print("  fuzzer {}\n  corpus {}  reproducers {}{}\n", fuzzer, corpus.string(),
-             regressions.string(), dict.empty() ? "" : "\n  dictionary " + dict);
+  fmt::print("  fuzzer {}\n  corpus {}  reproducers {}{}\n", fuzzer, f.corpus.string(),
+             f.regressions.string(), dict.empty() ? "" : "\n  dictionary " + dict);
   std::fflush(stdout);
   Watch w;
   w.quiet = c.quiet;
   run.on_line = [&w](const std::string& l) { w.line(l); };
   const CampaignResult r = run_campaign(run);
+  std::error_code ec;
   if (!r.error.empty()) {
-    fs::remove_all(artifacts, ec);
+    fs::remove_all(f.artifacts, ec);
     throw UsageError(r.error);
   }
   if (r.exit_code == 2 || r.exit_code == 3 || r.exit_code == 127) {  // the target refused
     for (const std::string& l : w.tail) fmt::print(stderr, "{}\n", l);
-    fs::remove_all(artifacts, ec);
+    fs::remove_all(f.artifacts, ec);
     throw UsageError("numguard-fuzz did not start (its output is above)");
   }
-  std::vector<std::string> found;
-  for (const std::string& p : reproducers_in(regressions))
-    if (!before.count(p)) found.push_back(p);
-  for (const std::string& p : w.reported)
-    if (std::find(found.begin(), found.end(), p) == found.end()) found.push_back(p);
-  for (const std::string& p : convert_artifacts(artifacts, fuzzer, env, found, c.kernel))
-    if (std::find(found.begin(), found.end(), p) == found.end()) found.push_back(p);
-  fs::remove_all(artifacts, ec);
+  const std::vector<std::string> found =
+      run_reproducers(f, before, w.reported, fuzzer, env, c.kernel);
+  fs::remove_all(f.artifacts, ec);
 
   w.progress(true);
   fmt::print("numguard fuzz: {}: {:.0f} s, {} execs, corpus {} inputs in {}, coverage {}{}\n",
-             c.kernel, w.seconds(), w.last.execs, w.last.corpus, corpus.string(), w.last.coverage,
+             c.kernel, w.seconds(), w.last.execs, w.last.corpus, f.corpus.string(), w.last.coverage,
              r.killed ? " (killed past the deadline: a hang?)" : "");
   if (found.empty()) {
     fmt::print("numguard fuzz: no violation found\n");

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "harness/device/device.h"
@@ -168,11 +169,33 @@ CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_cop
   return c;
 }
 
-std::vector<KernelSummary> run_check(const std::vector<const KernelDesc*>& kernels,
-                                     const CheckOptions& opt, const Progress& progress) {
+void KernelSummary::merge(const KernelSummary& other) {
+  cases += other.cases;
+  failures += other.failures;
+  domain_limits += other.domain_limits;
+  max_ulps = std::max(max_ulps, other.max_ulps);
+  max_bound_ratio = std::max(max_bound_ratio, other.max_bound_ratio);
+  max_prob_ratio = std::max(max_prob_ratio, other.max_prob_ratio);
+  domain_max_in = std::max(domain_max_in, other.domain_max_in);
+  if (other.domain_min_out > 0 && (domain_min_out == 0 || other.domain_min_out < domain_min_out))
+    domain_min_out = other.domain_min_out;
+  for (int v = 0; v < kVerdictCount; ++v) verdicts[v] += other.verdicts[v];
+  for (size_t g = 0; g < generators.size(); ++g) {
+    generators[g].cases += other.generators[g].cases;
+    generators[g].failures += other.generators[g].failures;
+    generators[g].domain_limits += other.generators[g].domain_limits;
+    generators[g].max_ratio = std::max(generators[g].max_ratio, other.generators[g].max_ratio);
+  }
+  if (other.first_failure && (!first_failure || other.first_failure->index < first_failure->index))
+    first_failure = other.first_failure;
+}
+
+namespace {
+
+// Case indices: all of them, or those whose generator was selected, or the one asked for.
+std::vector<int64_t> case_indices(const CheckOptions& opt) {
   const auto all_gens = case_generators();
   const std::vector<const Generator*> gens = generators_for(opt);
-  // Case indices: all of them, or those whose generator was selected, or the one asked for.
   std::vector<int64_t> indices;
   if (opt.only_case) {
     indices.push_back(*opt.only_case);
@@ -184,12 +207,75 @@ std::vector<KernelSummary> run_check(const std::vector<const KernelDesc*>& kerne
                     &all_gens[static_cast<size_t>(i) % all_gens.size()]) != gens.end())
         indices.push_back(i);
   }
+  return indices;
+}
 
-  std::vector<KernelSummary> out(kernels.size());
-  for (size_t i = 0; i < kernels.size(); ++i) {
-    out[i].kernel = kernels[i];
-    for (const Generator& g : all_gens) out[i].generators.push_back({g.name});
+// An empty summary with one row per generator (case i counts in row i % their number).
+KernelSummary empty_summary(const KernelDesc* k) {
+  KernelSummary s;
+  s.kernel = k;
+  for (const Generator& g : case_generators()) s.generators.push_back({g.name});
+  return s;
+}
+
+// Counts failing case c in s and its generator's row, keeping the lowest failing case.
+void count_failure(KernelSummary& s, GeneratorSummary& gs, const CaseOutcome& c) {
+  ++s.failures;
+  ++gs.failures;
+  if (!s.first_failure || c.index < s.first_failure->index) s.first_failure = c;
+}
+
+// Evaluates case `index` of k and folds its outcome into `local`; a kernel that throws makes
+// the case a kernel_error rather than ending the run.
+void check_case(const KernelDesc& k, uint64_t seed, int64_t index, KernelSummary& local) {
+  std::string gname;
+  CaseOutcome c;
+  // A case that cannot be built or run is the kernel's verdict, never an escape from a worker.
+  try {
+    c = evaluate_case(k, make_case(k, seed, index, &gname));
+  } catch (const std::exception& e) {
+    c.verdict = Verdict::kernel_error;
+    c.worst.verdict = Verdict::kernel_error;
+    c.domain_reason = e.what();
   }
+  c.index = index;
+  c.generator = gname;
+  GeneratorSummary& gs = local.generators[static_cast<size_t>(index) % local.generators.size()];
+  ++local.cases;
+  ++gs.cases;
+  ++local.verdicts[static_cast<size_t>(c.verdict)];
+  if (c.domain_limit) {
+    if (is_failure(c.verdict)) count_failure(local, gs, c);  // e.g. a device/twin mismatch
+    ++local.domain_limits;
+    ++gs.domain_limits;
+    if (local.domain_min_out == 0 || c.case_sum_abs < local.domain_min_out)
+      local.domain_min_out = c.case_sum_abs;
+    return;
+  }
+  local.domain_max_in = std::max(local.domain_max_in, c.case_sum_abs);
+  local.max_ulps = std::max(local.max_ulps, c.max_ulps);
+  local.max_bound_ratio = std::max(local.max_bound_ratio, c.max_ratio);
+  local.max_prob_ratio = std::max(local.max_prob_ratio, c.max_prob_ratio);
+  gs.max_ratio = std::max(gs.max_ratio, c.max_ratio);
+  if (is_failure(c.verdict)) count_failure(local, gs, c);
+}
+
+// Cases indices[lo, hi) of k in a summary of their own, so that a worker takes the lock once
+// per chunk rather than once per case.
+KernelSummary check_chunk(const KernelDesc& k, uint64_t seed, const std::vector<int64_t>& indices,
+                          int64_t lo, int64_t hi) {
+  KernelSummary local = empty_summary(nullptr);
+  for (int64_t j = lo; j < hi; ++j) check_case(k, seed, indices[static_cast<size_t>(j)], local);
+  return local;
+}
+
+}  // namespace
+
+std::vector<KernelSummary> run_check(const std::vector<const KernelDesc*>& kernels,
+                                     const CheckOptions& opt, const Progress& progress) {
+  const std::vector<int64_t> indices = case_indices(opt);
+  std::vector<KernelSummary> out;
+  for (const KernelDesc* k : kernels) out.push_back(empty_summary(k));
   constexpr int64_t kChunk = 32;
   const int64_t chunks_per_kernel = (static_cast<int64_t>(indices.size()) + kChunk - 1) / kChunk;
   const int64_t total_chunks = chunks_per_kernel * static_cast<int64_t>(kernels.size());
@@ -200,76 +286,12 @@ std::vector<KernelSummary> run_check(const std::vector<const KernelDesc*>& kerne
       const int64_t chunk = next.fetch_add(1);
       if (chunk >= total_chunks) return;
       const size_t ki = static_cast<size_t>(chunk / chunks_per_kernel);
-      const KernelDesc& k = *kernels[ki];
-      KernelSummary local;
-      for (const Generator& g : all_gens) local.generators.push_back({g.name});
       const int64_t lo = (chunk % chunks_per_kernel) * kChunk;
       const int64_t hi = std::min<int64_t>(lo + kChunk, static_cast<int64_t>(indices.size()));
-      for (int64_t j = lo; j < hi; ++j) {
-        const int64_t index = indices[static_cast<size_t>(j)];
-        std::string gname;
-        const Problem p = make_case(k, opt.seed, index, &gname);
-        CaseOutcome c;
-        try {
-          c = evaluate_case(k, p);
-        } catch (const std::exception& e) {
-          c.verdict = Verdict::kernel_error;
-          c.worst.verdict = Verdict::kernel_error;
-          c.domain_reason = e.what();
-        }
-        c.index = index;
-        c.generator = gname;
-        GeneratorSummary& gs = local.generators[static_cast<size_t>(index) % all_gens.size()];
-        ++local.cases;
-        ++gs.cases;
-        ++local.verdicts[static_cast<size_t>(c.verdict)];
-        if (c.domain_limit && is_failure(c.verdict)) {  // e.g. a device/twin mismatch
-          ++local.failures;
-          ++gs.failures;
-          if (!local.first_failure || index < local.first_failure->index) local.first_failure = c;
-        }
-        if (c.domain_limit) {
-          ++local.domain_limits;
-          ++gs.domain_limits;
-          if (local.domain_min_out == 0 || c.case_sum_abs < local.domain_min_out)
-            local.domain_min_out = c.case_sum_abs;
-          continue;
-        }
-        local.domain_max_in = std::max(local.domain_max_in, c.case_sum_abs);
-        local.max_ulps = std::max(local.max_ulps, c.max_ulps);
-        local.max_bound_ratio = std::max(local.max_bound_ratio, c.max_ratio);
-        local.max_prob_ratio = std::max(local.max_prob_ratio, c.max_prob_ratio);
-        gs.max_ratio = std::max(gs.max_ratio, c.max_ratio);
-        if (is_failure(c.verdict)) {
-          ++local.failures;
-          ++gs.failures;
-          if (!local.first_failure || index < local.first_failure->index) local.first_failure = c;
-        }
-      }
+      const KernelSummary local = check_chunk(*kernels[ki], opt.seed, indices, lo, hi);
       {
         std::lock_guard<std::mutex> lock(mu);
-        KernelSummary& s = out[ki];
-        s.cases += local.cases;
-        s.failures += local.failures;
-        s.domain_limits += local.domain_limits;
-        s.max_ulps = std::max(s.max_ulps, local.max_ulps);
-        s.max_bound_ratio = std::max(s.max_bound_ratio, local.max_bound_ratio);
-        s.max_prob_ratio = std::max(s.max_prob_ratio, local.max_prob_ratio);
-        s.domain_max_in = std::max(s.domain_max_in, local.domain_max_in);
-        if (local.domain_min_out > 0 &&
-            (s.domain_min_out == 0 || local.domain_min_out < s.domain_min_out))
-          s.domain_min_out = local.domain_min_out;
-        for (int v = 0; v < kVerdictCount; ++v) s.verdicts[v] += local.verdicts[v];
-        for (size_t g = 0; g < s.generators.size(); ++g) {
-          s.generators[g].cases += local.generators[g].cases;
-          s.generators[g].failures += local.generators[g].failures;
-          s.generators[g].domain_limits += local.generators[g].domain_limits;
-          s.generators[g].max_ratio =
-              std::max(s.generators[g].max_ratio, local.generators[g].max_ratio);
-        }
-        if (local.first_failure &&
-            (!s.first_failure || local.first_failure->index < s.first_failure->index))
-          s.first_failure = local.first_failure;
+        out[ki].merge(local);
       }
       const int64_t d = done.fetch_add(1) + 1;
       if (progress) progress(d, total_chunks);

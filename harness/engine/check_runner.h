@@ -73,6 +73,9 @@ struct KernelSummary {
   // timeout), in which case the kernel was not checked in this process; "" otherwise.
   std::string crashed;
   bool pass() const { return failures == 0 && crashed.empty(); }
+  // Folds in another summary of the same kernel over other cases (same generator rows): the
+  // counts add up, the maxima and the lowest failing case are kept; kernel and crashed stay.
+  void merge(const KernelSummary& other);
 };
 
 // Builds case `index` for kernel `k` (same inputs on every machine and thread).

@@ -180,15 +180,12 @@ void find_stagnation(const KernelDesc& k, const Distribution& d, uint64_t seed,
   c.stagnation_value = last.first_output;
 }
 
-}  // namespace
-
-AccumulationResult run_accumulation(const StudyOptions& opt) {
-  const std::vector<Distribution>& dists = distributions();
-  // Groups: the selected kernels of each reducing op, by input format, in report order.
+// Groups: the selected kernels of each reducing op, by input format, in report order.
+std::vector<Group> kernel_groups(const std::vector<const KernelDesc*>& kernels) {
   std::vector<Group> groups;
   for (const AccumulationOp& op : accumulation_ops()) {
     std::map<Format, Group> by_in;
-    for (const KernelDesc* k : opt.kernels)
+    for (const KernelDesc* k : kernels)
       if (k->op == op.op) {
         Group& g = by_in[k->recipe.in];
         g.op = &op;
@@ -197,23 +194,66 @@ AccumulationResult run_accumulation(const StudyOptions& opt) {
       }
     for (auto& [in, g] : by_in) groups.push_back(std::move(g));
   }
+  return groups;
+}
 
+// One task per (group, distribution, n), with its cost in kernel-element evaluations.
+std::vector<Task> sweep_tasks(const std::vector<Group>& groups,
+                              const std::vector<Distribution>& dists, bool quick) {
   std::vector<Task> tasks;
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     const AccumulationOp& op = *groups[gi].op;
     for (size_t di = 0; di < dists.size(); ++di) {
       if (!applies(op, dists[di])) continue;
-      const int top = opt.quick                                          ? op.max_log2_n_quick
+      const int top = quick                                              ? op.max_log2_n_quick
                       : dists[di].name == "normal" && op.max_log2_n_long ? op.max_log2_n_long
                                                                          : op.max_log2_n_full;
       for (int e = 4; e <= top; ++e) {
         const auto n = int64_t{1} << e;
-        const double cost = static_cast<double>(n * trials_at(op, n, opt.quick)) *
+        const double cost = static_cast<double>(n * trials_at(op, n, quick)) *
                             static_cast<double>(groups[gi].kernels.size());
         tasks.push_back({gi, di, e, cost});
       }
     }
   }
+  return tasks;
+}
+
+// One task: every kernel of the group on the same trials at length n. Empty when no trial was
+// kept (GenDot could not reach its condition at this n).
+std::vector<AccumulationPoint> run_task(const Group& g, const Distribution& d, int64_t n,
+                                        const StudyOptions& opt) {
+  const int64_t trials = trials_at(*g.op, n, opt.quick);
+  std::vector<Collector> col(g.kernels.size());
+  int64_t kept = 0;
+  for (int64_t trial = 0; trial < trials; ++trial) {
+    // GenDot: two trials without a condition in the window mark the target unreachable at
+    // this n (the construction's condition grows with n); the rest would be wasted work.
+    if (d.kind == DistKind::gendot && trial >= 2 && kept == 0) break;
+    double cond = kNaN;
+    const Problem p = accumulation_problem(*g.kernels[0], d, n, trial, opt.seed, &cond);
+    if (d.kind == DistKind::gendot) {
+      // The acceptance window of docs/REFERENCE.md, "GenDot": [c/3, 3c].
+      if (!(cond >= d.cond / 3 && cond <= d.cond * 3)) continue;
+      for (Collector& c : col) c.cond.push_back(cond);
+    }
+    const bool fit = kept < g.op->min_trials;
+    ++kept;
+    for (size_t ki = 0; ki < g.kernels.size(); ++ki)
+      col[ki].add(*g.kernels[ki], p, trial == 0, fit);
+  }
+  std::vector<AccumulationPoint> out;
+  if (kept > 0)
+    for (size_t ki = 0; ki < g.kernels.size(); ++ki)
+      out.push_back(col[ki].finish(*g.kernels[ki], n));
+  return out;
+}
+
+// Runs every task on the pool; results[ti] holds task ti's points (one per group kernel).
+std::vector<std::vector<AccumulationPoint>> run_tasks(const std::vector<Task>& tasks,
+                                                      const std::vector<Group>& groups,
+                                                      const std::vector<Distribution>& dists,
+                                                      const StudyOptions& opt) {
   // Longest first, so the last tasks on the pool are short (slots keep the output order).
   std::vector<size_t> order(tasks.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -230,38 +270,38 @@ AccumulationResult run_accumulation(const StudyOptions& opt) {
     const Group& g = groups[t.group];
     const Distribution& d = dists[t.dist];
     const int64_t n = int64_t{1} << t.log2_n;
-    const int64_t trials = trials_at(*g.op, n, opt.quick);
-    std::vector<Collector> col(g.kernels.size());
-    int64_t kept = 0;
-    for (int64_t trial = 0; trial < trials; ++trial) {
-      // GenDot: two trials without a condition in the window mark the target unreachable at
-      // this n (the construction's condition grows with n); the rest would be wasted work.
-      if (d.kind == DistKind::gendot && trial >= 2 && kept == 0) break;
-      double cond = kNaN;
-      const Problem p = accumulation_problem(*g.kernels[0], d, n, trial, opt.seed, &cond);
-      if (d.kind == DistKind::gendot) {
-        // REFERENCE.md's acceptance window for GenDot: [c/3, 3c].
-        if (!(cond >= d.cond / 3 && cond <= d.cond * 3)) continue;
-        for (Collector& c : col) c.cond.push_back(cond);
-      }
-      const bool fit = kept < g.op->min_trials;
-      ++kept;
-      for (size_t ki = 0; ki < g.kernels.size(); ++ki)
-        col[ki].add(*g.kernels[ki], p, trial == 0, fit);
-    }
-    std::vector<AccumulationPoint>& out = results[ti];
-    if (kept > 0)
-      for (size_t ki = 0; ki < g.kernels.size(); ++ki)
-        out.push_back(col[ki].finish(*g.kernels[ki], n));
+    results[ti] = run_task(g, d, n, opt);
     const int64_t now = done.fetch_add(1) + 1;
     if (now % step == 0 || now == total)
       opt.report("accumulation: " + std::to_string(now) + "/" + std::to_string(total) + " " +
                  g.op->op + " " + std::string(name(g.in)) + " " + d.name +
                  " n=" + std::to_string(n));
   });
+  return results;
+}
 
-  // Curves in report order: group, kernel, distribution; points by n.
-  AccumulationResult r;
+// A curve's description: the kernel, its recipe's formats and their unit roundoffs.
+AccumulationCurve curve_of(const KernelDesc& k, const Distribution& d) {
+  AccumulationCurve c;
+  c.kernel = k.name;
+  c.op = k.op;
+  c.distribution = d.name;
+  c.recipe = k.recipe.summary();
+  c.input = std::string(name(k.recipe.in));
+  c.accumulation = std::string(name(k.recipe.acc));
+  c.output = std::string(name(k.recipe.out));
+  c.mutant = k.mutant;
+  c.u_out = desc(k.recipe.out).unit_roundoff();
+  c.u_acc = desc(k.recipe.acc).unit_roundoff();
+  return c;
+}
+
+// Curves in report order: group, kernel, distribution; points by n.
+std::vector<AccumulationCurve> assemble_curves(
+    const std::vector<Task>& tasks, const std::vector<Group>& groups,
+    const std::vector<Distribution>& dists,
+    const std::vector<std::vector<AccumulationPoint>>& results) {
+  std::vector<AccumulationCurve> curves;
   std::map<std::pair<size_t, size_t>, std::vector<size_t>> task_of;  // (group, dist) -> tasks
   for (size_t ti = 0; ti < tasks.size(); ++ti)
     task_of[{tasks[ti].group, tasks[ti].dist}].push_back(ti);
@@ -271,17 +311,7 @@ AccumulationResult run_accumulation(const StudyOptions& opt) {
       const KernelDesc& k = *g.kernels[ki];
       for (size_t di = 0; di < dists.size(); ++di) {
         if (!applies(*g.op, dists[di])) continue;
-        AccumulationCurve c;
-        c.kernel = k.name;
-        c.op = k.op;
-        c.distribution = dists[di].name;
-        c.recipe = k.recipe.summary();
-        c.input = std::string(name(k.recipe.in));
-        c.accumulation = std::string(name(k.recipe.acc));
-        c.output = std::string(name(k.recipe.out));
-        c.mutant = k.mutant;
-        c.u_out = desc(k.recipe.out).unit_roundoff();
-        c.u_acc = desc(k.recipe.acc).unit_roundoff();
+        AccumulationCurve c = curve_of(k, dists[di]);
         for (size_t ti : task_of[{gi, di}]) {  // ascending n
           if (results[ti].empty())
             c.unreachable_n.push_back(int64_t{1} << tasks[ti].log2_n);
@@ -289,28 +319,44 @@ AccumulationResult run_accumulation(const StudyOptions& opt) {
             c.points.push_back(results[ti][ki]);
         }
         c.growth_exponent = growth_exponent(c.points);
-        r.curves.push_back(std::move(c));
+        curves.push_back(std::move(c));
       }
     }
   }
+  return curves;
+}
 
-  // Stagnation: positive-term curves of the ops whose output is the sum itself.
+// Stagnation: positive-term curves of the ops whose output is the sum itself.
+void add_stagnation(std::vector<AccumulationCurve>& curves, const std::vector<Distribution>& dists,
+                    const StudyOptions& opt) {
   std::vector<size_t> candidates;
-  for (size_t i = 0; i < r.curves.size(); ++i) {
-    const AccumulationOp* op = find_accumulation_op(r.curves[i].op);
+  for (size_t i = 0; i < curves.size(); ++i) {
+    const AccumulationOp* op = find_accumulation_op(curves[i].op);
     const Distribution* d = nullptr;
     for (const Distribution& x : dists)
-      if (x.name == r.curves[i].distribution) d = &x;
+      if (x.name == curves[i].distribution) d = &x;
     if (op && op->stagnation && d && d->positive()) candidates.push_back(i);
   }
   parallel_for(static_cast<int64_t>(candidates.size()), opt.threads, [&](int64_t i) {
-    AccumulationCurve& c = r.curves[candidates[static_cast<size_t>(i)]];
+    AccumulationCurve& c = curves[candidates[static_cast<size_t>(i)]];
     const KernelDesc* k = nullptr;
     for (const KernelDesc* x : opt.kernels)
       if (x->name == c.kernel) k = x;
     for (const Distribution& d : dists)
       if (d.name == c.distribution && k) find_stagnation(*k, d, opt.seed, c);
   });
+}
+
+}  // namespace
+
+AccumulationResult run_accumulation(const StudyOptions& opt) {
+  const std::vector<Distribution>& dists = distributions();
+  const std::vector<Group> groups = kernel_groups(opt.kernels);
+  const std::vector<Task> tasks = sweep_tasks(groups, dists, opt.quick);
+  const std::vector<std::vector<AccumulationPoint>> results = run_tasks(tasks, groups, dists, opt);
+  AccumulationResult r;
+  r.curves = assemble_curves(tasks, groups, dists, results);
+  add_stagnation(r.curves, dists, opt);
   opt.report("accumulation: done");
   return r;
 }

@@ -252,37 +252,9 @@ void boundary_findings(Section& s, const std::vector<const RangeRecord*>& recs, 
   }
 }
 
-}  // namespace
-
-// The cliffs every format has, whatever the kernel (REFERENCE.md lists some: fp16 exp at
-// 11.09, x^2 at 255.97, bf16 exp at 88.72), computed from the format constants; the per-kernel
-// cliffs of the records add those that depend on the op and the pattern.
-Table format_cliff_table() {
-  Table t;
-  t.title = "Theoretical cliffs per format (input magnitudes, from the format constants)";
-  t.columns = {"format",
-               "overflow at (max + half top spacing)",
-               "exp overflows above",
-               "exp subnormal below",
-               "exp rounds to 0 below",
-               "x^2 overflows above",
-               "x^3 overflows above",
-               "x^2 underflows to 0 below"};
-  for (Format f :
-       {Format::fp16, Format::bf16, Format::tf32, Format::fp32, Format::e4m3, Format::e5m2}) {
-    const double T = overflow_threshold(f), Z = underflow_threshold(f);
-    t.rows.push_back({std::string(name(f)), num(T), num(std::log(T)),
-                      num(std::log(desc(f).min_normal())), num(std::log(Z)), num(std::sqrt(T)),
-                      num(std::cbrt(T)), num(std::sqrt(Z))});
-  }
-  return t;
-}
-
-Section range_section(const RangeResult& res) {
-  Section s;
-  s.key = "range";
-  s.title = "Overflow and underflow boundaries";
-  s.intro = {
+// What was swept, what counts as bad, and how the boundaries and cliffs were found.
+std::vector<std::string> range_intro() {
+  return {
       "Each kernel runs on a fixed input pattern of its op (drawn from the report's seed, "
       "normalized so that max |x| over the scaled operands is exactly 1) multiplied by a scale "
       "2^e and rounded into the kernel's input format, for e over the input format's whole "
@@ -304,21 +276,10 @@ Section range_section(const RangeResult& res) {
       "(marked 'this input'). The plots show the fraction of bad output elements per sweep "
       "scale; dashed vertical lines mark a kernel's declared |x| bound.",
   };
-  // Ops in order of first appearance, records grouped under them.
-  std::vector<std::string> ops;
-  std::map<std::string, std::vector<const RangeRecord*>> per_op;
-  for (const RangeRecord& r : res.records) {
-    if (!per_op.count(r.op)) ops.push_back(r.op);
-    per_op[r.op].push_back(&r);
-    s.records.push_back(record_json(r));
-  }
-  for (const std::string& op : ops) {
-    const RangeRecord& r = *per_op[op].front();
-    if (!r.scaled.empty()) s.intro.push_back(op + ": " + r.scaled + ".");
-  }
+}
 
-  // Findings: the totals, every kernel that breaks inside its promise, every declared
-  // promise against the measured break, then the boundaries grouped.
+// How many swept kernels have an upper boundary, a lower one, or neither.
+void totals_finding(Section& s, const RangeResult& res) {
   int upper_n = 0, lower_n = 0, whole = 0;
   for (const RangeRecord& r : res.records) {
     if (!r.error.empty()) continue;
@@ -330,6 +291,12 @@ Section range_section(const RangeResult& res) {
       fmt::format("{} kernels swept: {} have an upper boundary inside their input format's "
                   "range, {} a lower one; {} keep every output good over the whole range.",
                   res.records.size(), upper_n, lower_n, whole));
+}
+
+// A sentence per kernel that was not swept or fails its own check inside its promise, or one
+// sentence saying none does (a break below a declared |x| bound counts too: its sentence is
+// written by promise_findings).
+void problem_findings(Section& s, const RangeResult& res) {
   int problems = 0;
   for (const RangeRecord& r : res.records) {
     if (!r.error.empty()) s.findings.push_back(r.kernel + ": not swept (" + r.error + ")");
@@ -356,6 +323,10 @@ Section range_section(const RangeResult& res) {
         "No kernel fails its own check inside its promise, and none breaks below a declared "
         "|x| bound: every boundary below is a loss its recipe's bound permits or a result "
         "beyond the output format.");
+}
+
+// Every declared |x| bound against the measured upper break.
+void promise_findings(Section& s, const RangeResult& res) {
   for (const RangeRecord& r : res.records) {
     if (!std::isfinite(r.promised_max_abs_input) || !r.upper) continue;
     const double pm = r.promised_max_abs_input;
@@ -375,6 +346,57 @@ Section range_section(const RangeResult& res) {
           num(pm), 100 * (1 - pm / *r.upper));
     s.findings.push_back(sentence);
   }
+}
+
+// The cliffs every format has, whatever the kernel (docs/REFERENCE.md, "Cliffs", lists some: fp16
+// exp at 11.09, x^2 at 255.97, bf16 exp at 88.72), computed from the format constants; the
+// per-kernel cliffs of the records add those that depend on the op and the pattern.
+Table format_cliff_table() {
+  Table t;
+  t.title = "Theoretical cliffs per format (input magnitudes, from the format constants)";
+  t.columns = {"format",
+               "overflow at (max + half top spacing)",
+               "exp overflows above",
+               "exp subnormal below",
+               "exp rounds to 0 below",
+               "x^2 overflows above",
+               "x^3 overflows above",
+               "x^2 underflows to 0 below"};
+  for (Format f :
+       {Format::fp16, Format::bf16, Format::tf32, Format::fp32, Format::e4m3, Format::e5m2}) {
+    const double T = overflow_threshold(f), Z = underflow_threshold(f);
+    t.rows.push_back({std::string(name(f)), num(T), num(std::log(T)),
+                      num(std::log(desc(f).min_normal())), num(std::log(Z)), num(std::sqrt(T)),
+                      num(std::cbrt(T)), num(std::sqrt(Z))});
+  }
+  return t;
+}
+
+}  // namespace
+
+Section range_section(const RangeResult& res) {
+  Section s;
+  s.key = "range";
+  s.title = "Overflow and underflow boundaries";
+  s.intro = range_intro();
+  // Ops in order of first appearance, records grouped under them.
+  std::vector<std::string> ops;
+  std::map<std::string, std::vector<const RangeRecord*>> per_op;
+  for (const RangeRecord& r : res.records) {
+    if (!per_op.count(r.op)) ops.push_back(r.op);
+    per_op[r.op].push_back(&r);
+    s.records.push_back(record_json(r));
+  }
+  for (const std::string& op : ops) {
+    const RangeRecord& r = *per_op[op].front();
+    if (!r.scaled.empty()) s.intro.push_back(op + ": " + r.scaled + ".");
+  }
+
+  // Findings: the totals, every kernel that breaks inside its promise, every declared
+  // promise against the measured break, then the boundaries grouped.
+  totals_finding(s, res);
+  problem_findings(s, res);
+  promise_findings(s, res);
   std::vector<const RangeRecord*> all;
   for (const RangeRecord& r : res.records) all.push_back(&r);
   boundary_findings(s, all, true);

@@ -118,37 +118,86 @@ std::string precisions_text() {
   return s;
 }
 
-}  // namespace
-
-Section tradeoffs_section(const TradeoffResult& r) {
-  Section s;
-  s.key = "tradeoffs";
-  s.title = "Precision tradeoffs";
+// What the section measures, how, and the recommendation rule with its numbers.
+std::vector<std::string> intro(const TradeoffResult& r) {
   const TradeoffRule& rule = r.rule;
-  s.intro.push_back(fmt::format(
-      "Per op, one kernel per storage precision ({}) running the same algorithm with fp32 "
-      "accumulation, on identical inputs: each case is drawn once in fp32 from the op's own "
-      "generators (normal and uniform, alternating), and every kernel receives it rounded "
-      "(RNE) into its input format. Errors are relative, |y_hat - y| / |y|, against the exact "
-      "result on the fp32 inputs, so they include the cost of storing the inputs in the "
-      "narrower format. Elements whose reference is 0 or not finite are left out and counted; "
-      "an inf or NaN output where the reference is finite counts as an infinite error.",
-      precisions_text()));
-  s.intro.push_back(
+  return {
+      fmt::format(
+          "Per op, one kernel per storage precision ({}) running the same algorithm with fp32 "
+          "accumulation, on identical inputs: each case is drawn once in fp32 from the op's own "
+          "generators (normal and uniform, alternating), and every kernel receives it rounded "
+          "(RNE) into its input format. Errors are relative, |y_hat - y| / |y|, against the "
+          "exact result on the fp32 inputs, so they include the cost of storing the inputs in "
+          "the narrower format. Elements whose reference is 0 or not finite are left out and "
+          "counted; an inf or NaN output where the reference is finite counts as an infinite "
+          "error.",
+          precisions_text()),
       "Bits of accuracy = -log2(median relative error), capped at the output format's "
-      "precision + 1. Safe range: the smallest and largest max abs(input) at which section 2 found "
-      "every output good. Stagnation: the length at which section 1's sum of ones stops "
-      "growing.");
-  s.intro.push_back(fmt::format(
-      "Recommendation rule: an entry qualifies when its p99 relative error is at most {}, "
-      "its safe range covers max abs(input) {} .. {} (narrowed to within a factor 2 of the fp32 "
-      "kernel's own boundaries where those lie inside), and a sum of ones does not stall "
-      "before n = {}; a criterion section 1 or 2 did not measure is not held against it. The "
-      "pick is the cheapest qualifying entry (16-bit storage, then tf32, then fp32; ties: more "
-      "bits), or else the entry with the lowest p99 error. {} run, seed {}.",
-      num(rule.target_p99_rel), magnitude(rule.span_lo), magnitude(rule.span_hi),
-      rule.min_stagnation_n, r.quick ? "Quick" : "Full", r.seed));
+      "precision + 1. Safe range: the smallest and largest max abs(input) at which section 2 "
+      "found every output good. Stagnation: the length at which section 1's sum of ones stops "
+      "growing.",
+      fmt::format(
+          "Recommendation rule: an entry qualifies when its p99 relative error is at most {}, "
+          "its safe range covers max abs(input) {} .. {} (narrowed to within a factor 2 of the "
+          "fp32 kernel's own boundaries where those lie inside), and a sum of ones does not "
+          "stall before n = {}; a criterion section 1 or 2 did not measure is not held against "
+          "it. The pick is the cheapest qualifying entry (16-bit storage, then tf32, then fp32; "
+          "ties: more bits), or else the entry with the lowest p99 error. {} run, seed {}.",
+          num(rule.target_p99_rel), magnitude(rule.span_lo), magnitude(rule.span_hi),
+          rule.min_stagnation_n, r.quick ? "Quick" : "Full", r.seed)};
+}
 
+std::vector<std::string> entry_row(const TradeoffOp& op, const TradeoffEntry& e) {
+  return {op.op,
+          e.precision,
+          e.kernel,
+          std::to_string(e.all.measured),
+          num(e.median_rel),
+          num(e.p99_rel),
+          num(e.max_rel),
+          std::isfinite(e.bits) ? fmt::format("{:.1f}", e.bits) : "n/a",
+          std::to_string(e.all.nonfinite_out),
+          std::to_string(e.all.flushed),
+          range_text(e),
+          stagnation_text(e),
+          e.fails.empty() ? "yes" : "no: " + e.fails.front()};
+}
+
+json op_record(const TradeoffOp& op, const TradeoffRule& rule) {
+  json entries = json::array();
+  for (const TradeoffEntry& e : op.entries) entries.push_back(entry_json(e));
+  return {{"op", op.op},
+          {"algorithm", op.algorithm},
+          {"cases", op.cases},
+          {"elements", op.elements},
+          {"floor", op.floor},
+          {"error", op.error},
+          {"entries", entries},
+          {"recommended", op.recommended},
+          {"qualified", op.qualified},
+          {"recommendation", op.recommendation},
+          {"rule",
+           {{"target_p99_rel", rule.target_p99_rel},
+            {"span_lo", rule.span_lo},
+            {"span_hi", rule.span_hi},
+            {"min_stagnation_n", rule.min_stagnation_n}}}};
+}
+
+// The op's recommendation, why it was not measured, and every storage-precision accumulation
+// that stalls on a sum of ones where the fp32-accumulating kernel does not.
+void add_op_findings(Section& s, const TradeoffOp& op) {
+  if (!op.recommendation.empty()) s.findings.push_back(op.recommendation);
+  if (!op.error.empty()) s.findings.push_back(op.op + ": not measured (" + op.error + ")");
+  for (const TradeoffEntry& e : op.entries)
+    if (!e.storage_acc_kernel.empty() && e.storage_acc_stagnation_n)
+      s.findings.push_back(fmt::format(
+          "{}: accumulating {} in {} ({}) stalls at n = {} on a sum of ones; {} ({}) {}.", op.op,
+          e.precision, e.precision, e.storage_acc_kernel, *e.storage_acc_stagnation_n, e.kernel,
+          "fp32 accumulation", own_stagnation_text(e)));
+}
+
+// Records, findings and the three tables, op by op.
+void add_ops(Section& s, const TradeoffResult& r) {
   Table t{"Error per op and precision",
           {"op", "precision", "kernel", "measured", "median rel", "p99 rel", "max rel", "bits",
            "inf/NaN out", "flushed to 0", "safe max abs(input)", "stagnation (sum of ones)",
@@ -158,45 +207,18 @@ Section tradeoffs_section(const TradeoffResult& r) {
   Table index{"Op index (x axis of the plots)", {"index", "op", "algorithm", "cases"}, {}};
   for (size_t i = 0; i < r.ops.size(); ++i) {
     const TradeoffOp& op = r.ops[i];
-    json entries = json::array();
-    for (const TradeoffEntry& e : op.entries) {
-      entries.push_back(entry_json(e));
-      t.rows.push_back({op.op, e.precision, e.kernel, std::to_string(e.all.measured),
-                        num(e.median_rel), num(e.p99_rel), num(e.max_rel),
-                        std::isfinite(e.bits) ? fmt::format("{:.1f}", e.bits) : "n/a",
-                        std::to_string(e.all.nonfinite_out), std::to_string(e.all.flushed),
-                        range_text(e), stagnation_text(e),
-                        e.fails.empty() ? "yes" : "no: " + e.fails.front()});
-    }
-    s.records.push_back({{"op", op.op},
-                         {"algorithm", op.algorithm},
-                         {"cases", op.cases},
-                         {"elements", op.elements},
-                         {"floor", op.floor},
-                         {"error", op.error},
-                         {"entries", entries},
-                         {"recommended", op.recommended},
-                         {"qualified", op.qualified},
-                         {"recommendation", op.recommendation},
-                         {"rule",
-                          {{"target_p99_rel", rule.target_p99_rel},
-                           {"span_lo", rule.span_lo},
-                           {"span_hi", rule.span_hi},
-                           {"min_stagnation_n", rule.min_stagnation_n}}}});
-    if (!op.recommendation.empty()) s.findings.push_back(op.recommendation);
-    if (!op.error.empty()) s.findings.push_back(op.op + ": not measured (" + op.error + ")");
-    for (const TradeoffEntry& e : op.entries)
-      if (!e.storage_acc_kernel.empty() && e.storage_acc_stagnation_n)
-        s.findings.push_back(fmt::format(
-            "{}: accumulating {} in {} ({}) stalls at n = {} on a sum of ones; {} ({}) {}.", op.op,
-            e.precision, e.precision, e.storage_acc_kernel, *e.storage_acc_stagnation_n, e.kernel,
-            "fp32 accumulation", own_stagnation_text(e)));
+    for (const TradeoffEntry& e : op.entries) t.rows.push_back(entry_row(op, e));
+    s.records.push_back(op_record(op, r.rule));
+    add_op_findings(s, op);
     rec.rows.push_back({op.op, op.recommended, op.recommendation});
     index.rows.push_back({std::to_string(i + 1), op.op, op.algorithm, std::to_string(op.cases)});
   }
   s.tables = {rec, t, index};
+}
 
-  // One series per precision over the op index (the index table names the ops).
+// One series per precision over the op index (the index table names the ops).
+void add_plots(Section& s, const TradeoffResult& r) {
+  const TradeoffRule& rule = r.rule;
   Plot bits{"tradeoffs-bits",
             "Bits of accuracy per op (x: op index, see the op index table)",
             "op index (table 'Op index')",
@@ -235,6 +257,17 @@ Section tradeoffs_section(const TradeoffResult& r) {
                           LineStyle::dashed,
                           static_cast<int>(kTradeoffPrecisions.size())});
   if (!bits.series.empty()) s.plots = {bits, p99};
+}
+
+}  // namespace
+
+Section tradeoffs_section(const TradeoffResult& r) {
+  Section s;
+  s.key = "tradeoffs";
+  s.title = "Precision tradeoffs";
+  s.intro = intro(r);
+  add_ops(s, r);
+  add_plots(s, r);
   return s;
 }
 

@@ -41,80 +41,98 @@ Val exp_of(const RunningError& ar, const Val& d) {
   return ar.exp(d);
 }
 
-}  // namespace
-
-AttentionRowBound attention_row_bound(const Recipe& rc, std::span<const double> q,
-                                      std::span<const double> kk, std::span<const double> v,
-                                      int64_t n, int64_t k, int64_t visible, double scale) {
-  const RunningError ar(rc.acc, rc.math_ulps);
-  const int64_t L = std::clamp<int64_t>(visible, 0, n);
-  AttentionRowBound out;
-  out.y.assign(static_cast<size_t>(k), RunningError::exact(0));
-  out.weight_sure.assign(static_cast<size_t>(L), true);
-  // Scores: s_j = (sum_d q_d k_jd) * scale, sequential from 0.
-  std::vector<Val> s(static_cast<size_t>(L));
-  double mx = kNegInf, e_all = 0;
+// The visible keys' scores, with what the softmax steps need of them.
+struct Scores {
+  std::vector<Val> s;
+  double mx = kNegInf;  // the largest finite score
+  double e_all = 0;     // the largest error among the finite scores
   bool overflow = false;
+  bool reference_nan = false;  // a score is NaN or +inf: the row's reference is NaN
+};
+
+// Key j's score s_j = (sum_d q_d k_jd) * scale, sequential from 0. *finite_overflow: a finite
+// product or partial sum may overflow fp32, so the kernel's score may then be NaN (inf - inf)
+// even where the exact score is -inf (weight 0).
+Val score(const RunningError& ar, std::span<const double> q, std::span<const double> kk, int64_t j,
+          int64_t k, double scale, bool* finite_overflow) {
+  Val dot = RunningError::exact(0);
+  for (int64_t d = 0; d < k; ++d) {
+    const Val pr = product(ar, q[d], kk[j * k + d]);
+    dot = add0(ar, dot, pr);
+    *finite_overflow = *finite_overflow || (std::isfinite(pr.v) && pr.overflow) ||
+                       (std::isfinite(dot.v) && dot.overflow);
+  }
+  const double sv = dot.v * scale;
+  return dot.err == 0 && std::isfinite(sv) && round_value(Format::fp32, sv) == sv
+             ? RunningError::exact(sv)
+             : ar.mul(dot, RunningError::exact(scale));
+}
+
+// The scores of keys j < L; stops at the first NaN or +inf score (reference NaN).
+// *score_overflow is set when a score's fp32 dot product or scaling may overflow.
+Scores row_scores(const RunningError& ar, std::span<const double> q, std::span<const double> kk,
+                  int64_t k, int64_t L, double scale, bool* score_overflow) {
+  Scores sc;
+  sc.s.resize(static_cast<size_t>(L));
+  std::vector<Val>& s = sc.s;
   for (int64_t j = 0; j < L; ++j) {
-    Val dot = RunningError::exact(0);
-    // A finite product or partial sum that may overflow fp32: the kernel's score may then be
-    // NaN (inf - inf) even where the exact score is -inf (weight 0).
     bool finite_overflow = false;
-    for (int64_t d = 0; d < k; ++d) {
-      const Val pr = product(ar, q[d], kk[j * k + d]);
-      dot = add0(ar, dot, pr);
-      finite_overflow = finite_overflow || (std::isfinite(pr.v) && pr.overflow) ||
-                        (std::isfinite(dot.v) && dot.overflow);
+    s[j] = score(ar, q, kk, j, k, scale, &finite_overflow);
+    if (std::isnan(s[j].v) || s[j].v == RunningError::kInf) {
+      sc.reference_nan = true;
+      return sc;
     }
-    const double sv = dot.v * scale;
-    s[j] = dot.err == 0 && std::isfinite(sv) && round_value(Format::fp32, sv) == sv
-               ? RunningError::exact(sv)
-               : ar.mul(dot, RunningError::exact(scale));
-    if (std::isnan(s[j].v) || s[j].v == RunningError::kInf) return out;  // reference NaN
     finite_overflow = finite_overflow || (std::isfinite(s[j].v) && s[j].overflow);
-    out.score_overflow = out.score_overflow || finite_overflow;
+    *score_overflow = *score_overflow || finite_overflow;
     if (s[j].v == kNegInf) {  // weight exactly 0, unless the kernel's score may be NaN
-      overflow = overflow || finite_overflow;
+      sc.overflow = sc.overflow || finite_overflow;
       continue;
     }
-    mx = std::max(mx, s[j].v);
-    e_all = std::max(e_all, s[j].err);
-    overflow = overflow || s[j].overflow;
+    sc.mx = std::max(sc.mx, s[j].v);
+    sc.e_all = std::max(sc.e_all, s[j].err);
+    sc.overflow = sc.overflow || s[j].overflow;
   }
-  if (mx == kNegInf) {  // no finite score: zeros
-    for (Val& y : out.y) y.overflow = overflow;
-    return out;
+  return sc;
+}
+
+// The kernel subtracts its computed max, within max_j err_j of the exact max (max is
+// 1-Lipschitz); softmax does not depend on the shift, so the exact intermediates are taken
+// with the exact max.
+Val weight(const RunningError& ar, const Val& s, const Val& m) {
+  if (s.v == kNegInf) return RunningError::exact(0);
+  return exp_of(ar, ar.sub(s, m));
+}
+
+// Two-pass (the naive kernel): weights against the max of all scores, their sum, the
+// normalized weights, then the weighted sum of V.
+void two_pass_row(const RunningError& ar, const Scores& sc, std::span<const double> v, int64_t k,
+                  int64_t L, AttentionRowBound& out) {
+  const std::vector<Val>& s = sc.s;
+  const Val m{sc.mx, sc.e_all, 0, sc.overflow};
+  std::vector<Val> p(static_cast<size_t>(L));
+  Val l = RunningError::exact(0);
+  for (int64_t j = 0; j < L; ++j) {
+    p[j] = weight(ar, s[j], m);
+    l = add0(ar, l, p[j]);
   }
-  auto v_at = [&](int64_t j, int64_t d) { return RunningError::exact(v[j * k + d]); };
-  // The kernel subtracts its computed max, within max_j err_j of the exact max (max is
-  // 1-Lipschitz); softmax does not depend on the shift, so the exact intermediates are taken
-  // with the exact max.
-  auto weight = [&](int64_t j, const Val& m) {
-    if (s[j].v == kNegInf) return RunningError::exact(0);
-    return exp_of(ar, ar.sub(s[j], m));
-  };
-  if (rc.method != Method::tiled) {
-    const Val m{mx, e_all, 0, overflow};
-    std::vector<Val> p(static_cast<size_t>(L));
-    Val l = RunningError::exact(0);
-    for (int64_t j = 0; j < L; ++j) {
-      p[j] = weight(j, m);
-      l = add0(ar, l, p[j]);
-    }
-    for (int64_t j = 0; j < L; ++j) {
-      const bool zero = is_zero(p[j]);
-      p[j] = zero ? p[j] : ar.div(p[j], l);
-      out.weight_sure[j] = zero || p[j].v - p[j].err > 0;
-    }
-    for (int64_t d = 0; d < k; ++d) {
-      Val acc = RunningError::exact(0);
-      for (int64_t j = 0; j < L; ++j) acc = add0(ar, acc, ar.mul(p[j], v_at(j, d)));
-      out.y[d] = acc;
-    }
-    return out;
+  for (int64_t j = 0; j < L; ++j) {
+    const bool zero = is_zero(p[j]);
+    p[j] = zero ? p[j] : ar.div(p[j], l);
+    out.weight_sure[j] = zero || p[j].v - p[j].err > 0;
   }
-  // Tiled: running (m, l, acc) over key tiles.
-  const int64_t b = std::max(rc.shape.block, 1);
+  for (int64_t d = 0; d < k; ++d) {
+    Val acc = RunningError::exact(0);
+    for (int64_t j = 0; j < L; ++j)
+      acc = add0(ar, acc, ar.mul(p[j], RunningError::exact(v[j * k + d])));
+    out.y[d] = acc;
+  }
+}
+
+// Tiled (flash-style): running (m, l, acc) over key tiles of b keys, rescaled as the max moves.
+void tiled_row(const RunningError& ar, const Scores& sc, std::span<const double> v, int64_t k,
+               int64_t L, int64_t b, AttentionRowBound& out) {
+  const std::vector<Val>& s = sc.s;
+  const bool overflow = sc.overflow;
   double m = kNegInf, e_prev = 0, e_run = 0;
   Val l = RunningError::exact(0);
   std::vector<Val> acc(static_cast<size_t>(k), RunningError::exact(0));
@@ -133,10 +151,11 @@ AttentionRowBound attention_row_bound(const Recipe& rc, std::span<const double> 
     Val ls = RunningError::exact(0);
     std::fill(pv.begin(), pv.end(), RunningError::exact(0));
     for (int64_t j = t0; j < t1; ++j) {
-      const Val e = weight(j, mnv);
+      const Val e = weight(ar, s[j], mnv);
       out.weight_sure[j] = is_zero(e) || e.v - e.err > 0;
       ls = add0(ar, ls, e);
-      for (int64_t d = 0; d < k; ++d) pv[d] = add0(ar, pv[d], ar.mul(e, v_at(j, d)));
+      for (int64_t d = 0; d < k; ++d)
+        pv[d] = add0(ar, pv[d], ar.mul(e, RunningError::exact(v[j * k + d])));
     }
     if (m == kNegInf) {
       l = ls;
@@ -154,6 +173,28 @@ AttentionRowBound attention_row_bound(const Recipe& rc, std::span<const double> 
     e_prev = e_run;
   }
   for (int64_t d = 0; d < k; ++d) out.y[d] = ar.div(acc[d], l);
+}
+
+}  // namespace
+
+AttentionRowBound attention_row_bound(const Recipe& rc, std::span<const double> q,
+                                      std::span<const double> kk, std::span<const double> v,
+                                      int64_t n, int64_t k, int64_t visible, double scale) {
+  const RunningError ar(rc.acc, rc.math_ulps);
+  const int64_t L = std::clamp<int64_t>(visible, 0, n);
+  AttentionRowBound out;
+  out.y.assign(static_cast<size_t>(k), RunningError::exact(0));
+  out.weight_sure.assign(static_cast<size_t>(L), true);
+  const Scores sc = row_scores(ar, q, kk, k, L, scale, &out.score_overflow);
+  if (sc.reference_nan) return out;
+  if (sc.mx == kNegInf) {  // no finite score: zeros
+    for (Val& y : out.y) y.overflow = sc.overflow;
+    return out;
+  }
+  if (rc.method != Method::tiled)
+    two_pass_row(ar, sc, v, k, L, out);
+  else
+    tiled_row(ar, sc, v, k, L, std::max(rc.shape.block, 1), out);
   return out;
 }
 
