@@ -15,4 +15,11 @@ KernelDesc arch_dependent(KernelDesc d, std::function<void(KernelDesc&, std::str
   return d;
 }
 
+std::function<void(KernelDesc&, std::string_view)> recipe_for_arch(
+    std::function<Recipe(std::string_view arch)> recipe_of) {
+  return [recipe_of = std::move(recipe_of)](KernelDesc& d, std::string_view arch) {
+    d.recipe = recipe_of(arch);
+  };
+}
+
 }  // namespace numguard::kernels

@@ -27,4 +27,9 @@ inline constexpr std::string_view kDefaultTwinArch = "hopper";
 // `d` with d.for_arch = bind, and bound to kDefaultTwinArch.
 KernelDesc arch_dependent(KernelDesc d, std::function<void(KernelDesc&, std::string_view)> bind);
 
+// A binder that sets only the recipe (a device kernel computes what the device computes; only
+// what it declares follows the architecture).
+std::function<void(KernelDesc&, std::string_view)> recipe_for_arch(
+    std::function<Recipe(std::string_view arch)> recipe_of);
+
 }  // namespace numguard::kernels

@@ -12,12 +12,6 @@ TcInput tc_input(Format in) {
   return in == Format::fp16 ? TcInput::fp16 : in == Format::bf16 ? TcInput::bf16 : TcInput::tf32;
 }
 
-// Only the recipe follows the architecture: the device computes what it computes.
-std::function<void(KernelDesc&, std::string_view)> recipe_for_arch(
-    std::function<Recipe(std::string_view)> recipe_of) {
-  return [recipe_of](KernelDesc& d, std::string_view arch) { d.recipe = recipe_of(arch); };
-}
-
 void register_mma(const std::string& name, Format in, Format acc) {
   kernels::register_kernel(kernels::arch_dependent(
       cuda_kernel(
@@ -31,7 +25,7 @@ void register_mma(const std::string& name, Format in, Format acc) {
             out = std::move(y);
           },
           name + ".twin"),
-      recipe_for_arch(
+      kernels::recipe_for_arch(
           [in, acc](std::string_view arch) { return kernels::mma_gemm_recipe(arch, in, acc); })));
 }
 
@@ -54,7 +48,7 @@ const bool registered = [] {
                                     out = std::move(y);
                                   },
                                   splitk + ".twin"),
-                              recipe_for_arch([](std::string_view arch) {
+                              kernels::recipe_for_arch([](std::string_view arch) {
                                 return kernels::mma_splitk_recipe(arch, Format::fp16, 4);
                               })));
   return true;

@@ -36,9 +36,7 @@ const bool registered = [] {
         out = std::move(y);
       },
       imitated + ".twin");  // the correct twin: the device kernel must differ from it
-  device = arch_dependent(std::move(device), [recipe_of](KernelDesc& d, std::string_view arch) {
-    d.recipe = recipe_of(arch);
-  });
+  device = arch_dependent(std::move(device), recipe_for_arch(recipe_of));
 
   KernelDesc twin =
       arch_dependent(cpu_kernel(name + ".twin", "gemm", {}, {}),

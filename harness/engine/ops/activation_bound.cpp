@@ -60,7 +60,9 @@ double sigmoid(double w) {
   return 1 / (1 + std::exp(-w));
 }
 
-Val gelu(const RunningError& ar, const Val& t) {
+}  // namespace
+
+Val gelu_computed(const RunningError& ar, const Val& t) {
   const Val half = ar.scale(t, 0.5);
   const Val e = ar.erfc(ar.mul(ar.neg(t), kInvSqrt2));
   Val y = ar.mul(half, e);
@@ -68,7 +70,7 @@ Val gelu(const RunningError& ar, const Val& t) {
   return y;
 }
 
-Val gelu_grad(const RunningError& ar, const Val& t) {
+Val gelu_grad_computed(const RunningError& ar, const Val& t) {
   const Val big_phi = ar.scale(ar.erfc(ar.mul(ar.neg(t), kInvSqrt2)), 0.5);
   if (std::fabs(t.v) - t.err > 20) {
     // -0.5 t^2 < -199 (or t^2 overflows to inf): exp gives exactly 0, so phi = 0, t phi = +-0
@@ -85,7 +87,7 @@ Val gelu_grad(const RunningError& ar, const Val& t) {
   return ar.add(big_phi, tp);
 }
 
-Val silu(const RunningError& ar, const Val& t) {
+Val silu_computed(const RunningError& ar, const Val& t) {
   const Val w = ar.neg(t);
   if (huge(w)) {
     // t / inf = -0 (or t / e^w, tiny, in the window); |silu(t)| <= |t| e^t.
@@ -99,7 +101,7 @@ Val silu(const RunningError& ar, const Val& t) {
   return y;
 }
 
-Val silu_grad(const RunningError& ar, const Val& t) {
+Val silu_grad_computed(const RunningError& ar, const Val& t) {
   const Val w = ar.neg(t);
   if (huge(w)) {
     // s = 1 / inf = 0, so the kernel returns 0 * (1 + t) = -+0 (or s (1 + t (1 - s)) with s
@@ -112,6 +114,8 @@ Val silu_grad(const RunningError& ar, const Val& t) {
   const Val s = ar.div(kOne, ar.add(kOne, exp_of(ar, w)));
   return ar.mul(s, ar.add(kOne, ar.mul(t, ar.sub(kOne, s))));
 }
+
+namespace {
 
 // The chain z = sqrt(2/pi) (t + 0.044715 ((t t) t)) and w = -2z; t2 = t t.
 struct TanhArg {
@@ -140,7 +144,9 @@ double tanh_window(const TanhArg& a, double z, double q) {
   return z < -50 ? 0 : window_quotient(a.w, q);
 }
 
-Val gelu_tanh(const RunningError& ar, const Val& t) {
+}  // namespace
+
+Val gelu_tanh_computed(const RunningError& ar, const Val& t) {
   const TanhArg a = tanh_chain(ar, t);
   const double z = tanh_arg(t.v), y = t.v * sigmoid(2 * z);
   // exp(-2z) = 0: y = t (the kernel's t, within t.err of the exact); t - y <= t e^{-2z}.
@@ -156,7 +162,7 @@ Val gelu_tanh(const RunningError& ar, const Val& t) {
   return r;
 }
 
-Val gelu_tanh_grad(const RunningError& ar, const Val& t) {
+Val gelu_tanh_grad_computed(const RunningError& ar, const Val& t) {
   const TanhArg a = tanh_chain(ar, t);
   const double z = tanh_arg(t.v);
   const double zp = 0.79788456080286535588 * (1 + 0.134145 * t.v * t.v);
@@ -188,8 +194,6 @@ Val gelu_tanh_grad(const RunningError& ar, const Val& t) {
   return d;
 }
 
-}  // namespace
-
 double rne_cast_bound(const Val& c, Format out) {
   const FormatDesc& d = desc(out);
   const double reach = std::fabs(c.v) + c.err;
@@ -207,24 +211,6 @@ Val exp_computed(const RunningError& ar, const Val& t) {
   Val y = exp_of(ar, t);
   y.overflow = false;  // the result itself may overflow: the output judges that
   return y;
-}
-Val gelu_computed(const RunningError& ar, const Val& t) {
-  return gelu(ar, t);
-}
-Val gelu_grad_computed(const RunningError& ar, const Val& t) {
-  return gelu_grad(ar, t);
-}
-Val gelu_tanh_computed(const RunningError& ar, const Val& t) {
-  return gelu_tanh(ar, t);
-}
-Val gelu_tanh_grad_computed(const RunningError& ar, const Val& t) {
-  return gelu_tanh_grad(ar, t);
-}
-Val silu_computed(const RunningError& ar, const Val& t) {
-  return silu(ar, t);
-}
-Val silu_grad_computed(const RunningError& ar, const Val& t) {
-  return silu_grad(ar, t);
 }
 
 Val activation_bound(const Recipe& rc, ActivationComputed f, bool backward, double x,
