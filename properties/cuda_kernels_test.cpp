@@ -15,6 +15,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <sstream>
@@ -158,6 +159,32 @@ TEST(CudaKernelTable, LibraryKernelsHaveNoTwin) {
   const KernelDesc* tf32 = find_kernel("gemm.fp32.cublas.fast-tf32");
   ASSERT_NE(tf32, nullptr);
   EXPECT_EQ(tf32->recipe.input_cast, Format::tf32);
+}
+
+// One rule picks the twins' architecture: an explicit request, then NUMGUARD_TC_ARCH, then the
+// device present, then hopper; a name without presets is refused.
+TEST(CudaKernelTable, TheTwinsArchitectureIsChosenByOneRule) {
+  const char* saved = std::getenv("NUMGUARD_TC_ARCH");
+  const std::string keep = saved ? saved : "";
+  ::unsetenv("NUMGUARD_TC_ARCH");
+  const TcArchChoice plain = choose_tc_arch();
+  if (device::status().available) {
+    EXPECT_EQ(plain.arch, device::tc_arch());
+    EXPECT_EQ(plain.source.rfind("device ", 0), 0u) << plain.source;
+  } else {
+    EXPECT_EQ(plain.arch, "hopper");
+    EXPECT_EQ(plain.source, "default");
+  }
+  ::setenv("NUMGUARD_TC_ARCH", "volta", 1);
+  EXPECT_EQ(choose_tc_arch().arch, "volta");
+  EXPECT_EQ(choose_tc_arch().source, "NUMGUARD_TC_ARCH");
+  EXPECT_EQ(choose_tc_arch("ampere").arch, "ampere");  // an explicit request wins
+  ::setenv("NUMGUARD_TC_ARCH", "pascal", 1);
+  EXPECT_THROW(choose_tc_arch(), RegistryError);
+  if (saved)
+    ::setenv("NUMGUARD_TC_ARCH", keep.c_str(), 1);
+  else
+    ::unsetenv("NUMGUARD_TC_ARCH");
 }
 
 // Every tensor-core kernel, twin and mutant declares the block and fraction bits of the twin

@@ -27,6 +27,40 @@ std::vector<const KernelDesc*> kernels_of(const std::vector<std::string>& ops, b
   return test::op_kernels(ops, mutant);
 }
 
+// An entry is checked when it registers: each missing piece is refused with the op's name, and
+// registering an incomplete entry (or a second op of a name) ends the process at start-up.
+TEST(OpTable, AnIncompleteEntryIsRefusedNamingTheOp) {
+  const OpInfo& softmax = *find_op("softmax");
+  EXPECT_EQ(op_entry_error(softmax), "");
+  auto without = [&](auto strip) {
+    OpInfo op = softmax;
+    op.name = "broken_softmax";
+    strip(op);
+    return op_entry_error(op);
+  };
+  EXPECT_NE(without([](OpInfo& o) { o.judge = nullptr; }).find("broken_softmax has no reference"),
+            std::string::npos);
+  EXPECT_NE(without([](OpInfo& o) { o.make = nullptr; }).find("no case generators"),
+            std::string::npos);
+  EXPECT_NE(without([](OpInfo& o) { o.bound_formula.clear(); }).find("no bound formula"),
+            std::string::npos);
+  EXPECT_NE(without([](OpInfo& o) { o.schema.operands.clear(); }).find("no operand schema"),
+            std::string::npos);
+  EXPECT_NE(without([](OpInfo& o) { o.range.pattern = nullptr; }).find("range-study pattern"),
+            std::string::npos);
+  EXPECT_NE(without([](OpInfo& o) { o.fuzz.family.clear(); }).find("no fuzz family"),
+            std::string::npos);
+  EXPECT_EXIT(
+      {
+        OpInfo op = softmax;
+        op.judge = nullptr;
+        OpRegistration r(op);
+      },
+      ::testing::ExitedWithCode(70), "op table: op softmax has no reference");
+  EXPECT_EXIT({ OpRegistration r(softmax); }, ::testing::ExitedWithCode(70),
+              "op softmax is registered twice");
+}
+
 TEST(OpTable, EveryOpHasKernelsInFp16AndBf16) {
   ASSERT_FALSE(op_table().empty());
   for (const OpInfo* op : op_table()) {
