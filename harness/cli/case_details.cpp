@@ -27,11 +27,6 @@ std::string exact_decimal(Format f, uint64_t bits) {
   return fmt::format("{}", decode(f, bits));
 }
 
-// "0.5 (0x3800)": the exact value and its bit pattern.
-std::string value_text(Format f, uint64_t bits) {
-  return fmt::format("{} ({})", exact_decimal(f, bits), bits_hex(f, bits).view());
-}
-
 // The exact reference as a hex float of its 64-bit significand; "+" marks nonzero bits
 // beyond those 64 (Unpacked::sticky).
 std::string exact_hex(const Unpacked& x) {

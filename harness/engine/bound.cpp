@@ -26,11 +26,6 @@ int64_t ceil_log(int64_t n, int64_t base) {
   return levels;
 }
 
-// (1 + u)^k - 1, computed without cancellation.
-double growth(double u, double k) {
-  return std::expm1(k * std::log1p(u));
-}
-
 }  // namespace
 
 int64_t accumulation_depth(const Accumulation& a, int64_t n) {
