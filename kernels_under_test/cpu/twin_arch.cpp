@@ -15,6 +15,16 @@ KernelDesc arch_dependent(KernelDesc d, std::function<void(KernelDesc&, std::str
   return d;
 }
 
+KernelDesc arch_dependent(
+    KernelDesc d, std::function<Recipe(std::string_view arch)> recipe_of,
+    std::function<void(std::string_view arch, const Problem& p, Tensor& out)> run) {
+  return arch_dependent(std::move(d), [recipe_of = std::move(recipe_of), run = std::move(run)](
+                                          KernelDesc& k, std::string_view arch) {
+    k.recipe = recipe_of(arch);
+    k.run = [run, arch = std::string(arch)](const Problem& p, Tensor& out) { run(arch, p, out); };
+  });
+}
+
 std::function<void(KernelDesc&, std::string_view)> recipe_for_arch(
     std::function<Recipe(std::string_view arch)> recipe_of) {
   return [recipe_of = std::move(recipe_of)](KernelDesc& d, std::string_view arch) {

@@ -27,6 +27,11 @@ inline constexpr std::string_view kDefaultTwinArch = "hopper";
 // `d` with d.for_arch = bind, and bound to kDefaultTwinArch.
 KernelDesc arch_dependent(KernelDesc d, std::function<void(KernelDesc&, std::string_view)> bind);
 
+// `d` whose recipe is recipe_of(arch) and whose run is run(arch, ...) for the bound arch.
+KernelDesc arch_dependent(
+    KernelDesc d, std::function<Recipe(std::string_view arch)> recipe_of,
+    std::function<void(std::string_view arch, const Problem& p, Tensor& out)> run);
+
 // A binder that sets only the recipe (a device kernel computes what the device computes; only
 // what it declares follows the architecture).
 std::function<void(KernelDesc&, std::string_view)> recipe_for_arch(

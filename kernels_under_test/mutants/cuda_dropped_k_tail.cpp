@@ -38,14 +38,10 @@ const bool registered = [] {
       imitated + ".twin");  // the correct twin: the device kernel must differ from it
   device = arch_dependent(std::move(device), recipe_for_arch(recipe_of));
 
-  KernelDesc twin =
-      arch_dependent(cpu_kernel(name + ".twin", "gemm", {}, {}),
-                     [recipe_of](KernelDesc& d, std::string_view arch) {
-                       d.recipe = recipe_of(arch);
-                       d.run = [arch = std::string(arch)](const Problem& p, Tensor& out) {
-                         run_mma_gemm_dropping_k_tail(arch, Format::fp16, p, out);
-                       };
-                     });
+  KernelDesc twin = arch_dependent(cpu_kernel(name + ".twin", "gemm", {}, {}), recipe_of,
+                                   [](std::string_view arch, const Problem& p, Tensor& out) {
+                                     run_mma_gemm_dropping_k_tail(arch, Format::fp16, p, out);
+                                   });
   register_mutant_pair(std::move(device), std::move(twin), imitated, kBug);
   return true;
 }();

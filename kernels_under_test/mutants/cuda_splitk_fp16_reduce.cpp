@@ -40,14 +40,10 @@ const bool registered = [] {
       name + ".twin");
   device = arch_dependent(std::move(device), recipe_for_arch(recipe_of));
 
-  KernelDesc twin =
-      arch_dependent(cpu_kernel(name + ".twin", "gemm", {}, {}),
-                     [recipe_of](KernelDesc& d, std::string_view arch) {
-                       d.recipe = recipe_of(arch);
-                       d.run = [arch = std::string(arch)](const Problem& p, Tensor& out) {
-                         run_mma_splitk(arch, 4, /*fp16_partials=*/true, p, out);
-                       };
-                     });
+  KernelDesc twin = arch_dependent(cpu_kernel(name + ".twin", "gemm", {}, {}), recipe_of,
+                                   [](std::string_view arch, const Problem& p, Tensor& out) {
+                                     run_mma_splitk(arch, 4, /*fp16_partials=*/true, p, out);
+                                   });
   register_mutant_pair(std::move(device), std::move(twin), imitated, kBug);
   return true;
 }();
