@@ -26,7 +26,7 @@ if(TARGET numguard-fuzz)
           DESTINATION ${CMAKE_INSTALL_DATADIR}/numguard)
 endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/numguard
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp")
 
 install(EXPORT numguardTargets NAMESPACE numguard:: DESTINATION ${NUMGUARD_INSTALL_CMAKEDIR})
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/numguardConfig.cmake.in

@@ -621,7 +621,7 @@ TEST_P(CpuKernel, RecipeMatchesName) {
   EXPECT_EQ(name(r.acc_rounding), name(Rounding::rne));
   EXPECT_EQ(name(r.out), name(spec_.out));
   EXPECT_EQ(name(r.out_rounding), name(Rounding::rne));
-  EXPECT_FALSE(r.ftz);
+  EXPECT_FALSE(r.ftz.any());
   EXPECT_FALSE(r.daz);
   // Products declared rounded (product = acc) exactly for pairwise leaves that are not exact
   // in the accumulation format: every product except fp16's in fp32.

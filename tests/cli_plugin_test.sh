@@ -51,7 +51,7 @@ expect_usage check --plugin "$GOOD" --plugin "$GOOD"  # the same names twice
 err=$("$NG" check --plugin "$WRONG_ABI" 2>&1 >/dev/null)
 grep -q 'ABI 999' <<<"$err" || fail "wrong ABI: message does not name the version: $err"
 err=$("$NG" check --plugin "$UNKNOWN_OP" 2>&1 >/dev/null)
-grep -q "unknown op 'frobnicate'" <<<"$err" || fail "unknown op: message: $err"
+grep -q "op = 'frobnicate': allowed: an op" <<<"$err" || fail "unknown op: message: $err"
 
 # A kernel that segfaults is reported as crashed; the other kernels' results still print.
 out=$("$NG" check --plugin "$CRASHES" --kernel 'sum.fp32.fp32acc.plugin_*' --cases 20 \
@@ -59,10 +59,10 @@ out=$("$NG" check --plugin "$CRASHES" --kernel 'sum.fp32.fp32acc.plugin_*' --cas
 status=$?
 [[ $status -eq 1 ]] || fail "check with a crashing kernel: exit $status, want 1"
 grep -q 'sum.fp32.fp32acc.plugin_segfault .*CRASH' <<<"$out" || fail "crash not in the table: $out"
-grep -q 'CRASH sum.fp32.fp32acc.plugin_segfault: killed by signal 11' <<<"$out" || fail "crash reason: $out"
+grep -q 'CRASH sum.fp32.fp32acc.plugin_segfault: case [0-9]* (generator [a-z_]*, m=[0-9]* n=[0-9]* k=[0-9]*): killed by signal 11' <<<"$out" || fail "crash reason: $out"
 grep -q 'sum.fp32.fp32acc.plugin_sequential .* pass' <<<"$out" || fail "the correct kernel's row is missing: $out"
 # A kernel that hangs is killed at --kernel-timeout and reported the same way.
-grep -q 'CRASH sum.fp32.fp32acc.plugin_hang: timed out after 2 s' <<<"$out" || fail "hang not reported: $out"
+grep -q 'CRASH sum.fp32.fp32acc.plugin_hang: case [0-9]* (generator [a-z_]*, m=[0-9]* n=[0-9]* k=[0-9]*): timed out after 2 s in the kernel' <<<"$out" || fail "hang not reported: $out"
 grep -q 'FAIL sum.fp32.fp32acc.plugin_dropped_tail' <<<"$out" || fail "the buggy kernel's failure is missing: $out"
 out=$("$NG" check --plugin "$CRASHES" --kernel sum.fp32.fp32acc.plugin_segfault --case 3 2>&1)
 [[ $? -eq 1 ]] && grep -q 'CRASH' <<<"$out" || fail "--case on the crashing kernel: $out"

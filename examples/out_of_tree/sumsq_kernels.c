@@ -70,12 +70,4 @@ static const numguard_kernel kKernels[] = {
      .run = sumsq_unroll4_no_tail},
 };
 
-static const numguard_plugin kPlugin = {
-    .abi_version = NUMGUARD_PLUGIN_ABI_VERSION,
-    .kernel_count = sizeof kKernels / sizeof kKernels[0],
-    .kernels = kKernels,
-};
-
-const numguard_plugin* numguard_plugin_entry(void) {
-  return &kPlugin;
-}
+NUMGUARD_DEFINE_PLUGIN(kKernels)

@@ -151,9 +151,12 @@ CaseOutcome print_case(const KernelDesc& k, const Problem& p, const CaseOrigin& 
   try {
     c = evaluate_case(k, p, nullptr, &ce);
   } catch (const std::exception& e) {
-    c.verdict = Verdict::kernel_error;
-    fmt::print("{}error      the kernel threw: {}\nverdict    {}\n", text, e.what(),
-               name(c.verdict));
+    c.verdict = verdict_of(e);
+    const char* what = c.verdict == Verdict::unsupported ? "the kernel refused it as unsupported"
+                       : c.verdict == Verdict::kernel_error
+                           ? "the kernel threw"
+                           : "numguard internal error (numguard's failure, not the kernel's)";
+    fmt::print("{}error      {}: {}\nverdict    {}\n", text, what, e.what(), name(c.verdict));
     return c;
   }
   const Tensor& out = ce.out;

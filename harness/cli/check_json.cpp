@@ -24,6 +24,15 @@ nlohmann::json generator_json(const GeneratorSummary& g) {
           {"max_bound_ratio", json_number(g.max_ratio)}};
 }
 
+// Cases the kernel died on in its child process (then skipped, the rest checked).
+nlohmann::json case_crashes_json(const KernelSummary& s, const CheckResults& r) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& [index, line] : s.case_crashes)
+    a.push_back(
+        {{"case", index}, {"what", line}, {"repro", repro_line(*s.kernel, r.options.seed, index)}});
+  return a;
+}
+
 nlohmann::json kernel_summary_json(const KernelSummary& s, const CheckResults& r) {
   const KernelDesc& k = *s.kernel;
   nlohmann::json generators = nlohmann::json::array();
@@ -41,10 +50,28 @@ nlohmann::json kernel_summary_json(const KernelSummary& s, const CheckResults& r
       {"max_ulp", json_number(s.max_ulps)},
       {"max_bound_ratio", json_number(s.max_bound_ratio)},
       {"max_prob_ratio", json_number(s.max_prob_ratio)},
-      {"verdict", !s.crashed.empty() ? "crash"
-                  : s.pass()         ? "pass"
-                                     : "fail"},
+      {"verdict", std::string(verdict_word(s)) == "CRASH"      ? "crash"
+                  : std::string(verdict_word(s)) == "INTERNAL" ? "internal_error"
+                  : s.pass()                                   ? "pass"
+                                                               : "fail"},
       {"crashed", s.crashed},
+      {"case_crashes", case_crashes_json(s, r)},
+      {"crash_repro", s.crash_case ? nlohmann::json(repro_line(k, r.options.seed, *s.crash_case))
+                                   : nlohmann::json(nullptr)},
+      // Cases the kernel refused by design, the first few distinct shapes it refused, and
+      // whether that is more than its max_unsupported fraction (which fails it).
+      {"unsupported",
+       {{"cases", s.unsupported},
+        {"shapes", s.unsupported_shapes},
+        {"max_fraction", k.max_unsupported},
+        {"too_many", s.too_many_unsupported()}}},
+      {"internal_error", s.first_internal
+                             ? nlohmann::json{{"cases", s.internal_errors},
+                                              {"case", s.first_internal->index},
+                                              {"generator", s.first_internal->generator},
+                                              {"shape", s.first_internal->shape},
+                                              {"message", s.first_internal->message}}
+                             : nlohmann::json(nullptr)},
       {"repro", s.first_failure
                     ? nlohmann::json(repro_line(k, r.options.seed, s.first_failure->index))
                     : nlohmann::json(nullptr)},
@@ -71,8 +98,9 @@ nlohmann::json check_json(const CheckResults& r) {
   j["generators"] = r.generators;
   // The tensor-core architecture the twins (and their recipes) model in this run.
   j["tc_arch"] = {{"arch", registry().tc_arch().arch}, {"source", registry().tc_arch().source}};
-  j["passed"] = static_cast<int64_t>(r.kernels.size()) - failed;
+  j["passed"] = r.passed();
   j["failed"] = failed;
+  j["internal_errors"] = r.internal_errors();
   j["seconds"] = r.seconds;
   j["kernels"] = kernels;
   return j;

@@ -27,17 +27,17 @@ std::string header(const CheckResults& r) {
 std::string table(const CheckResults& r) {
   size_t width = 6;
   for (const KernelSummary& s : r.kernels) width = std::max(width, s.kernel->name.size());
-  std::string out = fmt::format("{:<{}}  {:>7} {:>7} {:>9} {:>11} {:>10}  {}\n", "kernel", width,
-                                "cases", "domain", "max ulp", "err/bound", "err/prob", "verdict");
+  std::string out =
+      fmt::format("{:<{}}  {:>7} {:>7} {:>7} {:>9} {:>11} {:>10}  {}\n", "kernel", width, "cases",
+                  "domain", "unsup", "max ulp", "err/bound", "err/prob", "verdict");
   for (const KernelSummary& s : r.kernels)
-    out +=
-        fmt::format("{:<{}}  {:>7} {:>7} {:>9} {:>11} {:>10}  {}\n", s.kernel->name, width, s.cases,
-                    s.domain_limits, num(s.max_ulps), num(s.max_bound_ratio), num(s.max_prob_ratio),
-                    !s.crashed.empty() ? "CRASH"
-                    : s.pass()         ? "pass"
-                                       : "FAIL");
+    out += fmt::format("{:<{}}  {:>7} {:>7} {:>7} {:>9} {:>11} {:>10}  {}\n", s.kernel->name, width,
+                       s.cases, s.domain_limits, s.unsupported, num(s.max_ulps),
+                       num(s.max_bound_ratio), num(s.max_prob_ratio), verdict_word(s));
   out +=
       "\ndomain: cases outside the kernel's promised domain (not judged).\n"
+      "unsup: cases the kernel refused as unsupported (not judged; more than its max_unsupported "
+      "fraction fails it).\n"
       "max ulp: worst error in ulps of the output format.\n"
       "err/bound: worst error / derived bound (fails above 1); err/prob: worst error / "
       "probabilistic estimate (reported, never fails).\n";
@@ -66,17 +66,62 @@ std::string domain_notes(const CheckResults& r) {
       "kernel", width, "cases outside", "max S inside", "min S outside", out);
 }
 
+std::string shapes_text(const KernelSummary& s) {
+  std::string out;
+  for (const std::string& shape : s.unsupported_shapes) out += (out.empty() ? "" : "; ") + shape;
+  return out;
+}
+
+// Refusals within the kernel's allowance are shown (never silently skipped); beyond it they fail.
+std::string unsupported_notes(const KernelSummary& s) {
+  if (s.unsupported == 0) return "";
+  const double share = 100.0 * static_cast<double>(s.unsupported) / static_cast<double>(s.cases);
+  if (s.too_many_unsupported())
+    return fmt::format(
+        "\nFAIL {}: refused {} of {} cases ({:.1f} %) as unsupported, more than its "
+        "max_unsupported "
+        "{:g} %; shapes refused: {}\n",
+        s.kernel->name, s.unsupported, s.cases, share, 100 * s.kernel->max_unsupported,
+        shapes_text(s));
+  return fmt::format(
+      "\nunsupported {}: {} of {} cases ({:.1f} %) refused, not judged; shapes: {}\n",
+      s.kernel->name, s.unsupported, s.cases, share, shapes_text(s));
+}
+
+std::string internal_notes(const KernelSummary& s, uint64_t seed) {
+  if (!s.first_internal) return "";
+  const InternalError& e = *s.first_internal;
+  return fmt::format(
+      "\nnumguard internal error checking {} ({} case{}): case {} (generator {}, {}): {}\nThis "
+      "is numguard's failure, not the kernel's: please report it with the line below.\n{}\n",
+      s.kernel->name, s.internal_errors, s.internal_errors == 1 ? "" : "s", e.index, e.generator,
+      e.shape.empty() ? "shape unknown" : e.shape, e.message,
+      e.index >= 0 ? repro_line(*s.kernel, seed, e.index) : "");
+}
+
 std::string failure_details(const CheckResults& r) {
   std::string out;
   for (const KernelSummary& s : r.kernels) {
+    out += unsupported_notes(s) + internal_notes(s, r.options.seed);
     if (s.pass()) continue;
     if (!s.crashed.empty()) {
       out += fmt::format(
           "\nCRASH {}: {} (run alone in a child process first; not checked further, the other "
           "kernels' results stand)\n",
           s.kernel->name, s.crashed);
+      if (s.crash_case) out += repro_line(*s.kernel, r.options.seed, *s.crash_case) + "\n";
       continue;
     }
+    if (!s.case_crashes.empty()) {
+      out += fmt::format(
+          "\nCRASH {}: died on {} case{} (each run alone in a child process, then skipped; the "
+          "other {} cases were checked here{})\n",
+          s.kernel->name, s.case_crashes.size(), s.case_crashes.size() == 1 ? "" : "s", s.cases,
+          s.failures ? fmt::format(", {} of them failing, below", s.failures) : ", all passing");
+      for (const auto& [index, line] : s.case_crashes)
+        out += fmt::format("  {}\n  {}\n", line, repro_line(*s.kernel, r.options.seed, index));
+    }
+    if (s.failures == 0) continue;  // failed on its refusals alone (said above)
     std::string verdicts, generators;
     for (int v = 0; v < kVerdictCount; ++v) {
       const auto verdict = static_cast<Verdict>(v);
@@ -103,10 +148,14 @@ std::string failure_details(const CheckResults& r) {
 
 std::string check_report_table(const CheckResults& r) {
   const int64_t failed = r.failed();
-  const int64_t passed = static_cast<int64_t>(r.kernels.size()) - failed;
+  const int64_t passed = r.passed();
+  const int64_t internal = r.internal_errors();
   return header(r) + table(r) + domain_notes(r) + failure_details(r) +
-         fmt::format("\n{} kernel{}: {} passed, {} failed ({:.1f} s)\n", r.kernels.size(),
-                     r.kernels.size() == 1 ? "" : "s", passed, failed, r.seconds);
+         fmt::format(
+             "\n{} kernel{}: {} passed, {} failed{} ({:.1f} s)\n", r.kernels.size(),
+             r.kernels.size() == 1 ? "" : "s", passed, failed,
+             internal ? fmt::format(", {} not finished: numguard internal error", internal) : "",
+             r.seconds);
 }
 
 }  // namespace numguard::cli

@@ -15,10 +15,17 @@ std::string text(std::string_view s) {
 
 nlohmann::json recipe_json(const Recipe& r) {
   const Accumulation& a = r.shape;
+  auto optional_format = [](const std::optional<Format>& f) {
+    return f ? nlohmann::json(text(name(*f))) : nlohmann::json(nullptr);
+  };
+  // The names and values are those of the plugin ABI's numguard_recipe (numguard/plugin.h).
   return {
       {"in", text(name(r.in))},
+      // null: the inputs are used as they arrive.
+      {"input_cast", optional_format(r.input_cast)},
+      {"input_cast_rounding", text(name(r.input_cast_rounding))},
       // null: products are exact (an FMA, or wide enough to hold every product).
-      {"product", r.product ? nlohmann::json(text(name(*r.product))) : nlohmann::json(nullptr)},
+      {"product", optional_format(r.product)},
       {"acc", text(name(r.acc))},
       {"acc_rounding", text(name(r.acc_rounding))},
       {"order", text(name(a.order))},
@@ -28,17 +35,22 @@ nlohmann::json recipe_json(const Recipe& r) {
       {"partial", text(name(a.partial))},
       {"frac_bits", a.frac_bits},
       {"lanes", a.lanes},
+      {"operand_exponents", a.operand_exponents},
       // Row and elementwise ops: the algorithm, the staging format, the math functions' ulps.
       {"method", text(name(r.method))},
-      {"stage", r.stage ? nlohmann::json(text(name(*r.stage))) : nlohmann::json(nullptr)},
+      {"stage", optional_format(r.stage)},
       {"math_ulps", r.math_ulps},
       {"out", text(name(r.out))},
       {"out_rounding", text(name(r.out_rounding))},
-      {"ftz", r.ftz},
+      {"ftz", flush_name(r.ftz)},
       {"daz", r.daz},
+      {"alpha_applies", r.domain.alpha_scales_inputs ? "to_inputs" : "after"},
+      {"alpha_beta", text(name(r.alpha_beta))},
+      {"empty_rows", text(name(r.empty_rows))},
       {"domain",
        {{"max_abs_input", json_number(r.domain.max_abs_input)},
-        {"finite_inputs_only", r.domain.finite_inputs_only}}},
+        {"finite_inputs_only", r.domain.finite_inputs_only},
+        {"normal_inputs_only", r.domain.normal_inputs_only}}},
       {"summary", r.summary()},
   };
 }
@@ -50,6 +62,7 @@ nlohmann::json kernel_json(const KernelDesc& k) {
       {"device", text(name(k.device))},
       {"mutant", k.mutant},
       {"recipe", recipe_json(k.recipe)},
+      {"max_unsupported", k.max_unsupported},
   };
   if (k.mutant) {
     j["imitates"] = k.imitates;

@@ -18,6 +18,8 @@ namespace numguard::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // the verb ran and found a problem (e.g. a failed check)
 inline constexpr int kExitUsage = 2;    // bad flags or unreadable input: nothing was judged
+// numguard's own code failed on a case (not the kernel's fault): the run is incomplete.
+inline constexpr int kExitInternal = 3;
 
 using VerbAction = std::function<int()>;
 

@@ -105,23 +105,32 @@ CheckResults run(const CheckCommand& c, const std::vector<const KernelDesc*>& ke
         r.generators.push_back(g.name);
   CheckProgress progress;
   const auto start = std::chrono::steady_clock::now();
-  // Plugin kernels survive a child-process run first (isolated_probe.h); the rest run here.
+  // Plugin kernels survive a child-process run first (isolated_probe.h); the rest run here. A
+  // kernel that dies on some cases is checked on the others (isolated_probe.h, probe_kernel).
   std::vector<const KernelDesc*> safe;
-  std::vector<std::string> crashed(kernels.size());
+  std::vector<ProbedKernel> probed(kernels.size());
   for (size_t i = 0; i < kernels.size(); ++i) {
-    if (!kernels[i]->plugin.empty()) crashed[i] = crash_in_child(*kernels[i], c.engine, c.timeout);
-    if (crashed[i].empty()) safe.push_back(kernels[i]);
+    if (!kernels[i]->plugin.empty()) probed[i] = probe_kernel(*kernels[i], c.engine, c.timeout);
+    if (!probed[i].unchecked && probed[i].crashes.empty()) safe.push_back(kernels[i]);
   }
   std::vector<KernelSummary> checked = run_check(
       safe, c.engine, [&progress](int64_t done, int64_t total) { progress.update(done, total); });
   for (size_t i = 0, j = 0; i < kernels.size(); ++i) {
-    if (crashed[i].empty()) {
-      r.kernels.push_back(std::move(checked[j++]));
-    } else {
-      KernelSummary s;
-      s.kernel = kernels[i];
-      s.crashed = crashed[i];
+    const ProbedKernel& pk = probed[i];
+    if (pk.unchecked) {
+      KernelSummary s = died_summary(*kernels[i], *pk.unchecked);
+      if (!pk.crashes.empty() && !s.crashed.empty())
+        s.crashed += fmt::format("; it had died on {} earlier case{} ({}, ...)", pk.crashes.size(),
+                                 pk.crashes.size() == 1 ? "" : "s", *pk.crashes.front().case_index);
       r.kernels.push_back(std::move(s));
+    } else if (!pk.crashes.empty()) {  // the cases it survives, here, then its crashes
+      CheckOptions rest = c.engine;
+      rest.skip_cases = pk.skipped();
+      KernelSummary s = std::move(run_check({kernels[i]}, rest).front());
+      for (const ChildOutcome& o : pk.crashes) s.case_crashes.emplace_back(*o.case_index, o.line());
+      r.kernels.push_back(std::move(s));
+    } else {
+      r.kernels.push_back(std::move(checked[j++]));
     }
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -142,9 +151,12 @@ int run_check_verb(CheckCommand& c) {
   if (c.case_index && !kernels.front()->plugin.empty()) {
     CheckOptions one = c.engine;
     one.only_case = c.case_index;
-    if (const std::string why = crash_in_child(*kernels.front(), one, c.timeout); !why.empty()) {
-      fmt::print("CRASH {}: case {} {} (run alone in a child process)\n", kernels.front()->name,
-                 *c.case_index, why);
+    if (const ChildOutcome o = crash_in_child(*kernels.front(), one, c.timeout); o.died()) {
+      if (!o.in_kernel) {
+        fmt::print("numguard internal error checking {}: {}\n", kernels.front()->name, o.line());
+        return kExitInternal;
+      }
+      fmt::print("CRASH {}: {} (run alone in a child process)\n", kernels.front()->name, o.line());
       return kExitFailure;
     }
   }
@@ -154,6 +166,7 @@ int run_check_verb(CheckCommand& c) {
       const int status = write_json(c, run(c, kernels));
       if (status != kExitOk) return status;
     }
+    if (outcome.verdict == Verdict::internal_error) return kExitInternal;
     return is_failure(outcome.verdict) ? kExitFailure : kExitOk;
   }
   const CheckResults r = run(c, kernels);
@@ -161,6 +174,7 @@ int run_check_verb(CheckCommand& c) {
   std::fflush(stdout);
   const int status = write_json(c, r);
   if (status != kExitOk) return status;
+  if (r.internal_errors() > 0) return kExitInternal;
   return r.failed() == 0 ? kExitOk : kExitFailure;
 }
 
@@ -208,7 +222,10 @@ VerbAction setup_check(CLI::App& app) {
       "  numguard check --kernel 'dot.*' --cases 1000 --json build/check.json\n"
       "  numguard check --include-mutants --kernel 'mutant.*' --generator tile_edges\n"
       "  numguard check --kernel mutant.gemm.fp16.dropped_k_tail --seed 1 --case 3\n"
-      "Exit status: 0 every kernel passed (or the --case passed), 1 a violation, 2 usage error.");
+      "Exit status: 0 every kernel passed (or the --case passed), 1 a kernel failed (a violation, "
+      "a "
+      "CRASH, too many unsupported cases), 2 usage error or a bad plugin, 3 numguard internal "
+      "error.");
   return [c] { return run_check_verb(*c); };
 }
 

@@ -102,8 +102,9 @@ int run_report_verb(const ReportCommand& c) {
       CheckOptions trial;
       trial.cases = 20;
       trial.seed = c.seed;
-      if (const std::string why = crash_in_child(*k, trial, 60); !why.empty()) {
-        fmt::print(stderr, "numguard report: {} left out: its trial check {}\n", k->name, why);
+      if (const ChildOutcome o = crash_in_child(*k, trial, 60); o.died()) {
+        fmt::print(stderr, "numguard report: {} left out: its trial check {}{}\n", k->name,
+                   o.in_kernel ? "" : "hit a numguard internal error: ", o.line());
         continue;
       }
     }

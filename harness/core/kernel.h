@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,7 +33,16 @@ struct Problem {
   std::vector<double> scalars;   // op parameters (eps, Adam's hyperparameters), fp32 values
 };
 
+// A kernel's run throws KernelUnsupported for a case it does not handle by design (a plugin's
+// NUMGUARD_UNSUPPORTED): counted as unsupported, not as a failure. Any other exception out of
+// run is the kernel's error for that case; one out of numguard's own code is numguard's.
+struct KernelUnsupported : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 using KernelFn = std::function<void(const Problem&, Tensor& out)>;
+
+// The default fraction of its cases a kernel may refuse before it fails.
+inline constexpr double kDefaultMaxUnsupported = 0.5;
 
 struct KernelDesc {
   std::string name;  // <op>.<input>.<accumulation>.<algorithm>, mutants start with "mutant."
@@ -51,6 +61,8 @@ struct KernelDesc {
   const KernelDesc* twin = nullptr;
   // Out-of-tree kernels: the shared library they were loaded from (--plugin), "" built in.
   std::string plugin;
+  // The fraction of cases run may refuse (KernelUnsupported) before the kernel fails.
+  double max_unsupported = kDefaultMaxUnsupported;
   // Kernels whose arithmetic follows the twins' tensor-core architecture (the tensor-core GEMM
   // twins, their CUDA kernels and the mutants imitating them): sets `recipe` and `run` for
   // `arch` when the registry is built; empty for every other kernel. The architecture is an

@@ -2,24 +2,94 @@
 
 #include <cmath>
 #include <cstdio>
+#include <iterator>
+#include <utility>
 
 namespace numguard {
+namespace {
 
-std::string_view name(Order o) {
-  constexpr std::string_view kNames[] = {"sequential",  "pairwise", "blocked",     "tree",
-                                         "compensated", "split_k",  "fused_block", "strided"};
-  return kNames[static_cast<size_t>(o)];
+constexpr std::string_view kOrderNames[] = {"sequential",  "pairwise",    "blocked",
+                                            "tree",        "compensated", "split_k",
+                                            "fused_block", "strided",     "any"};
+static_assert(std::size(kOrderNames) == kOrderCount);
+constexpr std::string_view kMethodNames[] = {"direct",  "two_pass", "online",
+                                             "welford", "no_max",   "tiled"};
+static_assert(std::size(kMethodNames) == kMethodCount);
+constexpr std::string_view kAlphaBetaNames[] = {"blas", "arithmetic"};
+constexpr std::string_view kEmptyRowsNames[] = {"op_default", "nan", "zero"};
+
+template <class Enum, size_t N>
+std::optional<Enum> from_name(const std::string_view (&names)[N], std::string_view s) {
+  for (size_t i = 0; i < N; ++i)
+    if (names[i] == s) return static_cast<Enum>(i);
+  return std::nullopt;
 }
 
+}  // namespace
+
+std::string_view name(Order o) {
+  return kOrderNames[static_cast<size_t>(o)];
+}
 std::string_view name(Method m) {
-  constexpr std::string_view kNames[] = {"direct",  "two_pass", "online",
-                                         "welford", "no_max",   "tiled"};
-  return kNames[static_cast<size_t>(m)];
+  return kMethodNames[static_cast<size_t>(m)];
+}
+std::string_view name(AlphaBeta a) {
+  return kAlphaBetaNames[static_cast<size_t>(a)];
+}
+std::string_view name(EmptyRows e) {
+  return kEmptyRowsNames[static_cast<size_t>(e)];
+}
+std::optional<EmptyRows> empty_rows_from_name(std::string_view s) {
+  return from_name<EmptyRows>(kEmptyRowsNames, s);
+}
+std::optional<Order> order_from_name(std::string_view s) {
+  return from_name<Order>(kOrderNames, s);
+}
+std::optional<Method> method_from_name(std::string_view s) {
+  return from_name<Method>(kMethodNames, s);
+}
+std::optional<AlphaBeta> alpha_beta_from_name(std::string_view s) {
+  return from_name<AlphaBeta>(kAlphaBetaNames, s);
+}
+
+std::optional<Flush> flush_from_name(std::string_view s) {
+  if (s == "none") return Flush{};
+  if (s == "all") return Flush{true, true, true};
+  Flush f;
+  while (!s.empty()) {
+    const size_t comma = s.find(',');
+    const std::string_view item = s.substr(0, comma);
+    if (item == "products") {
+      f.products = true;
+    } else if (item == "acc") {
+      f.acc = true;
+    } else if (item == "out") {
+      f.out = true;
+    } else {
+      return std::nullopt;
+    }
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+    if (s.empty()) return std::nullopt;  // a trailing comma
+  }
+  return f.any() ? std::optional<Flush>(f) : std::nullopt;
+}
+
+std::string flush_name(const Flush& f) {
+  if (!f.any()) return "none";
+  if (f.products && f.acc && f.out) return "all";
+  std::string s;
+  for (auto [on, n] : {std::pair{f.products, "products"}, {f.acc, "acc"}, {f.out, "out"}})
+    if (on) s += (s.empty() ? "" : ",") + std::string(n);
+  return s;
 }
 
 std::string Recipe::summary() const {
   std::string s = "in=" + std::string(name(in));
-  if (input_cast) s += "->" + std::string(name(*input_cast));
+  if (input_cast) {
+    s += "->" + std::string(name(*input_cast));
+    if (input_cast_rounding != Rounding::rne) s += "/" + std::string(name(input_cast_rounding));
+  }
   s += " prod=" + (product ? std::string(name(*product)) : std::string("exact"));
   s += " acc=" + std::string(name(acc));
   if (acc_rounding != Rounding::rne) s += "/" + std::string(name(acc_rounding));
@@ -50,7 +120,7 @@ std::string Recipe::summary() const {
       break;
   }
   s += " out=" + std::string(name(out)) + "/" + std::string(name(out_rounding));
-  if (ftz) s += " ftz";
+  if (ftz.any()) s += " ftz=" + flush_name(ftz);
   if (daz) s += " daz";
   if (std::isfinite(domain.max_abs_input)) {
     char buf[32];
@@ -60,6 +130,8 @@ std::string Recipe::summary() const {
   if (domain.finite_inputs_only) s += " finite-inputs";
   if (domain.normal_inputs_only) s += " normal-inputs";
   if (domain.alpha_scales_inputs) s += " alpha*x-finite";
+  if (alpha_beta != AlphaBeta::blas) s += " alpha-beta=" + std::string(name(alpha_beta));
+  if (empty_rows != EmptyRows::op_default) s += " empty-rows=" + std::string(name(empty_rows));
   return s;
 }
 

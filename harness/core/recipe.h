@@ -23,7 +23,10 @@ enum class Order : uint8_t {
                 // exponent, truncated to `frac_bits` fraction bits, summed exactly, rounded
   strided,      // `lanes` threads each sum a strided subset (i = lane, lane + lanes, ...)
                 // sequentially, then a butterfly (pairwise) tree across the lanes
+  any,          // not documented (vendor libraries): the bound holds for every summation
+                // tree of the terms in acc, so for every order, blocking and split
 };
+inline constexpr int kOrderCount = 9;
 
 struct Accumulation {
   Order order = Order::sequential;
@@ -60,19 +63,47 @@ enum class Method : uint8_t {
   no_max,    // softmax without the max subtraction: exp(x) directly
   tiled,     // attention: key tiles of `block` with the online-softmax rescale (flash attention)
 };
+inline constexpr int kMethodCount = 6;
+
+// The stages whose subnormal results a kernel flushes to zero (FTZ).
+struct Flush {
+  bool products = false;  // each product, before it is summed
+  bool acc = false;       // every accumulator operation
+  bool out = false;       // the output conversion
+  bool any() const { return products || acc || out; }
+  bool operator==(const Flush&) const = default;
+};
+
+// What a row op returns for a row with nothing to normalize over: a softmax row of only -inf
+// logits, an attention row with no visible key.
+enum class EmptyRows : uint8_t {
+  op_default,  // the op's convention: softmax NaN (PyTorch's softmax), attention 0 (fused
+               // attention kernels: FlashAttention, PyTorch's flash and memory-efficient paths)
+  nan,         // NaN in every output of the row (0 / 0, PyTorch's math attention)
+  zero,        // 0 in every output of the row
+};
+
+// What a GEMM does with alpha = 0 and beta = 0.
+enum class AlphaBeta : uint8_t {
+  blas,        // BLAS: beta = 0 means c is not read, alpha = 0 means a and b are not read
+  arithmetic,  // y = alpha * (a b) + beta * c as written: 0 * NaN and 0 * inf are NaN
+};
 
 struct Recipe {
   Format in = Format::fp32;
-  std::optional<Format> input_cast;  // inputs rounded to this format before use (cuBLAS
-                                     // 32F_FAST_16F / _16BF / _TF32 compute types)
-  std::optional<Format> product;     // nullopt: products exact (FMA, or exact by width)
+  std::optional<Format> input_cast;              // inputs rounded to this format before use (cuBLAS
+                                                 // 32F_FAST_16F / _16BF / _TF32 compute types)
+  Rounding input_cast_rounding = Rounding::rne;  // rne, rna (cvt.rna.tf32.f32) or rz
+  std::optional<Format> product;                 // nullopt: products exact (FMA, or exact by width)
   Format acc = Format::fp32;
   Rounding acc_rounding = Rounding::rne;
   Accumulation shape;
   Format out = Format::fp32;
   Rounding out_rounding = Rounding::rne;
-  bool ftz = false;  // subnormal results flushed
-  bool daz = false;  // subnormal inputs read as zero
+  Flush ftz;         // stages whose subnormal results are flushed
+  bool daz = false;  // subnormal inputs read as zero: the reference reads them so too
+  AlphaBeta alpha_beta = AlphaBeta::blas;
+  EmptyRows empty_rows = EmptyRows::op_default;
   Domain domain;
   // Row and elementwise ops: the algorithm, the format intermediates are stored in between
   // passes (nullopt: kept in acc), and the accuracy of the kernel's exp/log/erf/rsqrt in acc.
@@ -85,5 +116,14 @@ struct Recipe {
 
 std::string_view name(Order o);
 std::string_view name(Method m);
+std::string_view name(AlphaBeta a);
+std::string_view name(EmptyRows e);
+std::optional<EmptyRows> empty_rows_from_name(std::string_view s);
+std::optional<Order> order_from_name(std::string_view s);
+std::optional<Method> method_from_name(std::string_view s);
+std::optional<AlphaBeta> alpha_beta_from_name(std::string_view s);
+// "none", "all", or a comma list of "products", "acc", "out"; nullopt when malformed.
+std::optional<Flush> flush_from_name(std::string_view s);
+std::string flush_name(const Flush& f);  // the inverse: "none", "all" or the list
 
 }  // namespace numguard

@@ -44,6 +44,8 @@ class StochasticSource {
  public:
   explicit StochasticSource(uint64_t seed) : state_(seed) {}
   uint64_t next();  // splitmix64
+  // The generator's whole state: a C caller (numguard/formats.h) keeps it between calls.
+  uint64_t state() const { return state_; }
 
  private:
   uint64_t state_;

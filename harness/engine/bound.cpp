@@ -20,10 +20,16 @@ double eta(Format f, Rounding m) {
 int64_t ceil_div(int64_t a, int64_t b) {
   return (a + b - 1) / b;
 }
+// Levels of a base-ary tree over n leaves; span never overflows (it stops at n).
 int64_t ceil_log(int64_t n, int64_t base) {
   int64_t levels = 0;
-  for (int64_t span = 1; span < n; span *= base) ++levels;
+  for (int64_t span = 1; span<n; span = span> n / base ? n : span * base) ++levels;
   return levels;
+}
+
+// a * b, with 0 * inf = 0: a vacuous factor on a zero sum adds nothing.
+double times(double a, double b) {
+  return a == 0 || b == 0 ? 0 : a * b;
 }
 
 }  // namespace
@@ -32,7 +38,8 @@ int64_t accumulation_depth(const Accumulation& a, int64_t n) {
   if (n <= 0) return 0;
   switch (a.order) {
     case Order::sequential:
-      return n;  // the first term is rounded too when it is a product (FMA into zero)
+    case Order::any:  // every summation tree of n terms has a path of at most n roundings
+      return n;       // the first term is rounded too when it is a product (FMA into zero)
     case Order::pairwise:
       return ceil_log(n, 2) + 1;
     case Order::blocked:
@@ -55,12 +62,13 @@ BoundModel derive_bound(const Recipe& r, int64_t n, bool epilogue, double alpha_
                         double align_inflation) {
   BoundModel m;
   const double u_acc = unit(r.acc, r.acc_rounding);
-  const double eta_acc = r.ftz ? desc(r.acc).min_normal() : eta(r.acc, r.acc_rounding);
+  // A flushed result loses up to the format's smallest normal, not half a subnormal step.
+  const double eta_acc = r.ftz.acc ? desc(r.acc).min_normal() : eta(r.acc, r.acc_rounding);
   double log_growth = 0;  // sum of k * log1p(u) over all rounding stages
-  int64_t roundings = 0;
+  double roundings = 0;   // counts in double: n + n or depth * (block + 1) overflow int64
 
   if (r.input_cast && n > 0)  // both operands of each product rounded once more
-    log_growth += 2 * std::log1p(unit(*r.input_cast, Rounding::rne));
+    log_growth += 2 * std::log1p(unit(*r.input_cast, r.input_cast_rounding));
   if (r.product && n > 0) {  // each product rounded once before it is summed
     log_growth += std::log1p(unit(*r.product, Rounding::rne));
     roundings += n;
@@ -82,7 +90,7 @@ BoundModel derive_bound(const Recipe& r, int64_t n, bool epilogue, double alpha_
       // lose < 2^-f of the largest magnitude each, then one rounding of the exact sum.
       const double rho = (a.block + 1) * std::ldexp(align_inflation, -a.frac_bits) + u_acc;
       log_growth += static_cast<double>(depth) * std::log1p(rho);
-      roundings += depth * (a.block + 1);
+      roundings += static_cast<double>(depth) * (a.block + 1);
       break;
     }
     case Order::split_k: {
@@ -97,7 +105,7 @@ BoundModel derive_bound(const Recipe& r, int64_t n, bool epilogue, double alpha_
       if (desc(a.partial).precision < desc(r.acc).precision ||
           desc(a.partial).emin() > desc(r.acc).emin())
         log_growth += std::log1p(unit(a.partial, Rounding::rne));
-      roundings += n + a.splits;
+      roundings += static_cast<double>(n) + a.splits;
       break;
     }
     default:
@@ -108,15 +116,19 @@ BoundModel derive_bound(const Recipe& r, int64_t n, bool epilogue, double alpha_
   // (Hauser 1996), so only roundings of values that are not accumulator values can add an
   // absolute error: each term's first rounding (a product fused into the sum), each fused
   // block's rounding of its exact sum, and the epilogue's products.
-  int64_t abs_steps = n;
-  if (a.order == Order::fused_block) abs_steps += depth;
+  double abs_steps = static_cast<double>(n);
+  if (a.order == Order::fused_block) abs_steps += static_cast<double>(depth);
   if (epilogue) {  // alpha * acc, beta * c, and their sum: three roundings in acc
     log_growth += 3 * std::log1p(u_acc);
     abs_steps += 3;
   }
   m.phi = std::expm1(log_growth);
-  m.abs_acc = static_cast<double>(abs_steps) * eta_acc * (1 + m.phi);
+  // Once (1 + u)^depth overflows a double, phi and abs_acc are +inf: the worst-case bound is
+  // vacuous at that length, and the check reports such elements as domain limits (never NaN).
+  m.abs_acc = abs_steps * eta_acc * (1 + m.phi);
   if (r.product) m.abs_acc += static_cast<double>(n) * eta(*r.product, Rounding::rne);
+  if (r.ftz.products)  // a flushed product loses up to the smallest normal of its format
+    m.abs_acc += static_cast<double>(n) * desc(r.product ? *r.product : r.acc).min_normal();
   if (a.order == Order::split_k)  // storing each partial may underflow in its own format
     m.abs_acc += static_cast<double>(a.splits) * eta(a.partial, Rounding::rne);
   m.abs_acc *= std::max(1.0, alpha_abs);  // accumulator errors are scaled by alpha afterwards
@@ -126,10 +138,19 @@ BoundModel derive_bound(const Recipe& r, int64_t n, bool epilogue, double alpha_
   m.out_cast = out.precision < in.precision || out.emin() > in.emin() || out.emax() < in.emax();
   if (m.out_cast) {
     m.u_out = unit(r.out, r.out_rounding);
-    m.eta_out = r.ftz ? out.min_normal() : eta(r.out, r.out_rounding);
+    m.eta_out = r.ftz.out ? out.min_normal() : eta(r.out, r.out_rounding);
+  } else if (r.ftz.out) {  // no rounding at the output, but a subnormal result is flushed
+    m.abs_acc += out.min_normal();
   }
-  m.prob_factor = 5.0 * std::sqrt(static_cast<double>(std::max<int64_t>(roundings, 1))) * u_acc;
+  m.prob_factor = 5.0 * std::sqrt(std::max(roundings, 1.0)) * u_acc;
+  // An input cast perturbs every product by up to 2 u_cast; summed over the terms that is at
+  // most 2 u_cast S whatever the signs, and no smaller in the typical case by enough to matter.
+  if (r.input_cast && n > 0) m.prob_factor += 2 * unit(*r.input_cast, r.input_cast_rounding);
   return m;
+}
+
+double accumulation_bound(const BoundModel& m, double sum_abs) {
+  return times(m.phi, sum_abs) + m.abs_acc;
 }
 
 double element_bound(const BoundModel& m, double sum_abs, double y_abs) {
@@ -141,7 +162,7 @@ double element_bound(const BoundModel& m, double sum_abs, double y_abs) {
 // The underflow terms are absolute and not random in sign, so they are added in full: without
 // them, errors made of subnormal roundings alone would look millions of times above the estimate.
 double probabilistic_bound(const BoundModel& m, double sum_abs, double y_abs) {
-  const double acc = m.prob_factor * sum_abs + m.abs_acc;
+  const double acc = times(m.prob_factor, sum_abs) + m.abs_acc;
   return m.out_cast ? acc + m.u_out * y_abs + m.eta_out : acc;
 }
 

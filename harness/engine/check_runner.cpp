@@ -3,11 +3,15 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <csignal>
+#include <cstdlib>
 #include <mutex>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 #include "harness/device/device.h"
+#include "harness/engine/case_trace.h"
 #include "harness/engine/generators.h"
 #include "harness/engine/op.h"
 #include "harness/engine/random.h"
@@ -15,6 +19,9 @@
 
 namespace numguard {
 namespace {
+
+// Distinct refused shapes kept per kernel for the table and the JSON.
+constexpr size_t kShownShapes = 8;
 
 std::vector<const Generator*> generators_for(const CheckOptions& opt) {
   std::vector<const Generator*> out;
@@ -79,7 +86,7 @@ std::optional<Tensor> twin_output(const KernelDesc& k, const Problem& p, const T
   const KernelDesc* t = k.twin ? k.twin : find_kernel(k.twin_of);
   if (!t) throw std::runtime_error(k.name + ": twin " + k.twin_of + " is not registered");
   Tensor twin(like.format, like.shape);
-  t->run(p, twin);
+  run_kernel(*t, p, twin);
   return twin;
 }
 
@@ -122,17 +129,64 @@ void finish_case(CaseOutcome& c) {
 
 }  // namespace
 
+void run_kernel(const KernelDesc& k, const Problem& p, Tensor& out) {
+  // Whatever way run leaves, numguard's own code runs next (case_trace.h: whose code died).
+  struct Back {
+    ~Back() { case_trace::phase(case_trace::Phase::numguard); }
+  };
+  try {
+    const Back back;
+    case_trace::phase(case_trace::Phase::kernel);
+    k.run(p, out);
+  } catch (const KernelUnsupported&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw KernelRunError(e.what());
+  } catch (...) {
+    throw KernelRunError("the kernel threw something that is not a std::exception");
+  }
+}
+
+Verdict verdict_of(const std::exception& e) {
+  if (dynamic_cast<const KernelUnsupported*>(&e)) return Verdict::unsupported;
+  if (dynamic_cast<const KernelRunError*>(&e)) return Verdict::kernel_error;
+  return Verdict::internal_error;
+}
+
+std::string shape_text(const Problem& p) {
+  return "m=" + std::to_string(p.m) + " n=" + std::to_string(p.n) + " k=" + std::to_string(p.k);
+}
+
+namespace {
+
+// A kernel that declares DAZ reads subnormal inputs as zero; the reference and the bound then
+// judge it on the inputs it read (every input operand, in whatever format it arrives).
+Problem with_daz(const Problem& p) {
+  Problem q = p;
+  for (Tensor* t : {&q.a, &q.b, &q.c, &q.d})
+    for (uint64_t& b : t->bits)
+      if (const double v = decode(t->format, b);
+          v != 0 && std::fabs(v) < desc(t->format).min_normal())
+        b = round_double(t->format, std::signbit(v) ? -0.0 : 0.0).bits;
+  return q;
+}
+
+}  // namespace
+
 CaseElements evaluate_elements(const KernelDesc& k, const Problem& p) {
   const OpInfo& op = op_of(k);
   CaseElements ce;
   const Recipe& r = k.recipe;
   ce.out = Tensor(r.out, op.out_shape(p));
-  k.run(p, ce.out);
-  ce.elements = op.judge(r, p);
+  run_kernel(k, p, ce.out);
+  ce.elements = r.daz ? op.judge(r, with_daz(p)) : op.judge(r, p);
   if (ce.elements.size() != ce.out.size())
     throw std::runtime_error(k.name + ": the op judged " + std::to_string(ce.elements.size()) +
                              " elements of an output of " + std::to_string(ce.out.size()));
   if (op.case_domain) ce.case_reason = op.case_domain(r, p);
+  for (OpElement& el : ce.elements)
+    if (el.domain.empty() && std::isinf(el.bound) && std::isfinite(el.value))
+      el.domain = "the worst-case bound is vacuous here (infinite: (1 + u)^depth overflows)";
   for (const OpElement& el : ce.elements) {
     const uint64_t bits = ce.out.bits[ce.checks.size()];
     ElementCheck e = judge_value(r, el.value, el.bound, el.estimate, bits, el.out_cast);
@@ -169,8 +223,23 @@ CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_cop
   return c;
 }
 
+bool KernelSummary::too_many_unsupported() const {
+  const double limit = kernel ? kernel->max_unsupported : kDefaultMaxUnsupported;
+  return cases > 0 && static_cast<double>(unsupported) > limit * static_cast<double>(cases);
+}
+
 void KernelSummary::merge(const KernelSummary& other) {
   cases += other.cases;
+  unsupported += other.unsupported;
+  for (const std::string& s : other.unsupported_shapes)
+    if (unsupported_shapes.size() < kShownShapes &&
+        std::find(unsupported_shapes.begin(), unsupported_shapes.end(), s) ==
+            unsupported_shapes.end())
+      unsupported_shapes.push_back(s);
+  internal_errors += other.internal_errors;
+  if (other.first_internal &&
+      (!first_internal || other.first_internal->index < first_internal->index))
+    first_internal = other.first_internal;
   failures += other.failures;
   domain_limits += other.domain_limits;
   max_ulps = std::max(max_ulps, other.max_ulps);
@@ -202,9 +271,10 @@ std::vector<int64_t> case_indices(const CheckOptions& opt) {
   } else {
     const int64_t total = opt.cases * static_cast<int64_t>(all_gens.size());
     for (int64_t i = 0; i < total; ++i)
-      if (gens.size() == all_gens.size() ||
-          std::find(gens.begin(), gens.end(),
-                    &all_gens[static_cast<size_t>(i) % all_gens.size()]) != gens.end())
+      if ((gens.size() == all_gens.size() ||
+           std::find(gens.begin(), gens.end(),
+                     &all_gens[static_cast<size_t>(i) % all_gens.size()]) != gens.end()) &&
+          !std::binary_search(opt.skip_cases.begin(), opt.skip_cases.end(), i))
         indices.push_back(i);
   }
   return indices;
@@ -218,6 +288,19 @@ KernelSummary empty_summary(const KernelDesc* k) {
   return s;
 }
 
+// Fault injection for the test that numguard blames itself, not the kernel, when its own code
+// fails (tests/cli_blame_test.sh): NUMGUARD_INJECT_INTERNAL_FAULT=throw:I or signal:I makes
+// numguard's code throw, or die of SIGFPE, on case I, after the kernel has run.
+void injected_fault(int64_t index) {
+  static const char* spec = std::getenv("NUMGUARD_INJECT_INTERNAL_FAULT");
+  if (!spec) return;
+  const std::string_view s(spec);
+  const size_t colon = s.find(':');
+  if (colon == std::string_view::npos || std::to_string(index) != s.substr(colon + 1)) return;
+  if (s.substr(0, colon) == "signal") std::raise(SIGFPE);
+  throw std::logic_error("injected internal fault (NUMGUARD_INJECT_INTERNAL_FAULT)");
+}
+
 // Counts failing case c in s and its generator's row, keeping the lowest failing case.
 void count_failure(KernelSummary& s, GeneratorSummary& gs, const CaseOutcome& c) {
   ++s.failures;
@@ -228,22 +311,43 @@ void count_failure(KernelSummary& s, GeneratorSummary& gs, const CaseOutcome& c)
 // Evaluates case `index` of k and folds its outcome into `local`; a kernel that throws makes
 // the case a kernel_error rather than ending the run.
 void check_case(const KernelDesc& k, uint64_t seed, int64_t index, KernelSummary& local) {
-  std::string gname;
+  std::string gname, shape;
   CaseOutcome c;
-  // A case that cannot be built or run is the kernel's verdict, never an escape from a worker.
+  // Nothing escapes a worker: a kernel's exception is its verdict for the case, a refusal is
+  // counted, and numguard's own failure is recorded as an internal error naming the case.
   try {
-    c = evaluate_case(k, make_case(k, seed, index, &gname));
+    case_trace::enter(index, case_trace::Phase::numguard);
+    const Problem p = make_case(k, seed, index, &gname);
+    shape = shape_text(p);
+    case_trace::shape(p.m, p.n, p.k);
+    c = evaluate_case(k, p);
+    injected_fault(index);
   } catch (const std::exception& e) {
-    c.verdict = Verdict::kernel_error;
-    c.worst.verdict = Verdict::kernel_error;
+    c.verdict = verdict_of(e);
+    c.worst.verdict = c.verdict;
     c.domain_reason = e.what();
   }
+  case_trace::leave();
   c.index = index;
   c.generator = gname;
   GeneratorSummary& gs = local.generators[static_cast<size_t>(index) % local.generators.size()];
   ++local.cases;
   ++gs.cases;
   ++local.verdicts[static_cast<size_t>(c.verdict)];
+  if (c.verdict == Verdict::unsupported) {
+    ++local.unsupported;
+    if (local.unsupported_shapes.size() < kShownShapes &&
+        std::find(local.unsupported_shapes.begin(), local.unsupported_shapes.end(), shape) ==
+            local.unsupported_shapes.end())
+      local.unsupported_shapes.push_back(shape);
+    return;
+  }
+  if (c.verdict == Verdict::internal_error) {
+    ++local.internal_errors;
+    if (!local.first_internal || index < local.first_internal->index)
+      local.first_internal = InternalError{index, gname, shape, c.domain_reason};
+    return;
+  }
   if (c.domain_limit) {
     if (is_failure(c.verdict)) count_failure(local, gs, c);  // e.g. a device/twin mismatch
     ++local.domain_limits;

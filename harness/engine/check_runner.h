@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct CheckOptions {
   uint64_t seed = 1;
   unsigned threads = 0;  // 0: all cores
   std::optional<int64_t> only_case;
+  // Cases not run (sorted): those a plugin kernel already crashed on in a child process.
+  std::vector<int64_t> skip_cases;
   std::vector<std::string> generators;  // empty: all
   DeviceChoice device = DeviceChoice::automatic;
 };
@@ -60,9 +63,20 @@ struct GeneratorSummary {
   double max_ratio = 0;
 };
 
+// A case numguard could not judge because its own code failed (an exception in a generator,
+// a reference or a bound): reported as numguard's internal error, never as the kernel's.
+struct InternalError {
+  int64_t index = 0;
+  std::string generator, shape, message;
+};
+
 struct KernelSummary {
   const KernelDesc* kernel = nullptr;
   int64_t cases = 0, failures = 0, domain_limits = 0;
+  int64_t unsupported = 0;                      // cases the kernel refused by design
+  std::vector<std::string> unsupported_shapes;  // the first few distinct shapes refused
+  int64_t internal_errors = 0;
+  std::optional<InternalError> first_internal;  // lowest case index
   double max_ulps = 0, max_bound_ratio = 0, max_prob_ratio = 0;
   std::array<int64_t, kVerdictCount> verdicts{};
   std::vector<GeneratorSummary> generators;
@@ -72,7 +86,15 @@ struct KernelSummary {
   // Out-of-tree kernels run first in a child process: why that child died (a signal, the
   // timeout), in which case the kernel was not checked in this process; "" otherwise.
   std::string crashed;
-  bool pass() const { return failures == 0 && crashed.empty(); }
+  std::optional<int64_t> crash_case;  // the case the kernel crashed or hung on, when known
+  // Cases the kernel died on (a signal in its run function) in the child process, each then
+  // skipped so that the rest could be checked: "case 3 (generator ..., m=.. n=.. k=..): ...".
+  std::vector<std::pair<int64_t, std::string>> case_crashes;
+  // Whether the kernel refused more than its max_unsupported fraction of the cases.
+  bool too_many_unsupported() const;
+  bool pass() const {
+    return failures == 0 && crashed.empty() && case_crashes.empty() && !too_many_unsupported();
+  }
   // Folds in another summary of the same kernel over other cases (same generator rows): the
   // counts add up, the maxima and the lowest failing case are kept; kernel and crashed stay.
   void merge(const KernelSummary& other);
@@ -94,6 +116,19 @@ struct CaseElements {
   std::string case_reason;  // the whole case lies outside the promise ("" when it does not)
 };
 CaseElements evaluate_elements(const KernelDesc& k, const Problem& p);
+
+// An exception out of a kernel's run (other than KernelUnsupported), wrapped so that it is told
+// apart from one out of numguard's own code.
+struct KernelRunError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+// Runs k on p into out, wrapping the kernel's exceptions in KernelRunError.
+void run_kernel(const KernelDesc& k, const Problem& p, Tensor& out);
+// The verdict of an exception thrown while a case was evaluated: unsupported, kernel_error
+// (KernelRunError) or internal_error (anything else).
+Verdict verdict_of(const std::exception& e);
+// "m=4 n=1 k=384": the dimensions of a case, as reports and messages print them.
+std::string shape_text(const Problem& p);
 
 // Evaluates one case: runs the kernel and judges every element; *out receives the output and
 // *elements every element's judgement, when given.

@@ -70,6 +70,19 @@ struct FuzzSpec {
   bool mn_from_bytes = false;  // explicit_shape: m and n from the header (else 1)
 };
 
+// Which recipe fields an op's reference and bound read, so that a kernel declaring one the op
+// ignores is refused rather than judged by a bound that silently leaves it out
+// (op_recipe.h). The reduction family reads the whole accumulation recipe (products, casts,
+// every order, acc rounding, FTZ per stage); a row or elementwise op reads its orders and
+// methods, the staging format and math_ulps.
+struct RecipeUse {
+  bool accumulation = false;  // products, input casts, every order, acc_rounding, ftz
+  std::vector<Order> orders = {Order::sequential, Order::strided};
+  std::vector<Method> methods = {Method::direct};
+  bool empty_rows = false;  // softmax, attention: what a row with nothing in it gives
+  bool stage = false;       // softmax: the format exp(x - max) is stored in between passes
+};
+
 struct OpInfo {
   std::string name;
   std::string summary;  // what it computes, one line
@@ -94,6 +107,7 @@ struct OpInfo {
   // The inputs element i reads.
   std::function<ElementInputs(const Problem&, size_t element)> describe;
 
+  RecipeUse recipe_use;
   std::optional<AccumulationSpec> accumulation;  // nullopt: no reduction to sweep
   RangeSpec range;
   FuzzSpec fuzz;

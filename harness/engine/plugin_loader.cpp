@@ -3,82 +3,127 @@
 #include <dlfcn.h>
 #include <fmt/format.h>
 
+#include <cctype>
+#include <cmath>
 #include <stdexcept>
 #include <vector>
 
 #include "harness/engine/op.h"
+#include "harness/engine/op_recipe.h"
+#include "harness/engine/plugin_recipe.h"
 #include "include/numguard/plugin.h"
+#include "include/numguard/plugin_v1.h"
 
 namespace numguard {
 namespace {
 
-struct BadDeclaration : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-Format format_field(const char* v, const char* field, Format fallback) {
-  if (!v) return fallback;
-  const std::optional<Format> f = format_from_name(v);
-  if (!f) throw BadDeclaration(fmt::format("recipe.{} '{}' is not a format", field, v));
-  return *f;
-}
-
-template <class Enum, int Count>
-Enum enum_field(const char* v, const char* field, Enum fallback) {
-  if (!v) return fallback;
-  for (int i = 0; i < Count; ++i)
-    if (name(static_cast<Enum>(i)) == v) return static_cast<Enum>(i);
-  throw BadDeclaration(fmt::format("recipe.{} '{}' is not known", field, v));
-}
-
-Recipe recipe_of(const numguard_recipe& c) {
-  Recipe r;
-  if (!c.in) throw BadDeclaration("recipe.in is required");
-  r.in = format_field(c.in, "in", Format::fp32);
-  r.acc = format_field(c.acc, "acc", Format::fp32);
-  r.out = format_field(c.out, "out", r.acc);
-  if (c.out_rounding) {
-    const std::optional<Rounding> m = rounding_from_name(c.out_rounding);
-    if (!m)
-      throw BadDeclaration(fmt::format("recipe.out_rounding '{}' is not known", c.out_rounding));
-    r.out_rounding = *m;
+// ABI 1's declarations in ABI 2's layout: the v1 fields copied, every v2 field at its default.
+std::vector<numguard_kernel> upgraded(const numguard_v1_kernel* v1, uint32_t count) {
+  std::vector<numguard_kernel> out(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    const numguard_v1_kernel& k = v1[i];
+    numguard_kernel& u = out[i];
+    u = numguard_kernel{};
+    u.name = k.name;
+    u.op = k.op;
+    u.run = k.run;
+    u.device = k.device;
+    const numguard_v1_recipe& r = k.recipe;
+    u.recipe.in = r.in;
+    u.recipe.acc = r.acc;
+    u.recipe.out = r.out;
+    u.recipe.out_rounding = r.out_rounding;
+    u.recipe.order = r.order;
+    u.recipe.block = r.block;
+    u.recipe.lanes = r.lanes;
+    u.recipe.method = r.method;
+    u.recipe.stage = r.stage;
+    u.recipe.math_ulps = r.math_ulps;
+    u.recipe.max_abs_input = r.max_abs_input;
+    u.recipe.finite_inputs_only = r.finite_inputs_only;
   }
-  r.shape.order = enum_field<Order, 8>(c.order, "order", Order::sequential);
-  r.shape.block = c.block;
-  r.shape.lanes = c.lanes;
-  if ((r.shape.order == Order::blocked && c.block <= 0) ||
-      (r.shape.order == Order::strided && c.lanes <= 0))
-    throw BadDeclaration("recipe.block / recipe.lanes must be > 0 for that order");
-  r.method = enum_field<Method, 6>(c.method, "method", Method::direct);
-  if (c.stage) r.stage = format_field(c.stage, "stage", Format::fp32);
-  r.math_ulps = c.math_ulps;
-  if (c.max_abs_input > 0) r.domain.max_abs_input = c.max_abs_input;
-  r.domain.finite_inputs_only = c.finite_inputs_only != 0;
-  return r;
+  return out;
 }
 
 numguard_operand operand(const Tensor& t) {
   return {t.bits.data(), static_cast<int64_t>(t.bits.size())};
 }
 
-KernelFn run_of(numguard_run_fn fn, std::string name) {
-  return [fn, name](const Problem& p, Tensor& out) {
-    numguard_problem cp{p.m,
-                        p.n,
-                        p.k,
-                        operand(p.a),
-                        operand(p.b),
-                        operand(p.c),
-                        operand(p.d),
-                        p.alpha,
-                        p.beta,
-                        p.lengths.data(),
-                        static_cast<int64_t>(p.lengths.size()),
-                        p.scalars.data(),
-                        static_cast<int64_t>(p.scalars.size())};
+// ABI 1 has no "unsupported": every non-zero return is an error.
+KernelFn run_of(numguard_run_fn fn, std::string name, uint32_t abi) {
+  return [fn, name, abi](const Problem& p, Tensor& out) {
+    const numguard_problem cp{p.m,
+                              p.n,
+                              p.k,
+                              operand(p.a),
+                              operand(p.b),
+                              operand(p.c),
+                              operand(p.d),
+                              p.alpha,
+                              p.beta,
+                              p.lengths.data(),
+                              static_cast<int64_t>(p.lengths.size()),
+                              p.scalars.data(),
+                              static_cast<int64_t>(p.scalars.size())};
     const int rc = fn(&cp, out.bits.data(), static_cast<int64_t>(out.bits.size()));
+    if (rc == NUMGUARD_UNSUPPORTED && abi >= 2)
+      throw KernelUnsupported(name + " does not support this case (NUMGUARD_UNSUPPORTED)");
     if (rc != 0) throw std::runtime_error(fmt::format("{} returned {}", name, rc));
   };
+}
+
+// Kernel names end up in repro lines, globs and one-line messages: letters, digits and . _ - +.
+bool plain_name(const char* s) {
+  for (const char* p = s; *p; ++p)
+    if (!std::isalnum(static_cast<unsigned char>(*p)) &&
+        std::string_view("._-+").find(*p) == std::string_view::npos)
+      return false;
+  return true;
+}
+
+// Whether a refusal names a field ABI 1 has ("recipe.block = ...").
+bool v1_field(std::string_view message) {
+  for (std::string_view f : {"in", "acc", "out", "out_rounding", "order", "block", "lanes",
+                             "method", "stage", "math_ulps", "max_abs_input", "finite_inputs_only"})
+    if (message.starts_with("recipe." + std::string(f) + " =")) return true;
+  return false;
+}
+
+KernelDesc desc_of(const numguard_kernel& k, const std::string& path, uint32_t abi) {
+  if (!k.name || !*k.name) throw BadDeclaration("has no name");
+  if (!plain_name(k.name))
+    throw BadDeclaration(
+        fmt::format("name = {}: allowed: letters, digits and . _ - +", quoted(k.name)));
+  if (!k.op || !find_op(k.op))
+    throw BadDeclaration(fmt::format("op = {}: allowed: an op `numguard ops` lists", quoted(k.op)));
+  if (!k.run) throw BadDeclaration("run = NULL: allowed: a run function");
+  KernelDesc d;
+  d.name = k.name;
+  d.op = k.op;
+  try {
+    d.recipe = recipe_of(k.recipe);
+  } catch (const BadDeclaration& e) {
+    // A v1 plugin cannot set the fields ABI 2 added (splits, fanin, frac_bits, ...).
+    if (abi == NUMGUARD_PLUGIN_ABI_V1 && !v1_field(e.what()))
+      throw BadDeclaration(std::string(e.what()) +
+                           " (ABI 1 cannot declare that field: rebuild the plugin against "
+                           "numguard/plugin.h, ABI 2)");
+    throw;
+  }
+  if (const std::optional<RecipeProblem> bad = unread_by_op(d.recipe, *find_op(k.op)))
+    throw BadDeclaration(
+        fmt::format("recipe.{} = {}: allowed: {}", bad->field, shown(bad->value), bad->allowed));
+  const std::string device = k.device ? k.device : "cpu";
+  if (device != "cpu" && device != "cuda")
+    throw BadDeclaration(fmt::format("device = {}: allowed: cpu, cuda", quoted(k.device)));
+  d.device = device == "cuda" ? Device::cuda : Device::cpu;
+  if (std::isnan(k.max_unsupported) || k.max_unsupported < 0 || k.max_unsupported > 1)
+    throw BadDeclaration(fmt::format("max_unsupported = {}: allowed: a fraction in (0, 1] (0: {})",
+                                     k.max_unsupported, kDefaultMaxUnsupported));
+  if (k.max_unsupported > 0) d.max_unsupported = k.max_unsupported;
+  d.plugin = path;
+  d.run = run_of(k.run, k.name, abi);
+  return d;
 }
 
 }  // namespace
@@ -97,39 +142,33 @@ std::string load_plugin(const std::string& path, const std::vector<KernelDesc>& 
   }
   const numguard_plugin* plugin = entry();
   if (!plugin) return fmt::format("plugin {}: {} returned NULL", path, NUMGUARD_PLUGIN_ENTRY);
-  if (plugin->abi_version != NUMGUARD_PLUGIN_ABI_VERSION)
-    return fmt::format("plugin {} was built for plugin ABI {}, this numguard loads ABI {}", path,
-                       plugin->abi_version, NUMGUARD_PLUGIN_ABI_VERSION);
+  const uint32_t abi = plugin->abi_version;
+  if (abi != NUMGUARD_PLUGIN_ABI_V1 && abi != NUMGUARD_PLUGIN_ABI_VERSION)
+    return fmt::format("plugin {} was built for plugin ABI {}; this numguard loads ABI {} and {}",
+                       path, abi, NUMGUARD_PLUGIN_ABI_V1, NUMGUARD_PLUGIN_ABI_VERSION);
   if (plugin->kernel_count == 0 || !plugin->kernels)
     return fmt::format("plugin {} declares no kernels", path);
+  const std::vector<numguard_kernel> kernels =
+      abi == NUMGUARD_PLUGIN_ABI_V1
+          ? upgraded(reinterpret_cast<const numguard_v1_plugin*>(plugin)->kernels,
+                     plugin->kernel_count)
+          : std::vector<numguard_kernel>(plugin->kernels, plugin->kernels + plugin->kernel_count);
   // Validate every declaration before registering any: a bad plugin adds nothing.
   std::vector<KernelDesc> descs;
-  for (uint32_t i = 0; i < plugin->kernel_count; ++i) {
-    const numguard_kernel& k = plugin->kernels[i];
-    const std::string label = k.name ? k.name : fmt::format("kernel #{}", i);
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    const numguard_kernel& k = kernels[i];
+    const std::string label = k.name
+                                  ? "kernel " + quoted(k.name).substr(1, quoted(k.name).size() - 2)
+                                  : fmt::format("kernel #{}", i);
     try {
-      if (!k.name || !*k.name) throw BadDeclaration("has no name");
-      if (!k.op || !find_op(k.op))
-        throw BadDeclaration(fmt::format("declares unknown op '{}' (numguard ops lists them)",
-                                         k.op ? k.op : "(null)"));
-      if (!k.run) throw BadDeclaration("has no run function");
-      for (const KernelDesc& d : existing)
-        if (d.name == k.name) throw BadDeclaration("has the name of a kernel already registered");
-      for (const KernelDesc& d : descs)
-        if (d.name == k.name) throw BadDeclaration("is declared twice");
-      KernelDesc d;
-      d.name = k.name;
-      d.op = k.op;
-      d.recipe = recipe_of(k.recipe);
-      const std::string device = k.device ? k.device : "cpu";
-      if (device != "cpu" && device != "cuda")
-        throw BadDeclaration(fmt::format("declares device '{}' (cpu or cuda)", device));
-      d.device = device == "cuda" ? Device::cuda : Device::cpu;
-      d.plugin = path;
-      d.run = run_of(k.run, k.name);
+      KernelDesc d = desc_of(k, path, abi);
+      for (const KernelDesc& e : existing)
+        if (e.name == d.name) throw BadDeclaration("has the name of a kernel already registered");
+      for (const KernelDesc& e : descs)
+        if (e.name == d.name) throw BadDeclaration("is declared twice");
       descs.push_back(std::move(d));
     } catch (const BadDeclaration& e) {
-      return fmt::format("plugin {}: {} {}", path, label, e.what());
+      return fmt::format("plugin {}: {}: {}", path, label, e.what());
     }
   }
   for (KernelDesc& d : descs) out.push_back(std::move(d));

@@ -11,8 +11,10 @@
 #include <set>
 #include <tuple>
 
+#include "harness/core/recipe_validation.h"
 #include "harness/device/device.h"
 #include "harness/engine/op.h"
+#include "harness/engine/op_recipe.h"
 #include "harness/engine/plugin_loader.h"
 #include "references/tensor_core_model.h"
 
@@ -31,7 +33,7 @@ std::string known_archs() {
 }
 
 // The checks a registry's kernels must pass before anything runs them.
-void validate(const std::vector<KernelDesc>& kernels) {
+void validate_kernels(const std::vector<KernelDesc>& kernels) {
   std::set<std::string_view> names;
   for (const KernelDesc& k : kernels) {
     if (!names.insert(k.name).second)
@@ -39,6 +41,14 @@ void validate(const std::vector<KernelDesc>& kernels) {
     if (!find_op(k.op))
       throw RegistryError(fmt::format(
           "kernel {} declares op '{}', which the op table does not have", k.name, k.op));
+    // Built-in kernels pass the same recipe check as plugins (the loader reports a plugin's
+    // problem with its field names first).
+    std::optional<RecipeProblem> bad = validate(k.recipe);
+    if (!bad) bad = unread_by_op(k.recipe, *find_op(k.op));
+    if (bad)
+      throw RegistryError(fmt::format("kernel {}{}: recipe {}", k.name,
+                                      k.plugin.empty() ? "" : " (plugin " + k.plugin + ")",
+                                      bad->line()));
   }
   for (const KernelDesc& k : kernels)
     if (!k.twin_of.empty() && !names.count(k.twin_of))
@@ -94,7 +104,7 @@ Registry Registry::build(const RegistryOptions& opt) {
   std::sort(r.kernels_.begin(), r.kernels_.end(), [](const KernelDesc& a, const KernelDesc& b) {
     return std::tie(a.plugin, a.name) < std::tie(b.plugin, b.name);
   });
-  validate(r.kernels_);
+  validate_kernels(r.kernels_);
   r.kernels_.shrink_to_fit();  // never resized again: the twin links below stay valid
   for (KernelDesc& k : r.kernels_)
     if (!k.twin_of.empty()) k.twin = r.find(k.twin_of);

@@ -109,11 +109,13 @@ class RunningError {
     const double far = std::min(std::fabs(a.v) + a.err, 10.5);
     return math(z, slope * a.err, slope * slope * a.var, z + slope * a.err, a, 1 + far * far);
   }
-  // Rounding an intermediate into a storage format (a stage between passes, or the output).
-  static Val store(const Val& a, Format f) {
+  // Rounding an intermediate into a storage format (a stage between passes, or the output);
+  // a directed mode (rz, ru, rd) may lose a whole ulp where a nearest one loses half.
+  static Val store(const Val& a, Format f, Rounding mode = Rounding::rne) {
     const FormatDesc& d = desc(f);
-    const double p = a.err + d.unit_roundoff() * (std::fabs(a.v) + a.err) + d.min_subnormal() / 2 +
-                     kDrift * std::fabs(a.v);
+    const double k = mode == Rounding::rne || mode == Rounding::rna ? 1 : 2;
+    const double p = a.err + k * d.unit_roundoff() * (std::fabs(a.v) + a.err) +
+                     k * d.min_subnormal() / 2 + kDrift * std::fabs(a.v);
     const double r = d.unit_roundoff() * a.v, eta = d.min_subnormal() / 2;
     return {a.v, p, a.var + r * r + eta * eta,
             a.overflow || (std::isfinite(a.v) && std::fabs(a.v) + p > d.max_finite()),
@@ -155,9 +157,9 @@ class RunningError {
 
 // The bound on |output - y| once the kernel's final value (within err of y) is rounded into
 // the output format; no rounding when it is already a value of that format.
-inline double output_bound(const Val& y, Format acc, Format out) {
+inline double output_bound(const Val& y, Format acc, Format out, Rounding mode = Rounding::rne) {
   if (acc == out) return y.err;
-  return RunningError::store(y, out).err;
+  return RunningError::store(y, out, mode).err;
 }
 // Higham and Mary's estimate with lambda = 5: the rounding terms as independent, never above
 // the bound.

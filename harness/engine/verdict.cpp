@@ -9,8 +9,9 @@ namespace numguard {
 
 std::string_view name(Verdict v) {
   constexpr std::string_view kNames[] = {
-      "within_bound",   "bound_violation", "spurious_nonfinite", "missed_nonfinite", "nan_mismatch",
-      "model_mismatch", "domain_limit",    "twin_mismatch",      "kernel_error"};
+      "within_bound", "bound_violation", "spurious_nonfinite", "missed_nonfinite",
+      "nan_mismatch", "model_mismatch",  "domain_limit",       "twin_mismatch",
+      "kernel_error", "unsupported",     "internal_error"};
   return kNames[static_cast<size_t>(v)];
 }
 

@@ -19,11 +19,16 @@ enum class Verdict : uint8_t {
   domain_limit,        // the case lies outside the kernel's promised domain
   twin_mismatch,       // a device kernel's output differs from its CPU twin's bits
   kernel_error,        // the kernel threw (bad shape, device failure) instead of answering
+  unsupported,         // the kernel refused the case by design (NUMGUARD_UNSUPPORTED)
+  internal_error,      // numguard's own code failed on the case: not the kernel's verdict
 };
-constexpr int kVerdictCount = 9;
+constexpr int kVerdictCount = 11;
 std::string_view name(Verdict v);
+// A failure of the kernel. Unsupported cases count against the kernel only in bulk (its
+// max_unsupported fraction); an internal error is numguard's and fails the run, not the kernel.
 inline bool is_failure(Verdict v) {
-  return v != Verdict::within_bound && v != Verdict::domain_limit;
+  return v != Verdict::within_bound && v != Verdict::domain_limit && v != Verdict::unsupported &&
+         v != Verdict::internal_error;
 }
 
 struct ElementCheck {

@@ -1,19 +1,23 @@
-/* numguard plugin ABI: how a shared library declares kernels for numguard to check.
+/* numguard plugin ABI, version 2: how a shared library declares kernels for numguard to check.
  *
  * A plugin exports one C function, numguard_plugin_entry, returning a description that
  * lives as long as the library: the ABI version it was built against and its kernels. Each
  * kernel names its op (one of the ops `numguard ops` lists), declares its recipe with the same
- * fields as the built-in kernels' recipes (strings as `numguard list --json` prints them),
- * and runs on raw bit buffers: every tensor element is one uint64_t holding the element's bit
- * pattern in its format (fp16 0x3C00 is 1.0), row-major, in the op's operand layout. That
- * layout is printed by `numguard ops --op <op>` (`--json` for a program): which of the slots
- * a, b, c, d holds which operand, its shape in m, n, k, its format (the recipe's input or
- * output format), whether it may be absent (count 0), what lengths and scalars hold, and the
- * output's shape (gemm: a is m x k, b k x n, c m x n, output m x n). numguard checks the
- * version on load and refuses a mismatch.
+ * fields, names and values as `numguard list --json` prints for the built-in kernels, and runs
+ * on raw bit buffers: every tensor element is one uint64_t holding the element's bit pattern
+ * in its format (fp16 0x3C00 is 1.0), row-major, in the op's operand layout. That layout is
+ * printed by `numguard ops --op <op>` (`--json` for a program): which of the slots a, b, c, d
+ * holds which operand, its shape in m, n, k, its format (the recipe's input or output format:
+ * gemm's c is in the output format), whether it may be absent (count 0), what lengths and
+ * scalars hold, and the output's shape (gemm: a is m x k, b k x n, c m x n, output m x n).
+ * docs/PLUGINS.md describes every field and what a correct kernel must do per op.
  *
- * This header is C (C99) and stable: fields are only ever added at the end of a struct, with
- * a new ABI version. */
+ * Versions: numguard loads plugins built for ABI 1 (numguard/plugin_v1.h, the frozen layout)
+ * and ABI 2 (this header). Fields are only ever added at the end of a struct, with a new ABI
+ * version. Every field left zero or NULL takes its default, so designated initializers
+ * (C99; numguard/plugin.hpp for C++) name only what differs from the defaults. A field with a
+ * value numguard does not know is refused on load with one line naming the plugin, the
+ * kernel, the field, the value and what is allowed. */
 #ifndef NUMGUARD_PLUGIN_H
 #define NUMGUARD_PLUGIN_H
 
@@ -23,7 +27,7 @@
 extern "C" {
 #endif
 
-#define NUMGUARD_PLUGIN_ABI_VERSION 1u
+#define NUMGUARD_PLUGIN_ABI_VERSION 2u
 
 /* One operand: `count` elements of `bits` (count 0: the operand is absent). */
 typedef struct numguard_operand {
@@ -42,27 +46,70 @@ typedef struct numguard_problem {
   int64_t scalars_count;
 } numguard_problem;
 
-/* Writes `out_count` output elements (bit patterns in the recipe's output format) to `out`.
- * Returns 0 on success; any other value is reported as a kernel error for that case. */
+/* What run returns: 0 when it wrote every output element; NUMGUARD_UNSUPPORTED when the kernel
+ * does not handle this case by design (a shape it rejects, K = 0, a size limit: counted and
+ * shown as unsupported, never a failure unless the kernel refuses more than its
+ * max_unsupported fraction of the cases); any other value is a kernel error for that case. */
+#define NUMGUARD_UNSUPPORTED (-2)
+
+/* Writes `out_count` output elements (bit patterns in the recipe's output format) to `out`. */
 typedef int (*numguard_run_fn)(const numguard_problem* problem, uint64_t* out, int64_t out_count);
 
-/* The recipe: what the kernel's bound is derived from. NULL strings take the default. */
+/* The recipe: what the kernel's bound and reference are derived from. Strings are the values
+ * `numguard list --json` prints; NULL (or 0) takes the default given in brackets. */
 typedef struct numguard_recipe {
-  const char* in;           /* input format: "fp32", "tf32", "bf16", "fp16", "e4m3", "e5m2" */
-  const char* acc;          /* accumulation format (default "fp32") */
-  const char* out;          /* output format (default: acc) */
-  const char* out_rounding; /* "rne" (default), "rz", "ru", "rd", "rna" */
-  const char* order;        /* "sequential" (default), "pairwise", "blocked", "strided", ... */
-  int32_t block;            /* blocked: block length */
-  int32_t lanes;            /* strided: lanes */
-  const char* method;       /* "direct" (default), "two_pass", "online", "welford", ... */
-  const char* stage;        /* format intermediates are stored in (NULL: kept in acc) */
-  double math_ulps;         /* accuracy of the kernel's exp/log/erf in acc (0: none used) */
-  double max_abs_input;     /* promised input range (0: unbounded) */
-  int32_t finite_inputs_only;
+  /* ABI 1 fields, in their ABI 1 order. */
+  const char* in;             /* input format (required): "fp32", "tf32", "bf16", "fp16", "e4m3",
+                                 "e5m2", "fp64" */
+  const char* acc;            /* accumulation format ["fp32"] */
+  const char* out;            /* output format [acc] */
+  const char* out_rounding;   /* output conversion: "rne", "rz", "ru", "rd", "rna", "sr"
+                                 ["rne"] */
+  const char* order;          /* summation order: "sequential", "pairwise", "blocked" (block),
+                                 "tree" (fanin), "compensated", "split_k" (splits, partial),
+                                 "fused_block" (block, frac_bits), "strided" (lanes), or "any":
+                                 not documented, the bound holds for every order and blocking
+                                 ["sequential"] */
+  int32_t block;              /* blocked, fused_block: block length (>= 1) */
+  int32_t lanes;              /* strided: lanes (>= 1) */
+  const char* method;         /* row ops: "direct", "two_pass", "online", "welford", "no_max",
+                                 "tiled" ["direct"] */
+  const char* stage;          /* format intermediates are stored in between passes [acc] */
+  double math_ulps;           /* row ops: error of the kernel's exp, log and erfc in ulps of
+                                 acc, charged on each call (sqrt and division are taken as
+                                 correctly rounded) [0: none used] */
+  double max_abs_input;       /* promised input range [0: unbounded] */
+  int32_t finite_inputs_only; /* inf/NaN inputs are outside the promise [0] */
+
+  /* ABI 2 fields. */
+  const char* input_cast;          /* inputs rounded to this format before use (a GEMM that
+                                      converts fp32 inputs to "tf32", "bf16" or "fp16")
+                                      [NULL: used as they are] */
+  const char* input_cast_rounding; /* how: "rne", "rna" (cvt.rna.tf32.f32), "rz" ["rne"] */
+  const char* product;             /* format each product is rounded to before it is summed
+                                      [NULL: products exact, an FMA or wide enough] */
+  const char* acc_rounding;        /* rounding of every accumulator operation ["rne"] */
+  int32_t fanin;                   /* tree: terms summed per node (>= 2) */
+  int32_t splits;                  /* split_k: chunks of K (>= 1) */
+  const char* partial;             /* split_k: format the chunk partials are stored in ["fp32"] */
+  int32_t frac_bits;          /* fused_block (and split_k running fused blocks): fraction bits kept
+                                 below the block's largest exponent */
+  int32_t operand_exponents;  /* fused blocks align on the operands' exponent fields [0] */
+  const char* ftz;            /* stages whose subnormal results are flushed to zero: "none",
+                                 "all", or a comma list of "products", "acc", "out" ["none"] */
+  int32_t daz;                /* subnormal inputs are read as zero [0] */
+  int32_t normal_inputs_only; /* subnormal inputs are outside the promise [0] */
+  const char* alpha_applies;  /* gemm: "after" (alpha * acc) or "to_inputs" (alpha folded into
+                                 an operand before the products) ["after"] */
+  const char* alpha_beta;     /* gemm: "blas" (beta = 0: c is not read; alpha = 0: a and b are not
+                                 read) or "arithmetic" (0 * NaN is NaN) ["blas"] */
+  const char* empty_rows;     /* softmax, attention: a row of only -inf logits or with no visible
+                                 key gives "nan" or "zero" ["op_default": softmax NaN as PyTorch's
+                                 softmax, attention 0 as fused attention kernels] */
 } numguard_recipe;
 
 typedef struct numguard_kernel {
+  /* ABI 1 fields. */
   const char* name; /* <op>.<input>.<accumulation>.<algorithm>, unique among all kernels */
   const char* op;
   numguard_recipe recipe;
@@ -71,6 +118,9 @@ typedef struct numguard_kernel {
    * returns host buffers). numguard skips "cuda" kernels, saying so, where it sees no CUDA
    * device. */
   const char* device;
+  /* ABI 2 fields. */
+  double max_unsupported; /* the fraction of cases run may refuse with NUMGUARD_UNSUPPORTED
+                             before the kernel fails, in (0, 1] [0: 0.5] */
 } numguard_kernel;
 
 typedef struct numguard_plugin {
@@ -82,6 +132,22 @@ typedef struct numguard_plugin {
 /* The one symbol numguard looks up. */
 typedef const numguard_plugin* (*numguard_plugin_entry_fn)(void);
 #define NUMGUARD_PLUGIN_ENTRY "numguard_plugin_entry"
+
+/* Defines numguard_plugin_entry for a static array of kernels, at file scope:
+ *   static const numguard_kernel kKernels[] = {{.name = ..., ...}, ...};
+ *   NUMGUARD_DEFINE_PLUGIN(kKernels) */
+#ifdef __cplusplus
+#define NUMGUARD_PLUGIN_LINKAGE extern "C"
+#else
+#define NUMGUARD_PLUGIN_LINKAGE
+#endif
+#define NUMGUARD_DEFINE_PLUGIN(kernels)                                                        \
+  NUMGUARD_PLUGIN_LINKAGE const numguard_plugin* numguard_plugin_entry(void) {                 \
+    static const numguard_plugin plugin = {NUMGUARD_PLUGIN_ABI_VERSION,                        \
+                                           (uint32_t)(sizeof(kernels) / sizeof((kernels)[0])), \
+                                           (kernels)};                                         \
+    return &plugin;                                                                            \
+  }
 
 #ifdef __cplusplus
 }

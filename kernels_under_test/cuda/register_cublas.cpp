@@ -1,8 +1,9 @@
 // cuBLAS GEMMs (cublas_provider.h) in the kernel table: device "library", no twin, checked by
 // the bound of an honest, conservative recipe. cuBLAS does not document its kernels' summation
-// order, block sizes or split-K choices, so each recipe declares the loosest shape numguard
-// has, sequential (a depth-k chain: its bound dominates any blocked, split-K, tree or
-// tensor-core block order over the same roundings), with:
+// order, block sizes or split-K choices, so each recipe declares order "any": the bound that
+// holds for every summation order, blocking and split-K of the declared accumulator (a depth-k
+// chain's, which dominates any blocked, split-K, tree or tensor-core block order over the
+// same roundings), with:
 //  - acc_rounding rz where tensor cores may accumulate (fp32 output of a block is rounded
 //    toward zero: docs/REFERENCE.md "Tensor-core arithmetic"; a directed rounding costs one ulp,
 //    and k roundings of one ulp bound ceil(k/b) block roundings plus the per-block
@@ -39,7 +40,7 @@ void register_cublas(const std::string& name, Format in, BlasCompute compute, Fo
   r.product = std::nullopt;  // tensor-core blocks and FMAs both take exact products
   r.acc = acc;
   r.acc_rounding = acc_rounding;
-  r.shape = {.order = Order::sequential};
+  r.shape = {.order = Order::any};
   r.out = acc;
   r.out_rounding = Rounding::rne;
   r.domain.normal_inputs_only = desc(in).precision < desc(Format::fp32).precision;

@@ -2,22 +2,12 @@
  * that drops the tail when k is not a multiple of its 4-wide vector loop (the dropped-tail
  * bug of hand-vectorized reductions). Built three ways by CMake: as is; with
  * TEST_PLUGIN_WRONG_ABI (declares ABI 999); with TEST_PLUGIN_UNKNOWN_OP; with
- * TEST_PLUGIN_CRASHES (adds a kernel that segfaults and one that hangs). */
+ * TEST_PLUGIN_CRASHES (adds a kernel that segfaults, one that hangs and one that dies of SIGFPE on
+ * k = 0 only). */
 #include <numguard/plugin.h>
-#include <string.h>
-
-static float as_float(uint64_t bits) {
-  const uint32_t b = (uint32_t)bits;
-  float f;
-  memcpy(&f, &b, sizeof f);
-  return f;
-}
-
-static uint64_t as_bits(float f) {
-  uint32_t b;
-  memcpy(&b, &f, sizeof b);
-  return b;
-}
+#include <signal.h>
+#include <stdlib.h>
+#include "fp32_bits.h"
 
 static int sum_sequential(const numguard_problem* p, uint64_t* out, int64_t out_count) {
   if (out_count != 1 || p->a.count != p->k) return 1;
@@ -25,6 +15,18 @@ static int sum_sequential(const numguard_problem* p, uint64_t* out, int64_t out_
   for (int64_t i = 0; i < p->k; ++i) s += as_float(p->a.bits[i]);
   out[0] = as_bits(s);
   return 0;
+}
+
+/* Ends the whole process, successfully, as a library that calls exit() on an error would. */
+static int sum_exits(const numguard_problem* p, uint64_t* out, int64_t out_count) {
+  if (p->k > 8) exit(0);
+  return sum_sequential(p, out, out_count);
+}
+
+/* A vendor kernel's habit: correct, except that it dies of SIGFPE on an empty sum (k = 0). */
+static int sum_dies_on_empty(const numguard_problem* p, uint64_t* out, int64_t out_count) {
+  if (p->k == 0) raise(SIGFPE);
+  return sum_sequential(p, out, out_count);
 }
 
 /* Bug: the loop runs over whole groups of 4 only; the k % 4 tail is never added. */
@@ -76,11 +78,18 @@ static const numguard_kernel kKernels[] = {
      {.in = "fp32", .acc = "fp32", .out = "fp32"},
      sum_sequential,
      .device = "cuda"},
+#ifdef TEST_PLUGIN_EXITS
+    {"sum.fp32.fp32acc.plugin_exits", "sum", {.in = "fp32"}, sum_exits},
+#endif
 #ifdef TEST_PLUGIN_CRASHES
     {"sum.fp32.fp32acc.plugin_segfault",
      "sum",
      {.in = "fp32", .acc = "fp32", .out = "fp32"},
      sum_segfaults},
+    {"sum.fp32.fp32acc.plugin_dies_on_empty",
+     "sum",
+     {.in = "fp32", .acc = "fp32", .out = "fp32"},
+     sum_dies_on_empty},
     {"sum.fp32.fp32acc.plugin_hang",
      "sum",
      {.in = "fp32", .acc = "fp32", .out = "fp32"},

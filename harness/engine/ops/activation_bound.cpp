@@ -194,8 +194,10 @@ Val gelu_tanh_grad_computed(const RunningError& ar, const Val& t) {
   return d;
 }
 
-double rne_cast_bound(const Val& c, Format out) {
+double cast_bound(const Val& c, Format out, Rounding mode) {
   const FormatDesc& d = desc(out);
+  // A directed rounding (rz, ru, rd) may lose a whole ulp, a nearest one half of it.
+  const double k = mode == Rounding::rne || mode == Rounding::rna ? 1 : 2;
   const double reach = std::fabs(c.v) + c.err;
   double half = d.min_subnormal() / 2;
   if (reach >= d.min_normal()) {
@@ -203,7 +205,7 @@ double rne_cast_bound(const Val& c, Format out) {
     std::frexp(reach, &e);  // reach in [2^(e-1), 2^e)
     half = std::ldexp(d.unit_roundoff(), e - 1);
   }
-  return c.err + half + RE::kDrift * std::fabs(c.v);
+  return c.err + k * half + RE::kDrift * std::fabs(c.v);
 }
 
 Val exp_computed(const RunningError& ar, const Val& t) {

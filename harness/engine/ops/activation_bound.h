@@ -37,8 +37,9 @@ Val formula_constant(double exact, double literal);
 Val exp_of(const RunningError& ar, const Val& w);
 Val saturated(double exact, double err);
 
-// |out - y| once a value within c.err of y is rounded (RNE) into `out`: c.err plus half the
-// spacing of the binade of |y| + c.err (at most u |y|, and half that at the top of a binade).
-double rne_cast_bound(const Val& c, Format out);
+// |out - y| once a value within c.err of y is rounded into `out` with `mode`: c.err plus half
+// the spacing of the binade of |y| + c.err for a nearest mode (at most u |y|, and half that at
+// the top of a binade), the whole spacing for a directed one.
+double cast_bound(const Val& c, Format out, Rounding mode = Rounding::rne);
 
 }  // namespace numguard::ops

@@ -50,6 +50,12 @@ std::vector<OpElement> judge_case(const ActivationFormula& f, const Recipe& rc, 
   const FormatDesc& od = desc(rc.out);
   std::vector<OpElement> out;
   out.reserve(p.a.size());
+  // The declared input range (max_abs_input, finite_inputs_only) over x, bias and dy.
+  const std::string declared = declared_domain_reason(rc, {&p.a, &p.b, &p.c});
+  auto keep = [&](OpElement e) {
+    if (!declared.empty()) e.domain = declared;
+    out.push_back(std::move(e));
+  };
   for (size_t i = 0; i < p.a.size(); ++i) {
     const double x = p.a.value(i);
     const std::optional<double> bias =
@@ -58,7 +64,7 @@ std::vector<OpElement> judge_case(const ActivationFormula& f, const Recipe& rc, 
     OpElement e;
     if (std::isnan(x) || std::isnan(bias.value_or(0)) || std::isnan(dy)) {
       e.value = std::nan("");  // every one of these functions of a NaN is NaN
-      out.push_back(e);
+      keep(e);
       continue;
     }
     if (!std::isfinite(x) || !std::isfinite(bias.value_or(0)) || !std::isfinite(dy)) {
@@ -67,20 +73,20 @@ std::vector<OpElement> judge_case(const ActivationFormula& f, const Recipe& rc, 
       // PyTorch's do: infinite inputs are outside their promise, not judged.
       e.value = std::nan("");
       e.domain = "an infinite input (the kernels promise finite inputs; NaN propagates)";
-      out.push_back(e);
+      keep(e);
       continue;
     }
     e.value = mpfr_ref::activation(f.exact, bw, x, bias.value_or(0), dy);
     const Val c = activation_bound(rc, f.computed, bw, x, bias, dy);
     e.scale = std::fabs(x + bias.value_or(0));
-    e.bound = rc.acc == rc.out ? c.err : rne_cast_bound(c, rc.out);
+    e.bound = rc.acc == rc.out ? c.err : cast_bound(c, rc.out, rc.out_rounding);
     e.estimate = output_estimate(c, rc.acc, rc.out, e.bound);
     if (std::isfinite(e.value) && (c.overflow || !std::isfinite(e.bound)))
       e.domain = "an intermediate may overflow fp32";
     else if (!od.has_inf() && std::fabs(c.v) + c.err >= od.max_finite() + top_half_ulp(rc.out))
       e.domain =
           fmt::format("result beyond {}'s range (no inf: the conversion gives NaN)", name(rc.out));
-    out.push_back(std::move(e));
+    keep(std::move(e));
   }
   return out;
 }
@@ -204,6 +210,7 @@ OpInfo activation_op(const ActivationFormula& f) {
   op.range.cliffs = f.cliffs;
   if (f.identity != ActivationIdentity::none) op.relations = {identity_relation(f)};
   op.fuzz = {.family = "activation"};
+  op.recipe_use.orders = {Order::sequential};  // elementwise: nothing is summed
   return op;
 }
 

@@ -243,6 +243,7 @@ OpInfo adam_op() {
   o.range.cliffs = cliffs;
   o.relations = {zero_gradient()};
   o.fuzz = {.family = "optimizer"};
+  o.recipe_use.orders = {Order::sequential};  // elementwise: nothing is summed
   return o;
 }
 

@@ -5,6 +5,7 @@
 // (attention_bound.h; docs/error-models.md, "Attention").
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "harness/engine/generators.h"
 #include "harness/engine/ops/attention_bound.h"
@@ -117,6 +118,9 @@ std::vector<OpElement> judge(const Recipe& rc, const Problem& p) {
         unsure_inf = unsure_inf || (std::isinf(x) && !b.weight_sure[static_cast<size_t>(j)]);
       }
       OpElement e = element_from(rc, y[static_cast<size_t>(d)], b.y[static_cast<size_t>(d)], reach);
+      // No visible key: 0 (the op's convention) unless the kernel declares NaN (0 / 0).
+      if (visible == 0 && rc.empty_rows == EmptyRows::nan)
+        e = OpElement{.value = std::numeric_limits<double>::quiet_NaN()};
       if (!declared.empty()) e.domain = declared;
       // inf in V meets a weight (or a rescale) that may round to 0: the kernel's 0 * inf is
       // NaN where the exact weight is positive and the reference is inf.
@@ -257,6 +261,9 @@ OpInfo attention_op() {
         return true;
       })};
   o.fuzz = {.family = "attention"};
+  o.recipe_use = {.orders = {Order::sequential, Order::blocked},  // blocked: key tiles
+                  .methods = {Method::direct, Method::two_pass, Method::tiled},
+                  .empty_rows = true};
   return o;
 }
 

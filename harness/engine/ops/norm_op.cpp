@@ -305,6 +305,8 @@ OpInfo make_op(std::string name, Kind kind, bool backward, int rank) {
                                  return fp32(eps) == eps;
                                })};
   op.fuzz = {.family = "norm"};
+  op.recipe_use.methods = rms ? std::vector{Method::direct}
+                              : std::vector{Method::direct, Method::two_pass, Method::welford};
   return op;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "harness/engine/bound.h"
 #include "harness/engine/ops/reduction_reference.h"
@@ -68,6 +69,19 @@ std::string value_text(Format f, uint64_t bits) {
 // Beyond this many inputs a terminal listing stops being readable.
 constexpr size_t kInlineInputs = 16;
 
+// y = alpha * (a b) + beta * c taken literally (AlphaBeta::arithmetic): a zero alpha or beta
+// times a non-finite value is NaN, where BLAS (the exact reference's convention) skips the
+// operand. Applied to element (i, j) of a gemm's reference.
+bool arithmetic_nan(const Problem& p, int64_t i, int64_t j) {
+  auto nonfinite = [](const Tensor& t, size_t idx) { return !std::isfinite(t.value(idx)); };
+  if (p.alpha == 0)
+    for (int64_t l = 0; l < p.k; ++l)
+      if (nonfinite(p.a, static_cast<size_t>(i * p.k + l)) ||
+          nonfinite(p.b, static_cast<size_t>(l * p.n + j)))
+        return true;
+  return p.beta == 0 && !p.c.empty() && nonfinite(p.c, static_cast<size_t>(i * p.n + j));
+}
+
 }  // namespace
 
 std::string reduction_case_domain(const Recipe& r, const Problem& p) {
@@ -124,6 +138,10 @@ std::vector<OpElement> judge_reduction(const ReductionForm& f, const Recipe& r, 
     OpElement e;
     e.value = ref.value;
     e.exact = ref.exact;
+    if (f.gemm && r.alpha_beta == AlphaBeta::arithmetic && arithmetic_nan(p, row, col)) {
+      e.value = std::numeric_limits<double>::quiet_NaN();
+      e.exact = Unpacked{.kind = Unpacked::Kind::nan};
+    }
     const double ay = std::fabs(ref.value);
     e.bound = element_bound(m, ref.sum_abs, ay);
     e.estimate = probabilistic_bound(m, ref.sum_abs, ay);

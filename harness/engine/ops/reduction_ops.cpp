@@ -34,6 +34,7 @@ OpInfo reduction_op(std::string name, const ReductionForm& f) {
   op.describe = describe_reduction;
   op.range = reduction_range(f);
   op.fuzz = {.family = "reduction", .layout = FuzzLayout::explicit_shape, .mn_from_bytes = f.gemm};
+  op.recipe_use = {.accumulation = true, .orders = {}};  // every order (accumulation)
   op.relations = {exact_scaling(f.quadratic && !f.has_b ? 2 : 1)};
   return op;
 }

@@ -124,7 +124,7 @@ void cliffs(const ReductionForm& f, const Recipe& rc, const RangePattern& pat, C
     c.add(fname(acc) + " accumulator overflows (sum of this input)", T(acc) / sum);
     if (out != acc) c.add("result overflows " + fname(out), T(out) / sum);
     c.add("result underflows " + fname(out) + " to 0", Z(out) / sum, "lower");
-    if (rc.ftz)
+    if (rc.ftz.any())
       c.add("result below " + fname(out) + " min normal flushed (ftz)",
             desc(out).min_normal() / sum, "lower");
     if (rc.daz)

@@ -29,7 +29,7 @@ OpElement element_from(const Recipe& rc, double y, const Val& computed, double s
   OpElement e;
   e.value = y;
   e.scale = scale;
-  e.bound = output_bound(computed, rc.acc, rc.out);
+  e.bound = output_bound(computed, rc.acc, rc.out, rc.out_rounding);
   e.estimate = output_estimate(computed, rc.acc, rc.out, e.bound);
   if (computed.indeterminate)
     e.domain =

@@ -38,13 +38,20 @@ std::vector<OpElement> judge_rows(const Recipe& rc, const Problem& p, bool log) 
     const std::vector<double> y = mpfr_ref::softmax(x, log);
     const std::vector<Val> got = softmax_row_bound(rc, x, log);
     double scale = 0;
-    bool pos_inf = false;
+    bool pos_inf = false, empty = !x.empty();
     for (double v : x) {
       if (std::isfinite(v)) scale = std::max(scale, std::fabs(v));
       pos_inf = pos_inf || v == std::numeric_limits<double>::infinity();
+      empty = empty && v == -std::numeric_limits<double>::infinity();
     }
     for (int64_t j = 0; j < p.n; ++j) {
       OpElement e = element_from(rc, y[j], got[j], scale);
+      // A row of only -inf: 0 / 0 (PyTorch's NaN) unless the kernel declares zeros; judged
+      // either way (the analysis above has no value for it).
+      if (empty && !log)
+        e = rc.empty_rows == EmptyRows::zero
+                ? OpElement{}
+                : OpElement{.value = std::numeric_limits<double>::quiet_NaN()};
       if (!declared.empty()) e.domain = declared;
       // exp(inf - inf): two-pass kernels give a NaN row, online ones NaN and zeros; softmax
       // has no value there, and no kernel promises one.
@@ -133,6 +140,10 @@ OpInfo make_op(std::string name, bool log) {
       "small_integers",
       [](Problem&, Problem& q, const Recipe&, Rng& r) { return shift_rows(q.a, q.n, 8, r); })};
   op.fuzz = {.family = "softmax"};
+  // direct is the two-pass formula as written.
+  op.recipe_use.methods = {Method::direct, Method::two_pass, Method::online, Method::no_max};
+  op.recipe_use.empty_rows = !log;
+  op.recipe_use.stage = true;
   return op;
 }
 

@@ -1,0 +1,78 @@
+/* Malformed declarations for tests/cli_plugin_refusals_test.sh: each build (CMake defines
+ * BAD_<CASE>, one per library) declares a correct kernel and then one kernel with one bad
+ * field, which numguard must refuse on load with one line naming the plugin, the kernel, the
+ * field, the value and what is allowed. */
+#include <numguard/plugin.h>
+
+static int never_run(const numguard_problem* p, uint64_t* out, int64_t out_count) {
+  (void)p;
+  (void)out;
+  (void)out_count;
+  return NUMGUARD_UNSUPPORTED;
+}
+
+#if defined(BAD_NAME_NEWLINE)
+#define BAD_NAME "sum.fp32.fp32acc.bad\nname"
+#elif defined(BAD_NAME_COMMA)
+#define BAD_NAME "sum.fp32.fp32acc.bad,name"
+#else
+#define BAD_NAME "sum.fp32.fp32acc.bad"
+#endif
+
+/* A sum kernel with the required input format and the fields given. */
+#define BAD_SUM(...) \
+  { BAD_NAME, "sum", {.in = "fp32", __VA_ARGS__}, never_run }
+
+static const numguard_kernel kKernels[] = {
+    {"sum.fp32.fp32acc.fine", "sum", {.in = "fp32"}, never_run},
+#if defined(BAD_ORDER_UNKNOWN)
+    BAD_SUM(.order = "zigzag"),
+#elif defined(BAD_SPLIT_K_SPLITS_0)
+    BAD_SUM(.order = "split_k"),
+#elif defined(BAD_TREE_FANIN_0)
+    BAD_SUM(.order = "tree"),
+#elif defined(BAD_TREE_FANIN_1)
+    BAD_SUM(.order = "tree", .fanin = 1),
+#elif defined(BAD_FUSED_FRAC_BITS_0)
+    BAD_SUM(.order = "fused_block", .block = 16),
+#elif defined(BAD_FUSED_FRAC_BITS_60)
+    BAD_SUM(.order = "fused_block", .block = 16, .frac_bits = 60),
+#elif defined(BAD_BLOCKED_BLOCK_0)
+    BAD_SUM(.order = "blocked"),
+#elif defined(BAD_LANES_SEQUENTIAL)
+    BAD_SUM(.order = "sequential", .lanes = 4),
+#elif defined(BAD_PARTIAL_UNKNOWN)
+    BAD_SUM(.order = "split_k", .splits = 2, .partial = "fp7"),
+#elif defined(BAD_FTZ_BOGUS)
+    BAD_SUM(.ftz = "products,bogus"),
+#elif defined(BAD_DAZ_2)
+    BAD_SUM(.daz = 2),
+#elif defined(BAD_MAX_UNSUPPORTED)
+    {BAD_NAME, "sum", {.in = "fp32"}, never_run, .max_unsupported = 1.5},
+#elif defined(BAD_INPUT_CAST_WIDER)
+    {BAD_NAME, "sum", {.in = "fp16", .input_cast = "fp32"}, never_run},
+#elif defined(BAD_LANES_NOT_POWER_OF_TWO)
+    BAD_SUM(.order = "strided", .lanes = 3),
+#elif defined(BAD_SR_FUSED_BLOCK)
+    BAD_SUM(.order = "fused_block", .block = 4, .frac_bits = 24, .acc_rounding = "sr"),
+#elif defined(BAD_ROW_OP_FTZ)
+    {BAD_NAME, "softmax", {.in = "fp32", .ftz = "acc"}, never_run},
+#elif defined(BAD_ROW_OP_ORDER_ANY)
+    {BAD_NAME, "softmax", {.in = "fp32", .order = "any"}, never_run},
+#elif defined(BAD_STAGE_ON_GEMM)
+    {BAD_NAME, "gemm", {.in = "fp16", .stage = "fp16"}, never_run},
+#elif defined(BAD_EMPTY_ROWS_ON_SUM)
+    BAD_SUM(.empty_rows = "zero"),
+#elif defined(BAD_NAME_NEWLINE) || defined(BAD_NAME_COMMA)
+    {BAD_NAME, "sum", {.in = "fp32"}, never_run},
+#else
+#error "define one BAD_<CASE>"
+#endif
+};
+
+static const numguard_plugin kPlugin = {NUMGUARD_PLUGIN_ABI_VERSION,
+                                        sizeof kKernels / sizeof kKernels[0], kKernels};
+
+const numguard_plugin* numguard_plugin_entry(void) {
+  return &kPlugin;
+}
