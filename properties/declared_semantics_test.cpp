@@ -8,6 +8,8 @@
 //   an attention row with no visible key is 0 by default, NaN when declared;
 // - ftz per stage: each flushed stage charges the smallest normal of its format instead of
 //   half a subnormal step (products n times, the accumulator per rounding, the output once);
+// - input_cast with fused blocks: the bit-accurate model takes the cast operands (a tf32
+//   tensor-core GEMM of fp32 inputs is judged against tf32 operands, not fp32 ones);
 // - unsupported: a kernel that refuses a case gets the verdict unsupported, not kernel_error.
 #include <gtest/gtest.h>
 
@@ -18,6 +20,7 @@
 #include "harness/engine/check_runner.h"
 #include "harness/engine/op.h"
 #include "harness/engine/registry.h"
+#include "references/tensor_core_model.h"
 
 namespace numguard {
 namespace {
@@ -177,6 +180,46 @@ TEST(DeclaredSemantics, FlushedOutputChargesTheOutputsSmallestNormal) {
             desc(Format::fp16).min_normal());
   EXPECT_EQ(derive_bound(flushing(Flush{}), 100, false).eta_out,
             desc(Format::fp16).min_subnormal() / 2);
+}
+
+// An fp32 dot whose operands a tensor core reads as tf32 (RNA), fused in blocks of 4 with 24
+// fraction bits and RZ: what the model computes on the cast operands.
+KernelDesc tf32_tensor_core_dot() {
+  KernelDesc k;
+  k.name = "dot.fp32.fp32acc.tf32_tc";
+  k.op = "dot";
+  k.recipe.in = Format::fp32;
+  k.recipe.input_cast = Format::tf32;
+  k.recipe.input_cast_rounding = Rounding::rna;
+  k.recipe.acc_rounding = Rounding::rz;
+  k.recipe.shape = {.order = Order::fused_block, .block = 4, .frac_bits = 24};
+  k.run = [](const Problem& p, Tensor& out) {
+    std::vector<uint64_t> a, b;
+    for (size_t i = 0; i < static_cast<size_t>(p.k); ++i) {
+      a.push_back(convert(Format::fp32, p.a.bits[i], Format::tf32, {.mode = Rounding::rna}).bits);
+      b.push_back(convert(Format::fp32, p.b.bits[i], Format::tf32, {.mode = Rounding::rna}).bits);
+    }
+    const tc::TcModel m{.block = 4,
+                        .frac_bits = 24,
+                        .final_rounding = Rounding::rz,
+                        .operand_emin = desc(Format::tf32).emin()};
+    out.bits[0] = tc::mma_dot(m, Format::tf32, a, b, 0, Format::fp32);
+  };
+  return k;
+}
+
+TEST(DeclaredSemantics, FusedBlocksModelTheCastOperands) {
+  Problem p;
+  p.m = 1, p.n = 1, p.k = 9;
+  // Values with bits below tf32's 10 fraction bits, so the cast matters.
+  std::vector<double> x, y;
+  for (int i = 0; i < 9; ++i) {
+    x.push_back(1 + std::ldexp(1.0 + i, -12) + std::ldexp(1.0, -20));
+    y.push_back(0.75 - std::ldexp(3.0 + i, -13));
+  }
+  p.a = tensor(Format::fp32, {1, 9}, x);
+  p.b = tensor(Format::fp32, {9, 1}, y);
+  EXPECT_EQ(evaluate_case(tf32_tensor_core_dot(), p).verdict, Verdict::within_bound);
 }
 
 TEST(DeclaredSemantics, RefusedCaseIsUnsupportedNotAnError) {

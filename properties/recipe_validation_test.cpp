@@ -306,6 +306,10 @@ struct Invalid {
 const std::vector<Invalid>& invalid_table() {
   static const std::vector<Invalid> t = {
       {"blocked, block 0", Order::blocked, 0, 0, 0, 0, 0, "block"},
+      {"fused_block, block 65 (the model sums at most 64)", Order::fused_block, 65, 0, 0, 24, 0,
+       "block"},
+      {"split_k of fused chunks, block 128", Order::split_k, 128, 0, 2, 24, 0, "block"},
+      {"strided, 3 lanes (no butterfly)", Order::strided, 0, 0, 0, 0, 3, "lanes"},
       {"blocked, block -1", Order::blocked, -1, 0, 0, 0, 0, "block"},
       {"blocked, block past the limit", Order::blocked, kMaxRecipeParameter + 1, 0, 0, 0, 0,
        "block"},
@@ -384,6 +388,14 @@ TEST(RecipeValidation, InvalidFieldsAreRefusedNamingTheField) {
   add("max_abs_input -inf", "max_abs_input", [](Recipe& r) { r.domain.max_abs_input = -kInf; });
   add("unknown order", "order", [](Recipe& r) { r.shape.order = static_cast<Order>(kOrderCount); });
   add("unknown method", "method", [](Recipe& r) { r.method = static_cast<Method>(kMethodCount); });
+  add("fused blocks of fp64 operands", "in", [](Recipe& r) {
+    r.in = Format::fp64;
+    r.shape = {.order = Order::fused_block, .block = 4, .frac_bits = 24};
+  });
+  add("stochastic rounding in fused blocks", "acc_rounding", [](Recipe& r) {
+    r.shape = {.order = Order::fused_block, .block = 4, .frac_bits = 24};
+    r.acc_rounding = Rounding::sr;
+  });
   ASSERT_FALSE(cases.empty());
   for (const Case& c : cases) {
     const std::optional<RecipeProblem> p = validate(c.r);

@@ -76,7 +76,7 @@ ChildOutcome crash_in_child(const KernelDesc& k, const CheckOptions& opt, double
   o.why = wait_for(pid, timeout_s);
   // A kernel that calls exit() ends the child "successfully" before its check is done.
   if (!o.died() && record && !record->finished.load())
-    o.why = "ended its process (exit() in the kernel?) before the check finished";
+    o.why = "ended its process (exit()) before the check finished";
   if (o.died() && record) {
     if (const std::optional<case_trace::Where> w = case_trace::where(*record);
         w && w->case_index >= 0) {

@@ -95,9 +95,18 @@ Found check_formats(const Recipe& r) {
   return std::nullopt;
 }
 
-Found check_roundings(const Recipe& r) {
-  // The fused-block model is bit-accurate and deterministic: it has no stochastic rounding.
-  if (fused_chunks(r.shape) && r.acc_rounding == Rounding::sr)
+// The fused-block model (references/tensor_core_model.h) is bit-accurate: it sums at most 64
+// exact products of operands of fp32 or narrower, and rounds deterministically.
+Found check_fused(const Recipe& r) {
+  if (!fused_chunks(r.shape)) return std::nullopt;
+  if (r.shape.block > kMaxFusedBlock)
+    return problem("block", std::to_string(r.shape.block),
+                   "fused blocks need block in [1, " + std::to_string(kMaxFusedBlock) + "]");
+  const Format operand = r.input_cast.value_or(r.in);
+  if (desc(operand).precision > desc(Format::fp32).precision)
+    return problem(r.input_cast ? "input_cast" : "in", std::string(name(operand)),
+                   "fp32 or a narrower format with fused blocks (tensor cores)");
+  if (r.acc_rounding == Rounding::sr)
     return problem("acc_rounding", "sr", "rne, rz, ru, rd or rna with fused blocks");
   return std::nullopt;
 }
@@ -123,7 +132,7 @@ std::string RecipeProblem::line() const {
 std::optional<RecipeProblem> validate(const Recipe& r) {
   if (Found f = check_shape(r.shape)) return f;
   if (Found f = check_formats(r)) return f;
-  if (Found f = check_roundings(r)) return f;
+  if (Found f = check_fused(r)) return f;
   return check_numbers(r);
 }
 

@@ -16,6 +16,8 @@ namespace numguard {
 inline constexpr int kMaxRecipeParameter = 1 << 20;
 // fused_block's kept fraction bits: the tensor-core model's range (references/).
 inline constexpr int kMaxFracBits = 52;
+// fused_block's block (the tensor-core model sums at most 64 products and C exactly).
+inline constexpr int kMaxFusedBlock = 64;
 
 struct RecipeProblem {
   std::string field;         // "order", "block", "frac_bits", ... (the list --json name)

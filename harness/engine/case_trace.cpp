@@ -2,7 +2,9 @@
 
 #include <signal.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <new>
 
 namespace numguard::case_trace {
@@ -30,6 +32,14 @@ void on_fatal_signal(int sig) {
   raise(sig);
 }
 
+// exit() called in the child (by a kernel: numguard's child ends with _exit): mark the calling
+// thread, then leave at once, before static destructors pull the run out from under the other
+// worker threads.
+void on_exit_call() {
+  if (g_record && t_slot_index >= 0) g_record->signalled_slot.store(t_slot_index);
+  _exit(0);
+}
+
 }  // namespace
 
 Record* create_shared() {
@@ -48,6 +58,7 @@ void destroy_shared(Record* r) {
 void install(Record* r) {
   g_record = r;
   for (int sig : {SIGSEGV, SIGFPE, SIGBUS, SIGILL, SIGABRT}) signal(sig, on_fatal_signal);
+  std::atexit(on_exit_call);  // registered last, so it runs first
 }
 
 void enter(int64_t case_index, Phase p) {

@@ -34,7 +34,8 @@ struct Record {
 Record* create_shared();
 void destroy_shared(Record* r);
 // In the child: trace into r and mark the signalled thread on SIGSEGV, SIGFPE, SIGBUS, SIGILL
-// and SIGABRT (then die of the signal as before).
+// and SIGABRT (then die of the signal as before), or the thread that called exit() (then end
+// the process at once, before static destructors run under the other workers).
 void install(Record* r);
 
 void enter(int64_t case_index, Phase phase);

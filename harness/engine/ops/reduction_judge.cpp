@@ -20,7 +20,7 @@ double align_inflation(const Recipe& r, const Problem& p, int64_t i, int64_t j) 
   const bool fused = r.shape.order == Order::fused_block ||
                      (r.shape.order == Order::split_k && r.shape.frac_bits > 0);
   if (!fused || !r.shape.operand_exponents) return 1.0;
-  const double min_normal = desc(r.in).min_normal();
+  const double min_normal = desc(r.input_cast.value_or(r.in)).min_normal();
   double worst = 1.0;
   auto see = [&](const Tensor& t, size_t idx) {
     const double v = std::fabs(t.value(idx));
