@@ -21,6 +21,7 @@
 #include "harness/cli/check_results.h"
 #include "harness/cli/isolated_probe.h"
 #include "harness/cli/kernel_selection.h"
+#include "harness/cli/numeric_option.h"
 #include "harness/cli/plugin_option.h"
 #include "harness/cli/runnable_selection.h"
 #include "harness/cli/seed_option.h"
@@ -187,12 +188,14 @@ VerbAction setup_check(CLI::App& app) {
   app.add_flag("--include-mutants", c->engine.include_mutants,
                "Also check the mutants matched by --kernel (each must fail)");
   app.add_option("--cases", c->engine.cases, "Cases per kernel per generator (default 200)")
-      ->type_name("N");
+      ->type_name("N")
+      ->check(integer_in(1, int64_t{1} << 32));
   app.add_option("--seed", c->engine.seed, "Run seed (default 1); case I depends only on it and I")
       ->type_name("S")
       ->check(seed_problem);
   app.add_option("--threads", c->engine.threads, "Worker threads (default 0: all cores)")
-      ->type_name("T");
+      ->type_name("T")
+      ->check(integer_in(0, 4096));
   app.add_option("--json", c->json_path,
                  "Also write the JSON summary to FILE (via FILE.tmp, then renamed)")
       ->type_name("FILE")
@@ -200,7 +203,8 @@ VerbAction setup_check(CLI::App& app) {
   app.add_option("--case", c->case_index,
                  "Re-run only case I of --seed for the one kernel --kernel names, and print its "
                  "inputs, reference, output and error")
-      ->type_name("I");
+      ->type_name("I")
+      ->check(integer_in(0, INT64_MAX));
   app.add_option("--generator", c->generators,
                  "Only these generators (comma-separated): " + generator_names())
       ->delimiter(',')
@@ -215,7 +219,7 @@ VerbAction setup_check(CLI::App& app) {
                  "Seconds a plugin kernel's run in its own child process may take before it is "
                  "reported as timed out (default 300)")
       ->type_name("S")
-      ->check(CLI::PositiveNumber);
+      ->check(number_in(0, 1e6, true));
   app.footer(
       "Examples:\n"
       "  numguard check\n"

@@ -13,6 +13,7 @@
 #include "harness/cli/convert_output.h"
 #include "harness/cli/convert_value.h"
 #include "harness/cli/format_options.h"
+#include "harness/cli/seed_option.h"
 #include "harness/cli/verb.h"
 
 namespace numguard::cli {
@@ -122,7 +123,8 @@ VerbAction setup_convert(CLI::App& app) {
            o->seed_given = true;
          },
          "Seed of --mode sr (default 0); the same seed and inputs give the same results")
-      ->type_name("S");
+      ->type_name("S")
+      ->check(seed_problem);
   app.add_flag("--ftz", o->settings.ftz, "Flush subnormal results to zero");
   app.add_flag("--saturate", o->settings.saturate,
                "Overflow to the largest finite value instead of inf (or NaN for e4m3)");

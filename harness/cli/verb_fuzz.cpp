@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "harness/cli/fuzz_campaign.h"
+#include "harness/cli/numeric_option.h"
 #include "harness/cli/plugin_option.h"
 #include "harness/cli/verb.h"
 #include "harness/engine/check_runner.h"
@@ -336,10 +337,14 @@ VerbAction setup_fuzz(CLI::App& app) {
                  "The kernel to fuzz (a name from numguard list, mutants included; globs allowed)")
       ->type_name("NAME");
   add_plugin_option(app, c->plugins);
-  app.add_option("--time", c->time, "Seconds to fuzz (default 60)")->type_name("S");
+  // libFuzzer's -max_total_time is whole seconds: below 1 it would mean "no limit".
+  app.add_option("--time", c->time, "Seconds to fuzz (default 60)")
+      ->type_name("S")
+      ->check(number_in(1, 1e7));
   app.add_option("--jobs", c->jobs,
                  "Parallel workers (libFuzzer's -fork=N; default 1: one process)")
-      ->type_name("N");
+      ->type_name("N")
+      ->check(integer_in(1, 1024));
   app.add_option("--corpus", c->corpus,
                  "The campaign's corpus folder, read and grown (default corpus/<kernel>)")
       ->type_name("DIR");
@@ -348,11 +353,12 @@ VerbAction setup_fuzz(CLI::App& app) {
                  "sibling 'regressions', so corpus/<kernel> -> corpus/regressions/<kernel>/)")
       ->type_name("DIR");
   app.add_option("--seed", c->seed, "libFuzzer's -seed (default: a new one, printed)")
-      ->type_name("N");
+      ->type_name("N")
+      ->check(integer_in(1, 0xFFFFFFFFLL));
   app.add_option("--input-timeout", c->input_timeout,
                  "Seconds one input may run before it counts as a hang (default 10)")
       ->type_name("S")
-      ->check(CLI::PositiveNumber);
+      ->check(number_in(0, 1e6, true));
   app.add_option("--max-len", c->max_len, "Longest input in bytes (default 4096)")
       ->type_name("N")
       ->check(CLI::Range(16, 1 << 20));

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/cli/seed_option.h"
 #include "harness/cli/verb.h"
 #include "harness/studies/device_matrix_units.h"
 #include "harness/studies/tensor_core_probe.h"
@@ -104,7 +105,8 @@ VerbAction setup_probe(CLI::App& app) {
       "--model", o->model,
       "Probe the CPU model of this architecture (volta, ampere, ada, hopper, blackwell)");
   app.add_option("--device", o->device, "Probe the GPU: 'cuda' (mma.sync and cuBLAS)");
-  app.add_option("--seed", o->seed, "Seed of the monotonicity trials (default 1)");
+  app.add_option("--seed", o->seed, "Seed of the monotonicity trials (default 1)")
+      ->check(seed_problem);
   app.add_flag("--json", o->json, "JSON: {\"pairings\": [one object per unit and pairing]}");
   return [o] { return run_probe(*o); };
 }

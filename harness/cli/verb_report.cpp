@@ -15,6 +15,7 @@
 
 #include "harness/cli/isolated_probe.h"
 #include "harness/cli/kernel_selection.h"
+#include "harness/cli/numeric_option.h"
 #include "harness/cli/plugin_option.h"
 #include "harness/cli/seed_option.h"
 #include "harness/cli/verb.h"
@@ -191,7 +192,9 @@ VerbAction setup_report(CLI::App& app) {
   app.add_option("--seed", c->seed, "Seed of every random input (default 1)")
       ->type_name("S")
       ->check(seed_problem);
-  app.add_option("--threads", c->threads, "Worker threads (default 0: all cores)")->type_name("T");
+  app.add_option("--threads", c->threads, "Worker threads (default 0: all cores)")
+      ->type_name("T")
+      ->check(integer_in(0, 4096));
   app.add_option("--depth", c->depth,
                  "Layers L of the gradient study's stacks (default 64, --quick 32)")
       ->type_name("L");

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "harness/cli/case_details.h"
+#include "harness/cli/numeric_option.h"
 #include "harness/cli/plugin_option.h"
 #include "harness/cli/verb.h"
 #include "harness/engine/registry.h"
@@ -213,7 +214,7 @@ VerbAction setup_repro(CLI::App& app) {
   app.add_option("--timeout", c->timeout,
                  "Seconds one reproducer may run before it counts as a hang (default 300)")
       ->type_name("S")
-      ->check(CLI::PositiveNumber);
+      ->check(number_in(0, 1e6, true));
   app.add_flag("--quiet", c->quiet, "One line per reproducer, no details");
   app.footer(
       "Examples:\n"

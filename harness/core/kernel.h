@@ -19,6 +19,10 @@ namespace numguard {
 enum class Device : uint8_t { cpu, cuda, library };
 std::string_view name(Device d);
 
+// Kernel names end up in repro lines, globs and one-line messages: letters, digits and . _ - +
+// only (checked for every kernel, built-in or plugin, when the registry is built).
+bool plain_kernel_name(std::string_view s);
+
 // Inputs of one evaluation of an op. The reduction family (dot, sum, gemm):
 //   out (m x n) = alpha * a (m x k) * b (k x n) + beta * c (m x n)
 // dot: m = n = 1; sum: b is empty and out = sum over k of a.

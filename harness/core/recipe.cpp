@@ -79,8 +79,11 @@ std::string flush_name(const Flush& f) {
   if (!f.any()) return "none";
   if (f.products && f.acc && f.out) return "all";
   std::string s;
-  for (auto [on, n] : {std::pair{f.products, "products"}, {f.acc, "acc"}, {f.out, "out"}})
-    if (on) s += (s.empty() ? "" : ",") + std::string(n);
+  for (auto [on, n] : {std::pair{f.products, "products"}, {f.acc, "acc"}, {f.out, "out"}}) {
+    if (!on) continue;
+    if (!s.empty()) s += ',';
+    s += n;
+  }
   return s;
 }
 
@@ -95,7 +98,8 @@ std::string Recipe::summary() const {
   if (acc_rounding != Rounding::rne) s += "/" + std::string(name(acc_rounding));
   if (method != Method::direct) s += " " + std::string(name(method));
   if (stage) s += " stage=" + std::string(name(*stage));
-  s += " " + std::string(name(shape.order));
+  s += ' ';
+  s += name(shape.order);
   switch (shape.order) {
     case Order::blocked:
       s += "(" + std::to_string(shape.block) + ")";

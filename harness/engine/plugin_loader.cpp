@@ -72,15 +72,6 @@ KernelFn run_of(numguard_run_fn fn, std::string name, uint32_t abi) {
   };
 }
 
-// Kernel names end up in repro lines, globs and one-line messages: letters, digits and . _ - +.
-bool plain_name(const char* s) {
-  for (const char* p = s; *p; ++p)
-    if (!std::isalnum(static_cast<unsigned char>(*p)) &&
-        std::string_view("._-+").find(*p) == std::string_view::npos)
-      return false;
-  return true;
-}
-
 // Whether a refusal names a field ABI 1 has ("recipe.block = ...").
 bool v1_field(std::string_view message) {
   for (std::string_view f : {"in", "acc", "out", "out_rounding", "order", "block", "lanes",
@@ -91,7 +82,7 @@ bool v1_field(std::string_view message) {
 
 KernelDesc desc_of(const numguard_kernel& k, const std::string& path, uint32_t abi) {
   if (!k.name || !*k.name) throw BadDeclaration("has no name");
-  if (!plain_name(k.name))
+  if (!plain_kernel_name(k.name))
     throw BadDeclaration(
         fmt::format("name = {}: allowed: letters, digits and . _ - +", quoted(k.name)));
   if (!k.op || !find_op(k.op))

@@ -36,6 +36,9 @@ std::string known_archs() {
 void validate_kernels(const std::vector<KernelDesc>& kernels) {
   std::set<std::string_view> names;
   for (const KernelDesc& k : kernels) {
+    if (!plain_kernel_name(k.name))
+      throw RegistryError(
+          fmt::format("kernel '{}': a name has letters, digits and . _ - + only", k.name));
     if (!names.insert(k.name).second)
       throw RegistryError(fmt::format("kernel {} is declared twice", k.name));
     if (!find_op(k.op))
