@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The plugin ABI's field round trip: every field of numguard_recipe and numguard_kernel that
+# The plugin ABI's field round trip: every field of numguard_recipe2 and numguard_kernel2 that
 # tests/plugins/all_fields_plugin.c declares with a value other than its default shows in
 # `numguard list --json` under the same name with that value; and the fields covered are all
 # the fields of the structs in include/numguard/plugin.h (a field added there without a
@@ -45,7 +45,7 @@ KERNEL = {
     "gemm.fp32.fp64acc.allfields_split_k": {"device": "cuda", "max_unsupported": 0.25},
 }
 DOMAIN = {"max_abs_input", "finite_inputs_only", "normal_inputs_only"}
-# numguard_kernel's fields that are the kernel itself rather than a declared property.
+# numguard_kernel2's fields that are the kernel itself rather than a declared property.
 IDENTITY = {"name", "op", "recipe", "run"}
 
 
@@ -67,12 +67,12 @@ def struct_fields(text, name):
 
 with open(header) as f:
     text = f.read()
-recipe_fields = struct_fields(text, "numguard_recipe")
-kernel_fields = struct_fields(text, "numguard_kernel")
+recipe_fields = struct_fields(text, "numguard_recipe2")
+kernel_fields = struct_fields(text, "numguard_kernel2")
 if len(recipe_fields) < 26 or "alpha_beta" not in recipe_fields:
-    failures.append("parsed too few numguard_recipe fields: %s" % recipe_fields)
+    failures.append("parsed too few numguard_recipe2 fields: %s" % recipe_fields)
 if "max_unsupported" not in kernel_fields:
-    failures.append("parsed numguard_kernel fields without max_unsupported: %s" % kernel_fields)
+    failures.append("parsed numguard_kernel2 fields without max_unsupported: %s" % kernel_fields)
 
 by_name = {k["name"]: k for k in listing}
 defaults = by_name.get("sum.fp32.fp32acc.allfields_defaults")
@@ -120,11 +120,11 @@ for kname, fields in KERNEL.items():
 
 # Every field of the ABI has a round trip, and nothing here names a field the ABI lacks.
 if covered != set(recipe_fields):
-    failures.append("numguard_recipe fields without a round trip: %s; covered but not in plugin.h: %s"
+    failures.append("numguard_recipe2 fields without a round trip: %s; covered but not in plugin.h: %s"
                     % (sorted(set(recipe_fields) - covered), sorted(covered - set(recipe_fields))))
 want_kernel = set(kernel_fields) - IDENTITY
 if covered_kernel != want_kernel:
-    failures.append("numguard_kernel fields without a round trip: %s; covered but not in plugin.h: %s"
+    failures.append("numguard_kernel2 fields without a round trip: %s; covered but not in plugin.h: %s"
                     % (sorted(want_kernel - covered_kernel), sorted(covered_kernel - want_kernel)))
 
 for f in failures:

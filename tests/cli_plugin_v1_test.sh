@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ABI 1 plugins (tests/plugins/v1_plugin.c, built against the frozen numguard/plugin_v1.h) still
+# ABI 1 plugins (tests/plugins/v1_plugin.c: abi_version 1 and the ABI 1 types of numguard/plugin.h) still
 # load: their kernels are listed with the recipes they declare and pass check; a split_k kernel,
 # which ABI 1 cannot parameterize (it has no splits field), is refused naming splits.
 #   tests/cli_plugin_v1_test.sh NUMGUARD V1_PLUGIN V1_SPLIT_K_PLUGIN

@@ -36,7 +36,7 @@ static int dot_fp16_daz(const numguard_problem* p, uint64_t* out, int64_t out_co
   return 0;
 }
 
-static const numguard_kernel kKernels[] = {
+static const numguard_kernel2 kKernels[] = {
     {.name = "dot.fp16.fp32acc.daz",
      .op = "dot",
      .recipe = {.in = "fp16", .acc = "fp32", .out = "fp32", .order = "sequential", .daz = 1},

@@ -78,7 +78,7 @@ static int gemm_splitk4_fp16_partials(const numguard_problem* p, uint64_t* out, 
     .partial = "fp32"                                                                  \
   }
 
-static const numguard_kernel kKernels[] = {
+static const numguard_kernel2 kKernels[] = {
     {.name = "gemm.fp16.fp32acc.splitk4_fp32_partials",
      .op = "gemm",
      .recipe = SPLIT_K_RECIPE,

@@ -59,7 +59,7 @@ static int gemm_tf32_truncated(const numguard_problem* p, uint64_t* out, int64_t
     .input_cast_rounding = "rna"                                                             \
   }
 
-static const numguard_kernel kKernels[] = {
+static const numguard_kernel2 kKernels[] = {
     {.name = "gemm.fp32.fp32acc.tf32_rna",
      .op = "gemm",
      .recipe = TF32_RECIPE,

@@ -59,7 +59,7 @@ static int sumsq_unroll4_no_tail(const numguard_problem* p, uint64_t* out, int64
 }
 
 /* Designated initializers: fields that later ABI versions add at the end stay zero. */
-static const numguard_kernel kKernels[] = {
+static const numguard_kernel2 kKernels[] = {
     {.name = "sumsq.fp32.fp32acc.unroll4",
      .op = "sumsq",
      .recipe = {.in = "fp32", .acc = "fp32", .out = "fp32", .order = "strided", .lanes = kLanes},

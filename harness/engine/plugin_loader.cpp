@@ -12,23 +12,24 @@
 #include "harness/engine/op_recipe.h"
 #include "harness/engine/plugin_recipe.h"
 #include "include/numguard/plugin.h"
-#include "include/numguard/plugin_v1.h"
 
 namespace numguard {
 namespace {
 
+constexpr uint32_t kAbi1 = 1;
+
 // ABI 1's declarations in ABI 2's layout: the v1 fields copied, every v2 field at its default.
-std::vector<numguard_kernel> upgraded(const numguard_v1_kernel* v1, uint32_t count) {
-  std::vector<numguard_kernel> out(count);
+std::vector<numguard_kernel2> upgraded(const numguard_kernel* v1, uint32_t count) {
+  std::vector<numguard_kernel2> out(count);
   for (uint32_t i = 0; i < count; ++i) {
-    const numguard_v1_kernel& k = v1[i];
-    numguard_kernel& u = out[i];
-    u = numguard_kernel{};
+    const numguard_kernel& k = v1[i];
+    numguard_kernel2& u = out[i];
+    u = numguard_kernel2{};
     u.name = k.name;
     u.op = k.op;
     u.run = k.run;
     u.device = k.device;
-    const numguard_v1_recipe& r = k.recipe;
+    const numguard_recipe& r = k.recipe;
     u.recipe.in = r.in;
     u.recipe.acc = r.acc;
     u.recipe.out = r.out;
@@ -80,7 +81,7 @@ bool v1_field(std::string_view message) {
   return false;
 }
 
-KernelDesc desc_of(const numguard_kernel& k, const std::string& path, uint32_t abi) {
+KernelDesc desc_of(const numguard_kernel2& k, const std::string& path, uint32_t abi) {
   if (!k.name || !*k.name) throw BadDeclaration("has no name");
   if (!plain_kernel_name(k.name))
     throw BadDeclaration(
@@ -95,7 +96,7 @@ KernelDesc desc_of(const numguard_kernel& k, const std::string& path, uint32_t a
     d.recipe = recipe_of(k.recipe);
   } catch (const BadDeclaration& e) {
     // A v1 plugin cannot set the fields ABI 2 added (splits, fanin, frac_bits, ...).
-    if (abi == NUMGUARD_PLUGIN_ABI_V1 && !v1_field(e.what()))
+    if (abi == kAbi1 && !v1_field(e.what()))
       throw BadDeclaration(std::string(e.what()) +
                            " (ABI 1 cannot declare that field: rebuild the plugin against "
                            "numguard/plugin.h, ABI 2)");
@@ -134,20 +135,22 @@ std::string load_plugin(const std::string& path, const std::vector<KernelDesc>& 
   const numguard_plugin* plugin = entry();
   if (!plugin) return fmt::format("plugin {}: {} returned NULL", path, NUMGUARD_PLUGIN_ENTRY);
   const uint32_t abi = plugin->abi_version;
-  if (abi != NUMGUARD_PLUGIN_ABI_V1 && abi != NUMGUARD_PLUGIN_ABI_VERSION)
+  if (abi != kAbi1 && abi != NUMGUARD_PLUGIN_ABI_VERSION)
     return fmt::format("plugin {} was built for plugin ABI {}; this numguard loads ABI {} and {}",
-                       path, abi, NUMGUARD_PLUGIN_ABI_V1, NUMGUARD_PLUGIN_ABI_VERSION);
-  if (plugin->kernel_count == 0 || !plugin->kernels)
+                       path, abi, kAbi1, NUMGUARD_PLUGIN_ABI_VERSION);
+  // An ABI 1 plugin's numguard_plugin ends before kernels2: it is never read there.
+  const numguard_kernel2* kernels2 = abi == kAbi1 ? nullptr : plugin->kernels2;
+  if (kernels2 && plugin->kernels)
+    return fmt::format("plugin {} sets both kernels and kernels2 (one of them, please)", path);
+  if (plugin->kernel_count == 0 || (!plugin->kernels && !kernels2))
     return fmt::format("plugin {} declares no kernels", path);
-  const std::vector<numguard_kernel> kernels =
-      abi == NUMGUARD_PLUGIN_ABI_V1
-          ? upgraded(reinterpret_cast<const numguard_v1_plugin*>(plugin)->kernels,
-                     plugin->kernel_count)
-          : std::vector<numguard_kernel>(plugin->kernels, plugin->kernels + plugin->kernel_count);
+  const std::vector<numguard_kernel2> kernels =
+      kernels2 ? std::vector<numguard_kernel2>(kernels2, kernels2 + plugin->kernel_count)
+               : upgraded(plugin->kernels, plugin->kernel_count);
   // Validate every declaration before registering any: a bad plugin adds nothing.
   std::vector<KernelDesc> descs;
   for (size_t i = 0; i < kernels.size(); ++i) {
-    const numguard_kernel& k = kernels[i];
+    const numguard_kernel2& k = kernels[i];
     const std::string label = k.name
                                   ? "kernel " + quoted(k.name).substr(1, quoted(k.name).size() - 2)
                                   : fmt::format("kernel #{}", i);

@@ -72,7 +72,7 @@ std::string quoted(const char* v) {
   return s + "'";
 }
 
-Recipe recipe_of(const numguard_recipe& c) {
+Recipe recipe_of(const numguard_recipe2& c) {
   Recipe r;
   if (!c.in) refuse("in", "NULL", "an input format (required): " + format_names());
   r.in = *format_field(c.in, "in");

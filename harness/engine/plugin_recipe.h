@@ -1,4 +1,4 @@
-// A plugin's declared recipe (numguard_recipe, include/numguard/plugin.h) read into numguard's
+// A plugin's declared recipe (numguard_recipe2, include/numguard/plugin.h) read into numguard's
 // Recipe: every field by the name `numguard list --json` prints, every value checked against
 // the names numguard knows, and the result validated (harness/core/recipe_validation.h).
 #pragma once
@@ -17,7 +17,7 @@ struct BadDeclaration : std::runtime_error {
 };
 
 // Reads c (throws BadDeclaration naming the field, the value and what is allowed).
-Recipe recipe_of(const numguard_recipe& c);
+Recipe recipe_of(const numguard_recipe2& c);
 
 // A value as a one-line message shows it: quoted, control characters escaped.
 std::string quoted(const char* v);

@@ -12,15 +12,17 @@
  * scalars hold, and the output's shape (gemm: a is m x k, b k x n, c m x n, output m x n).
  * docs/PLUGINS.md describes every field and what a correct kernel must do per op.
  *
- * Versions: numguard loads plugins built for ABI 1 (numguard/plugin_v1.h, the frozen layout)
- * and ABI 2 (this header). Fields are only ever added at the end of a struct, with a new ABI
- * version. Every field left zero or NULL takes its default, so designated initializers
- * (C99; numguard/plugin.hpp for C++) name only what differs from the defaults. A field with a
- * value numguard does not know is refused on load with one line naming the plugin, the
- * kernel, the field, the value and what is allowed. */
+ * Versions: ABI 1's types (numguard_recipe, numguard_kernel) never change, so a plugin written
+ * for ABI 1 keeps compiling and loading; ABI 2 declares kernels as numguard_kernel2 (the whole
+ * recipe, numguard_recipe2) in numguard_plugin.kernels2. Fields are only ever added at the end
+ * of a struct, with a new ABI version. Every field left zero or NULL takes its default, so
+ * designated initializers (C99; numguard/plugin.hpp for C++) name only what differs from the
+ * defaults. A field with a value numguard does not know is refused on load with one line naming the
+ * plugin, the kernel, the field, the value and what is allowed. */
 #ifndef NUMGUARD_PLUGIN_H
 #define NUMGUARD_PLUGIN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -55,9 +57,36 @@ typedef struct numguard_problem {
 /* Writes `out_count` output elements (bit patterns in the recipe's output format) to `out`. */
 typedef int (*numguard_run_fn)(const numguard_problem* problem, uint64_t* out, int64_t out_count);
 
+/* ABI 1's recipe and kernel, frozen: a plugin written for ABI 1 (abi_version 1 and
+ * `kernels`) keeps compiling and loading unchanged, and an ABI 2 plugin may still declare
+ * kernels this way (every ABI 2 field then takes its default). */
+/* The fields of numguard_recipe2 of the same names and meanings, in ABI 1's order. */
+typedef struct numguard_recipe {
+  const char* in;
+  const char* acc;
+  const char* out;
+  const char* out_rounding;
+  const char* order;
+  int32_t block;
+  int32_t lanes;
+  const char* method;
+  const char* stage;
+  double math_ulps;
+  double max_abs_input;
+  int32_t finite_inputs_only;
+} numguard_recipe;
+
+typedef struct numguard_kernel {
+  const char* name; /* <op>.<input>.<accumulation>.<algorithm>, unique among all kernels */
+  const char* op;
+  numguard_recipe recipe;
+  numguard_run_fn run; /* under abi_version 1 any non-zero return is a kernel error */
+  const char* device;  /* "cpu" (NULL) or "cuda" */
+} numguard_kernel;
+
 /* The recipe: what the kernel's bound and reference are derived from. Strings are the values
  * `numguard list --json` prints; NULL (or 0) takes the default given in brackets. */
-typedef struct numguard_recipe {
+typedef struct numguard_recipe2 {
   /* ABI 1 fields, in their ABI 1 order. */
   const char* in;             /* input format (required): "fp32", "tf32", "bf16", "fp16", "e4m3",
                                  "e5m2", "fp64" */
@@ -106,35 +135,38 @@ typedef struct numguard_recipe {
   const char* empty_rows;     /* softmax, attention: a row of only -inf logits or with no visible
                                  key gives "nan" or "zero" ["op_default": softmax NaN as PyTorch's
                                  softmax, attention 0 as fused attention kernels] */
-} numguard_recipe;
+} numguard_recipe2;
 
-typedef struct numguard_kernel {
-  /* ABI 1 fields. */
+typedef struct numguard_kernel2 {
   const char* name; /* <op>.<input>.<accumulation>.<algorithm>, unique among all kernels */
   const char* op;
-  numguard_recipe recipe;
+  numguard_recipe2 recipe;
   numguard_run_fn run;
   /* "cpu" (default when NULL) or "cuda": run launches on a GPU itself (it still takes and
    * returns host buffers). numguard skips "cuda" kernels, saying so, where it sees no CUDA
    * device. */
   const char* device;
-  /* ABI 2 fields. */
   double max_unsupported; /* the fraction of cases run may refuse with NUMGUARD_UNSUPPORTED
                              before the kernel fails, in (0, 1] [0: 0.5] */
-} numguard_kernel;
+} numguard_kernel2;
 
+/* The plugin: kernel_count kernels, either in `kernels2` (ABI 2: the whole recipe) or in
+ * `kernels` (ABI 1's layout; with abi_version 2 every ABI 2 field takes its default). Exactly one
+ * of the two is set. */
 typedef struct numguard_plugin {
   uint32_t abi_version; /* NUMGUARD_PLUGIN_ABI_VERSION */
   uint32_t kernel_count;
   const numguard_kernel* kernels;
+  /* ABI 2. */
+  const numguard_kernel2* kernels2;
 } numguard_plugin;
 
 /* The one symbol numguard looks up. */
 typedef const numguard_plugin* (*numguard_plugin_entry_fn)(void);
 #define NUMGUARD_PLUGIN_ENTRY "numguard_plugin_entry"
 
-/* Defines numguard_plugin_entry for a static array of kernels, at file scope:
- *   static const numguard_kernel kKernels[] = {{.name = ..., ...}, ...};
+/* Defines numguard_plugin_entry for a static array of ABI 2 kernels, at file scope:
+ *   static const numguard_kernel2 kKernels[] = {{.name = ..., ...}, ...};
  *   NUMGUARD_DEFINE_PLUGIN(kKernels) */
 #ifdef __cplusplus
 #define NUMGUARD_PLUGIN_LINKAGE extern "C"
@@ -145,7 +177,7 @@ typedef const numguard_plugin* (*numguard_plugin_entry_fn)(void);
   NUMGUARD_PLUGIN_LINKAGE const numguard_plugin* numguard_plugin_entry(void) {                 \
     static const numguard_plugin plugin = {NUMGUARD_PLUGIN_ABI_VERSION,                        \
                                            (uint32_t)(sizeof(kernels) / sizeof((kernels)[0])), \
-                                           (kernels)};                                         \
+                                           NULL, (kernels)};                                   \
     return &plugin;                                                                            \
   }
 

@@ -72,57 +72,61 @@ inline namespace sdk {
 
 class Plugin;
 
-// A numguard_recipe under construction; setters chain: Recipe().in("fp16").acc("fp32").
+// A numguard_recipe2 under construction; setters chain: Recipe().in("fp16").acc("fp32").
 class Recipe {
  public:
   // ABI 1 fields.
-  Recipe& in(std::string v) { return text(&numguard_recipe::in, std::move(v)); }
-  Recipe& acc(std::string v) { return text(&numguard_recipe::acc, std::move(v)); }
-  Recipe& out(std::string v) { return text(&numguard_recipe::out, std::move(v)); }
-  Recipe& out_rounding(std::string v) { return text(&numguard_recipe::out_rounding, std::move(v)); }
-  Recipe& order(std::string v) { return text(&numguard_recipe::order, std::move(v)); }
-  Recipe& block(std::int32_t v) { return number(&numguard_recipe::block, v); }
-  Recipe& lanes(std::int32_t v) { return number(&numguard_recipe::lanes, v); }
-  Recipe& method(std::string v) { return text(&numguard_recipe::method, std::move(v)); }
-  Recipe& stage(std::string v) { return text(&numguard_recipe::stage, std::move(v)); }
-  Recipe& math_ulps(double v) { return number(&numguard_recipe::math_ulps, v); }
-  Recipe& max_abs_input(double v) { return number(&numguard_recipe::max_abs_input, v); }
+  Recipe& in(std::string v) { return text(&numguard_recipe2::in, std::move(v)); }
+  Recipe& acc(std::string v) { return text(&numguard_recipe2::acc, std::move(v)); }
+  Recipe& out(std::string v) { return text(&numguard_recipe2::out, std::move(v)); }
+  Recipe& out_rounding(std::string v) {
+    return text(&numguard_recipe2::out_rounding, std::move(v));
+  }
+  Recipe& order(std::string v) { return text(&numguard_recipe2::order, std::move(v)); }
+  Recipe& block(std::int32_t v) { return number(&numguard_recipe2::block, v); }
+  Recipe& lanes(std::int32_t v) { return number(&numguard_recipe2::lanes, v); }
+  Recipe& method(std::string v) { return text(&numguard_recipe2::method, std::move(v)); }
+  Recipe& stage(std::string v) { return text(&numguard_recipe2::stage, std::move(v)); }
+  Recipe& math_ulps(double v) { return number(&numguard_recipe2::math_ulps, v); }
+  Recipe& max_abs_input(double v) { return number(&numguard_recipe2::max_abs_input, v); }
   Recipe& finite_inputs_only(bool v = true) {
-    return number(&numguard_recipe::finite_inputs_only, std::int32_t{v});
+    return number(&numguard_recipe2::finite_inputs_only, std::int32_t{v});
   }
   // ABI 2 fields.
-  Recipe& input_cast(std::string v) { return text(&numguard_recipe::input_cast, std::move(v)); }
+  Recipe& input_cast(std::string v) { return text(&numguard_recipe2::input_cast, std::move(v)); }
   Recipe& input_cast_rounding(std::string v) {
-    return text(&numguard_recipe::input_cast_rounding, std::move(v));
+    return text(&numguard_recipe2::input_cast_rounding, std::move(v));
   }
-  Recipe& product(std::string v) { return text(&numguard_recipe::product, std::move(v)); }
-  Recipe& acc_rounding(std::string v) { return text(&numguard_recipe::acc_rounding, std::move(v)); }
-  Recipe& fanin(std::int32_t v) { return number(&numguard_recipe::fanin, v); }
-  Recipe& splits(std::int32_t v) { return number(&numguard_recipe::splits, v); }
-  Recipe& partial(std::string v) { return text(&numguard_recipe::partial, std::move(v)); }
-  Recipe& frac_bits(std::int32_t v) { return number(&numguard_recipe::frac_bits, v); }
+  Recipe& product(std::string v) { return text(&numguard_recipe2::product, std::move(v)); }
+  Recipe& acc_rounding(std::string v) {
+    return text(&numguard_recipe2::acc_rounding, std::move(v));
+  }
+  Recipe& fanin(std::int32_t v) { return number(&numguard_recipe2::fanin, v); }
+  Recipe& splits(std::int32_t v) { return number(&numguard_recipe2::splits, v); }
+  Recipe& partial(std::string v) { return text(&numguard_recipe2::partial, std::move(v)); }
+  Recipe& frac_bits(std::int32_t v) { return number(&numguard_recipe2::frac_bits, v); }
   Recipe& operand_exponents(bool v = true) {
-    return number(&numguard_recipe::operand_exponents, std::int32_t{v});
+    return number(&numguard_recipe2::operand_exponents, std::int32_t{v});
   }
-  Recipe& ftz(std::string v) { return text(&numguard_recipe::ftz, std::move(v)); }
-  Recipe& daz(bool v = true) { return number(&numguard_recipe::daz, std::int32_t{v}); }
+  Recipe& ftz(std::string v) { return text(&numguard_recipe2::ftz, std::move(v)); }
+  Recipe& daz(bool v = true) { return number(&numguard_recipe2::daz, std::int32_t{v}); }
   Recipe& normal_inputs_only(bool v = true) {
-    return number(&numguard_recipe::normal_inputs_only, std::int32_t{v});
+    return number(&numguard_recipe2::normal_inputs_only, std::int32_t{v});
   }
   Recipe& alpha_applies(std::string v) {
-    return text(&numguard_recipe::alpha_applies, std::move(v));
+    return text(&numguard_recipe2::alpha_applies, std::move(v));
   }
-  Recipe& alpha_beta(std::string v) { return text(&numguard_recipe::alpha_beta, std::move(v)); }
-  Recipe& empty_rows(std::string v) { return text(&numguard_recipe::empty_rows, std::move(v)); }
+  Recipe& alpha_beta(std::string v) { return text(&numguard_recipe2::alpha_beta, std::move(v)); }
+  Recipe& empty_rows(std::string v) { return text(&numguard_recipe2::empty_rows, std::move(v)); }
 
   // The C struct with its strings pointing into this Recipe: valid while it lives unchanged.
-  numguard_recipe c() const {
+  numguard_recipe2 c() const {
     return with_texts([](const std::string& s) { return s.c_str(); });
   }
 
  private:
   friend class Plugin;
-  using Text = const char* numguard_recipe::*;
+  using Text = const char* numguard_recipe2::*;
 
   Recipe& text(Text field, std::string v) {
     for (auto& t : texts_)
@@ -134,18 +138,18 @@ class Recipe {
     return *this;
   }
   template <typename T>
-  Recipe& number(T numguard_recipe::*field, T v) {
+  Recipe& number(T numguard_recipe2::*field, T v) {
     numbers_.*field = v;
     return *this;
   }
   template <typename Keep>
-  numguard_recipe with_texts(Keep keep) const {
-    numguard_recipe r = numbers_;
+  numguard_recipe2 with_texts(Keep keep) const {
+    numguard_recipe2 r = numbers_;
     for (const auto& t : texts_) r.*(t.first) = keep(t.second);
     return r;
   }
 
-  numguard_recipe numbers_{};  // every string pointer stays NULL here: texts_ holds them
+  numguard_recipe2 numbers_{};  // every string pointer stays NULL here: texts_ holds them
   std::vector<std::pair<Text, std::string>> texts_;
 };
 
@@ -184,7 +188,7 @@ class Plugin {
 
   Plugin& add(const Kernel& k) {
     if (!s_) s_ = std::make_unique<State>();  // a moved-from Plugin starts over
-    numguard_kernel c{};
+    numguard_kernel2 c{};
     c.name = keep(k.name_);
     c.op = keep(k.op_);
     c.recipe = k.recipe_.with_texts([this](const std::string& s) { return keep(s); });
@@ -192,7 +196,7 @@ class Plugin {
     if (k.device_) c.device = keep(*k.device_);
     c.max_unsupported = k.max_unsupported_;
     s_->kernels.push_back(c);  // may reallocate: the description is pointed at it again
-    s_->plugin.kernels = s_->kernels.data();
+    s_->plugin.kernels2 = s_->kernels.data();
     s_->plugin.kernel_count = static_cast<std::uint32_t>(s_->kernels.size());
     return *this;
   }
@@ -203,8 +207,8 @@ class Plugin {
  private:
   struct State {
     std::deque<std::string> strings;  // a deque never moves an element it grows past
-    std::vector<numguard_kernel> kernels;
-    numguard_plugin plugin{NUMGUARD_PLUGIN_ABI_VERSION, 0, nullptr};
+    std::vector<numguard_kernel2> kernels;
+    numguard_plugin plugin{NUMGUARD_PLUGIN_ABI_VERSION, 0, nullptr, nullptr};
   };
   const char* keep(const std::string& s) {
     s_->strings.push_back(s);

@@ -1,5 +1,5 @@
 /* A plugin for the field round trip (tests/cli_plugin_fields_test.sh): its kernels together
- * set every field of numguard_recipe and numguard_kernel (ABI 2) to a value other than its
+ * set every field of numguard_recipe2 and numguard_kernel2 (ABI 2) to a value other than its
  * default, and `numguard list --json` must show each under the same name. Several kernels,
  * because some fields exclude each other (split_k reads splits and partial, tree fanin,
  * strided lanes). One kernel declares only what is required: the defaults to compare with.
@@ -13,7 +13,7 @@ static int never_run(const numguard_problem* p, uint64_t* out, int64_t out_count
   return NUMGUARD_UNSUPPORTED;
 }
 
-static const numguard_kernel kKernels[] = {
+static const numguard_kernel2 kKernels[] = {
     /* Every field left at its default but the required one. */
     {"sum.fp32.fp32acc.allfields_defaults", "sum", {.in = "fp32"}, never_run},
     /* A vendor GEMM: inputs cast, products rounded, split-K chunks of fused blocks. */
@@ -58,9 +58,4 @@ static const numguard_kernel kKernels[] = {
      never_run},
 };
 
-static const numguard_plugin kPlugin = {NUMGUARD_PLUGIN_ABI_VERSION,
-                                        sizeof kKernels / sizeof kKernels[0], kKernels};
-
-const numguard_plugin* numguard_plugin_entry(void) {
-  return &kPlugin;
-}
+NUMGUARD_DEFINE_PLUGIN(kKernels)

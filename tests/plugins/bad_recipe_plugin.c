@@ -23,7 +23,7 @@ static int never_run(const numguard_problem* p, uint64_t* out, int64_t out_count
 #define BAD_SUM(...) \
   { BAD_NAME, "sum", {.in = "fp32", __VA_ARGS__}, never_run }
 
-static const numguard_kernel kKernels[] = {
+static const numguard_kernel2 kKernels[] = {
     {"sum.fp32.fp32acc.fine", "sum", {.in = "fp32"}, never_run},
 #if defined(BAD_ORDER_UNKNOWN)
     BAD_SUM(.order = "zigzag"),
@@ -70,9 +70,4 @@ static const numguard_kernel kKernels[] = {
 #endif
 };
 
-static const numguard_plugin kPlugin = {NUMGUARD_PLUGIN_ABI_VERSION,
-                                        sizeof kKernels / sizeof kKernels[0], kKernels};
-
-const numguard_plugin* numguard_plugin_entry(void) {
-  return &kPlugin;
-}
+NUMGUARD_DEFINE_PLUGIN(kKernels)

@@ -18,14 +18,9 @@ static int refuse_everything(const numguard_problem* p, uint64_t* out, int64_t o
   return NUMGUARD_UNSUPPORTED;
 }
 
-static const numguard_kernel kKernels[] = {
+static const numguard_kernel2 kKernels[] = {
     {"sum.fp32.fp32acc.unsupported_k0", "sum", {.in = "fp32"}, sum_no_empty_rows},
     {"sum.fp32.fp32acc.unsupported_all", "sum", {.in = "fp32"}, refuse_everything},
 };
 
-static const numguard_plugin kPlugin = {NUMGUARD_PLUGIN_ABI_VERSION,
-                                        sizeof kKernels / sizeof kKernels[0], kKernels};
-
-const numguard_plugin* numguard_plugin_entry(void) {
-  return &kPlugin;
-}
+NUMGUARD_DEFINE_PLUGIN(kKernels)

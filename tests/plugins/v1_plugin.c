@@ -1,28 +1,27 @@
-/* A plugin built against the frozen ABI 1 layout (numguard/plugin_v1.h), as a plugin compiled
- * before ABI 2 is, for tests/cli_plugin_v1_test.sh: a correct fp32 sequential sum and a correct
- * fp32 strided sum over 4 lanes. Built with V1_PLUGIN_SPLIT_K it also declares a split_k
- * kernel, which ABI 1 cannot parameterize (it has no splits field): numguard must refuse it
+/* A plugin written for ABI 1 (abi_version 1, numguard_kernel in `kernels`: the types of
+ * numguard/plugin.h that never change), for tests/cli_plugin_v1_test.sh: a correct fp32 sequential
+ * sum and a correct fp32 strided sum over 4 lanes. Built with V1_PLUGIN_SPLIT_K it also declares a
+ * split_k kernel, which ABI 1 cannot parameterize (it has no splits field): numguard must refuse it
  * naming splits. */
-#include <numguard/plugin_v1.h>
+#include <numguard/plugin.h>
 #include <stddef.h>
 #include "fp32_bits.h"
 
 /* The layout of ABI 1's structs, as the header of ABI 1 laid them out on LP64 targets (a
- * compile error here means plugin_v1.h no longer matches the plugins built with it). */
+ * compile error here means plugin.h's ABI 1 types no longer match the plugins built with them). */
 #define V1_LAYOUT(name, cond) typedef char v1_layout_##name[(cond) ? 1 : -1]
 #if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu
-V1_LAYOUT(recipe_size, sizeof(numguard_v1_recipe) == 88);
-V1_LAYOUT(recipe_block, offsetof(numguard_v1_recipe, block) == 40);
-V1_LAYOUT(recipe_lanes, offsetof(numguard_v1_recipe, lanes) == 44);
-V1_LAYOUT(recipe_method, offsetof(numguard_v1_recipe, method) == 48);
-V1_LAYOUT(recipe_math_ulps, offsetof(numguard_v1_recipe, math_ulps) == 64);
-V1_LAYOUT(recipe_finite, offsetof(numguard_v1_recipe, finite_inputs_only) == 80);
-V1_LAYOUT(kernel_size, sizeof(numguard_v1_kernel) == 120);
-V1_LAYOUT(kernel_recipe, offsetof(numguard_v1_kernel, recipe) == 16);
-V1_LAYOUT(kernel_run, offsetof(numguard_v1_kernel, run) == 104);
-V1_LAYOUT(kernel_device, offsetof(numguard_v1_kernel, device) == 112);
-V1_LAYOUT(plugin_size, sizeof(numguard_v1_plugin) == 16);
-V1_LAYOUT(plugin_kernels, offsetof(numguard_v1_plugin, kernels) == 8);
+V1_LAYOUT(recipe_size, sizeof(numguard_recipe) == 88);
+V1_LAYOUT(recipe_block, offsetof(numguard_recipe, block) == 40);
+V1_LAYOUT(recipe_lanes, offsetof(numguard_recipe, lanes) == 44);
+V1_LAYOUT(recipe_method, offsetof(numguard_recipe, method) == 48);
+V1_LAYOUT(recipe_math_ulps, offsetof(numguard_recipe, math_ulps) == 64);
+V1_LAYOUT(recipe_finite, offsetof(numguard_recipe, finite_inputs_only) == 80);
+V1_LAYOUT(kernel_size, sizeof(numguard_kernel) == 120);
+V1_LAYOUT(kernel_recipe, offsetof(numguard_kernel, recipe) == 16);
+V1_LAYOUT(kernel_run, offsetof(numguard_kernel, run) == 104);
+V1_LAYOUT(kernel_device, offsetof(numguard_kernel, device) == 112);
+V1_LAYOUT(plugin_kernels, offsetof(numguard_plugin, kernels) == 8);
 #endif
 
 /* out[i] = sum_j a[i, j] in fp32, j in order. */
@@ -44,7 +43,7 @@ static int sum_strided4(const numguard_problem* p, uint64_t* out, int64_t out_co
   return 0;
 }
 
-static const numguard_v1_kernel kKernels[] = {
+static const numguard_kernel kKernels[] = {
     {"sum.fp32.fp32acc.v1_sequential",
      "sum",
      {"fp32", "fp32", "fp32", "rne", "sequential", 0, 0, NULL, NULL, 0.0, 0.0, 0},
@@ -65,11 +64,10 @@ static const numguard_v1_kernel kKernels[] = {
 #endif
 };
 
-static const numguard_v1_plugin kPlugin = {NUMGUARD_PLUGIN_ABI_V1,
-                                           sizeof kKernels / sizeof kKernels[0], kKernels};
+static const numguard_plugin kPlugin = {1u, sizeof kKernels / sizeof kKernels[0], kKernels};
 
-/* ABI 1's entry point returned its own numguard_plugin; the loader reads abi_version first
- * and then the ABI 1 layout. */
+/* The loader reads abi_version first; under ABI 1 it never reads past `kernels` (an ABI 1
+ * binary's numguard_plugin ends there). */
 const numguard_plugin* numguard_plugin_entry(void) {
-  return (const numguard_plugin*)&kPlugin;
+  return &kPlugin;
 }
