@@ -2,6 +2,8 @@
 // as the shortest round-trip decimal, hex float, bits and error in ulps. Values come from the
 // command line, or one per line from stdin (batch mode).
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -102,10 +104,15 @@ int run_convert(const ConvertOptions& o) {
     for (const std::string& v : o.values) run.value(v, 0);
     return run.finish();
   }
+  // A folder given as stdin reads as empty: say so rather than convert nothing and exit 0.
+  struct stat st {};
+  if (fstat(STDIN_FILENO, &st) == 0 && S_ISDIR(st.st_mode))
+    throw UsageError("stdin is a directory: give values, or one per line on stdin");
   std::ios::sync_with_stdio(false);
   std::string line;
   size_t number = 0;
   while (std::getline(std::cin, line)) run.value(line, ++number);
+  if (std::cin.bad()) throw UsageError("cannot read stdin");
   return run.finish();
 }
 

@@ -53,15 +53,21 @@ std::vector<fs::path> collect(const std::vector<std::string>& paths) {
     } else if (fs::is_directory(p, ec)) {
       std::vector<fs::path> found;
       for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
-           it.increment(ec))
-        if (it->is_regular_file() && it->path().extension() == ".repro" &&
-            !it->path().filename().string().starts_with("."))
-          found.push_back(it->path());
+           it.increment(ec)) {
+        if (it->path().extension() != ".repro" || it->path().filename().string().starts_with("."))
+          continue;
+        // A symlink loop or a dangling link named *.repro is a bad input, not a crash.
+        std::error_code entry;
+        const bool regular = it->is_regular_file(entry);
+        if (entry) throw UsageError(fmt::format("{}: {}", it->path().string(), entry.message()));
+        if (regular) found.push_back(it->path());
+      }
       if (ec) throw UsageError(fmt::format("cannot read folder {}: {}", arg, ec.message()));
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else {
-      throw UsageError(fmt::format("{}: no such file or folder", arg));
+      throw UsageError(
+          fmt::format("{}: {}", arg, ec ? ec.message() : std::string("not a file or folder")));
     }
   }
   return files;
