@@ -4,9 +4,9 @@
 
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 
 #include "fuzz/sha1.h"
+#include "harness/cli/atomic_file.h"
 #include "harness/engine/reproducer_file.h"
 
 namespace numguard::fuzz {
@@ -38,22 +38,11 @@ Written write_regression(const std::string& dir, const FuzzCase& c, const std::s
   std::error_code ec;
   fs::create_directories(folder, ec);
   if (ec) return {.error = fmt::format("cannot create {}: {}", folder.string(), ec.message())};
-  // Written beside, then renamed: a reader (ctest, `numguard repro`) never sees half a file.
-  const fs::path tmp = folder / fmt::format(".{}.tmp", path.filename().string());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << format_reproducer(r);
-    out.flush();
-    if (!out) {
-      fs::remove(tmp, ec);
-      return {.error = fmt::format("cannot write {}", tmp.string())};
-    }
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    return {.error = fmt::format("cannot rename into {}: {}", path.string(), ec.message())};
-  }
+  // Through a temporary file created exclusively beside it, then renamed: a reader (ctest,
+  // `numguard repro`) never sees half a file, and nothing planted there is written through.
+  if (const std::string error = cli::write_file_atomically(path.string(), format_reproducer(r));
+      !error.empty())
+    return {.error = error};
   return {.path = path.string()};
 }
 

@@ -106,5 +106,30 @@ for v, line in zip(values, lines):
     assert struct.pack("<e", float(got["value"])) == struct.pack("<e", v), (v, got)
 PY
 
+# stdin is read in blocks and a line is kept only up to 4096 bytes (kMaxValueBytes,
+# harness/cli/convert_value.h): 150 MB of blank lines, or one 150 MB line, converts in a few
+# MB of memory (under a 300 MB address-space limit); an over-long line is one message line
+# (exit 2) and the lines around it are still converted.
+err=$(mktemp)
+limited() { (ulimit -v 300000 && timeout 120 "$@"); }
+head -c 150000000 /dev/zero | tr '\0' '\n' | limited "$NG" convert --to fp16 >/dev/null 2>"$err"
+rc=$?
+[[ $rc -eq 0 && ! -s "$err" ]] || fail "150 MB of blank lines: exit $rc (want 0), stderr: $(head -c 300 "$err")"
+head -c 150000000 /dev/zero | tr '\0' ' ' | limited "$NG" convert --to fp16 >/dev/null 2>"$err"
+rc=$?
+[[ $rc -eq 2 && $(wc -l <"$err") -eq 1 ]] && grep -q 'line 1: longer than 4096 bytes' "$err" ||
+  fail "one 150 MB line: exit $rc (want 2, one line), stderr: $(head -c 300 "$err")"
+long=$(head -c 4097 /dev/zero | tr '\0' 1)
+out=$(printf '1\n%s\n2\n' "$long" | "$NG" convert --to fp16 2>"$err")
+rc=$?
+[[ $rc -eq 2 && $(wc -l <"$err") -eq 1 && $(printf '%s\n' "$out" | wc -l) -eq 2 ]] &&
+  grep -q 'line 2: longer than 4096 bytes' "$err" ||
+  fail "a 4097-byte line between two values: exit $rc, stdout [${out:0:200}], stderr $(head -c 300 "$err")"
+printf '%s\n' "${long:1}" | "$NG" convert --to fp16 >/dev/null 2>&1 || fail "a 4096-byte value was refused"
+"$NG" convert --to fp16 "$long" >/dev/null 2>"$err"
+rc=$?
+[[ $rc -eq 2 && $(wc -l <"$err") -eq 1 ]] || fail "a 4097-byte argument: exit $rc, stderr $(head -c 300 "$err")"
+rm -f "$err"
+
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "cli_convert: all checks passed"

@@ -10,6 +10,16 @@ source "$(dirname "$0")/cli_lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# A fuzzer that never starts fuzzing (missing, or exits at once) is a one-line error, exit 2,
+# never "no violation found".
+for bin in /bin/false /bin/true "$work/missing-fuzzer"; do
+  NUMGUARD_FUZZ_BINARY=$bin "$NG" fuzz --kernel sum.fp32.fp32acc.sequential --time 1 \
+    --corpus "$work/nofuzz" >/dev/null 2>"$work/nofuzz.err"
+  rc=$?
+  [[ $rc -eq 2 && $(wc -l <"$work/nofuzz.err") -eq 1 ]] && grep -q 'did not fuzz' "$work/nofuzz.err" ||
+    fail "fuzzer $bin: exit $rc, stderr: $(cat "$work/nofuzz.err")"
+done
+
 # The committed regressions pass; a reproducer of a planted bug fails; both under repro.
 "$NG" repro "$SRC/corpus/regressions" >/dev/null || fail "repro: committed regressions fail"
 

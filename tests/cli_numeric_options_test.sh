@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Numeric options go through one check (harness/cli/numeric_option.h): NaN, inf, negative,
 # wrapping, overflowing, fractional-where-whole and empty values are usage errors (exit 2, one
-# line on stderr), before any work starts.
+# line on stderr, of at most 160 characters), before any work starts; so is any option value
+# with a control character in it (escaped in the message).
 #   tests/cli_numeric_options_test.sh NUMGUARD
 set -u
 NG=$1
@@ -31,11 +32,35 @@ for args in "${refused[@]}"; do
   eval timeout 30 "\"$NG\"" "$args" >/dev/null 2>"${TMPDIR:-/tmp}/numeric_err.$$"
   rc=$?
   lines=$(wc -l <"${TMPDIR:-/tmp}/numeric_err.$$")
+  chars=$(wc -c <"${TMPDIR:-/tmp}/numeric_err.$$")
   if [[ $rc -ne 2 || $lines -ne 1 ]]; then
     echo "FAIL: numguard $args: exit $rc, $lines stderr lines (want 2 and one line)"
     failures=$((failures + 1))
+  elif [[ $chars -gt 160 ]]; then  # a range says its ends plainly
+    echo "FAIL: numguard $args: a $chars-character message: $(cat "${TMPDIR:-/tmp}/numeric_err.$$")"
+    failures=$((failures + 1))
   fi
 done
+# User text with a newline or another control character in it is echoed escaped (\x0a): every
+# usage error stays exactly one line on stderr.
+one_line() {
+  "$NG" "$@" >/dev/null 2>"${TMPDIR:-/tmp}/numeric_err.$$"
+  local rc=$? lines
+  lines=$(wc -l <"${TMPDIR:-/tmp}/numeric_err.$$")
+  if [[ $rc -ne 2 || $lines -ne 1 ]] || ! grep -q 'x0a\|x1b' "${TMPDIR:-/tmp}/numeric_err.$$"; then
+    echo "FAIL: numguard $(printf '%q ' "$@"): exit $rc, $lines stderr lines (want 2, one escaped line)"
+    failures=$((failures + 1))
+  fi
+}
+one_line check --kernel $'a\nb'
+one_line convert --to $'e4\nm3' 1
+one_line convert --to fp16 $'1\n2'
+one_line convert --to fp16 --mode $'rz\n' 1
+one_line report --out x --sections $'a\nb'
+one_line $'ch\neck'
+one_line repro $'no\nsuch.repro'
+one_line check --kernel $'\e[31mred'
+
 rm -f "${TMPDIR:-/tmp}/numeric_err.$$"
 # The accepted edges still run.
 timeout 60 "$NG" check --kernel $K --cases 1 --threads 1 --kernel-timeout 0.5 >/dev/null \

@@ -131,9 +131,17 @@ CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index
 }
 
 CaseOutcome print_case(const KernelDesc& k, const Problem& p, const CaseOrigin& origin) {
+  std::string text;
+  const CaseOutcome c = describe_case(k, p, origin, text);
+  fmt::print("{}", text);
+  return c;
+}
+
+CaseOutcome describe_case(const KernelDesc& k, const Problem& p, const CaseOrigin& origin,
+                          std::string& text) {
   const Recipe& r = k.recipe;
   const OpInfo* op = find_op(k.op);
-  std::string text = fmt::format("kernel     {} ({}, {})\n", k.name, k.op, name(k.device));
+  text = fmt::format("kernel     {} ({}, {})\n", k.name, k.op, name(k.device));
   if (k.mutant) text += fmt::format("mutant of  {}: {}\n", k.imitates, k.bug);
   text += fmt::format("recipe     {}\n", r.summary());
   text += fmt::format("case       {}\n", origin.text);
@@ -152,16 +160,17 @@ CaseOutcome print_case(const KernelDesc& k, const Problem& p, const CaseOrigin& 
     c = evaluate_case(k, p, nullptr, &ce);
   } catch (const std::exception& e) {
     c.verdict = verdict_of(e);
-    const char* what = c.verdict == Verdict::unsupported ? "the kernel refused it as unsupported"
-                       : c.verdict == Verdict::kernel_error
-                           ? "the kernel threw"
+    const char* what = c.verdict == Verdict::unsupported    ? "the kernel refused it as unsupported"
+                       : c.verdict == Verdict::kernel_error ? "the kernel threw"
+                       : c.verdict == Verdict::crash
+                           ? "CRASH: the kernel's worker process"
                            : "numguard internal error (numguard's failure, not the kernel's)";
-    fmt::print("{}error      {}: {}\nverdict    {}\n", text, what, e.what(), name(c.verdict));
+    text += fmt::format("error      {}: {}\nverdict    {}\n", what, e.what(), name(c.verdict));
     return c;
   }
   const Tensor& out = ce.out;
   if (out.empty() || ce.elements.empty()) {
-    fmt::print("{}output     no elements\nverdict    {}\n", text, name(c.verdict));
+    text += fmt::format("output     no elements\nverdict    {}\n", name(c.verdict));
     return c;
   }
   const size_t w = c.worst_element;
@@ -194,7 +203,7 @@ CaseOutcome print_case(const KernelDesc& k, const Problem& p, const CaseOrigin& 
                          "error/bound {:.4g}\n",
                          e.bound, e.ratio());
   text += fmt::format("estimate   {:.6g} (probabilistic, not used to fail)\n", e.prob_bound);
-  fmt::print("{}{}", text, outcome_lines(r, c));
+  text += outcome_lines(r, c);
   return c;
 }
 

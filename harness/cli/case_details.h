@@ -26,5 +26,8 @@ struct CaseOrigin {
 
 // The same details for any case: a reproducer's, a generated one's.
 CaseOutcome print_case(const KernelDesc& k, const Problem& p, const CaseOrigin& origin);
+// The same, into `text` instead of stdout (the inputs file, when there is one, is written).
+CaseOutcome describe_case(const KernelDesc& k, const Problem& p, const CaseOrigin& origin,
+                          std::string& text);
 
 }  // namespace numguard::cli

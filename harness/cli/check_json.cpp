@@ -24,7 +24,7 @@ nlohmann::json generator_json(const GeneratorSummary& g) {
           {"max_bound_ratio", json_number(g.max_ratio)}};
 }
 
-// Cases the kernel died on in its child process (then skipped, the rest checked).
+// Cases whose worker process died, exited or hung (the rest were checked).
 nlohmann::json case_crashes_json(const KernelSummary& s, const CheckResults& r) {
   nlohmann::json a = nlohmann::json::array();
   for (const auto& [index, line] : s.case_crashes)
@@ -55,6 +55,7 @@ nlohmann::json kernel_summary_json(const KernelSummary& s, const CheckResults& r
                   : s.pass()                                   ? "pass"
                                                                : "fail"},
       {"crashed", s.crashed},
+      {"not_run", s.not_run},
       {"case_crashes", case_crashes_json(s, r)},
       {"crash_repro", s.crash_case ? nlohmann::json(repro_line(k, r.options.seed, *s.crash_case))
                                    : nlohmann::json(nullptr)},

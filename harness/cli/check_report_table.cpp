@@ -104,23 +104,16 @@ std::string failure_details(const CheckResults& r) {
   for (const KernelSummary& s : r.kernels) {
     out += unsupported_notes(s) + internal_notes(s, r.options.seed);
     if (s.pass()) continue;
-    if (!s.crashed.empty()) {
-      out += fmt::format(
-          "\nCRASH {}: {} (run alone in a child process first; not checked further, the other "
-          "kernels' results stand)\n",
-          s.kernel->name, s.crashed);
-      if (s.crash_case) out += repro_line(*s.kernel, r.options.seed, *s.crash_case) + "\n";
-      continue;
-    }
     if (!s.case_crashes.empty()) {
       out += fmt::format(
-          "\nCRASH {}: died on {} case{} (each run alone in a child process, then skipped; the "
-          "other {} cases were checked here{})\n",
+          "\nCRASH {}: died on {} case{} (each in a worker process of its own; the other {} "
+          "cases were checked here{})\n",
           s.kernel->name, s.case_crashes.size(), s.case_crashes.size() == 1 ? "" : "s", s.cases,
           s.failures ? fmt::format(", {} of them failing, below", s.failures) : ", all passing");
       for (const auto& [index, line] : s.case_crashes)
         out += fmt::format("  {}\n  {}\n", line, repro_line(*s.kernel, r.options.seed, index));
     }
+    if (!s.crashed.empty()) out += fmt::format("  numguard gave up on it: {}\n", s.crashed);
     if (s.failures == 0) continue;  // failed on its refusals alone (said above)
     std::string verdicts, generators;
     for (int v = 0; v < kVerdictCount; ++v) {

@@ -25,9 +25,9 @@ const char* parse_bits(Format f, std::string_view t, uint64_t& bits) {
   const auto [end, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), bits, 16);
   if (end != hex.data() + hex.size()) return "not a bit pattern (expected hex digits after 0x)";
   if (ec == std::errc::result_out_of_range || (bits & ~desc(f).storage_mask()) != 0)
-    return "bit pattern wider than the --from format";
+    return "bit pattern wider than the value's format";
   if (!is_canonical_encoding(f, bits))
-    return "not an encoding of the --from format (tf32 keeps the low 13 bits zero)";
+    return "not an encoding of the value's format (tf32 keeps the low 13 bits zero)";
   return nullptr;
 }
 

@@ -4,6 +4,7 @@
 // value after warm-up.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,6 +15,11 @@
 #include "references/mpfr_value.h"
 
 namespace numguard::cli {
+
+// The longest value convert reads, in bytes, on the command line or as one line of stdin
+// (README.md, "numguard convert"): far beyond any number's digits (a double's exact decimal
+// has under 800), and it bounds the memory a line of stdin can take, whatever stdin holds.
+inline constexpr size_t kMaxValueBytes = 4096;
 
 struct ConvertSettings {
   Format to = Format::fp32;

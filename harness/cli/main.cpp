@@ -1,6 +1,7 @@
 // numguard: builds one CLI11 subcommand per registered verb, parses, runs the chosen verb.
 // Exit statuses follow verb.h: CLI11's own codes (105, 106, 109, ...) are folded into
-// kExitUsage so that every usage error reads the same to a script.
+// kExitUsage so that every usage error reads the same to a script. Every message is one line:
+// the user text it echoes (an option's value) has its control characters escaped.
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
@@ -11,6 +12,8 @@
 
 #include "harness/cli/negative_values.h"
 #include "harness/cli/verb.h"
+#include "harness/core/printable.h"
+#include "harness/engine/case_trace.h"
 
 #ifndef NUMGUARD_VERSION
 #define NUMGUARD_VERSION "unknown"
@@ -51,7 +54,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "{}: {} (see --help)\n", who(verbs), e.what());
+    fmt::print(stderr, "{}: {} (see --help)\n", who(verbs), numguard::printable(e.what()));
     return kExitUsage;
   }
 
@@ -60,23 +63,28 @@ int run(int argc, char** argv) {
     try {
       return action();
     } catch (const numguard::cli::UsageError& e) {
-      fmt::print(stderr, "numguard {}: {}\n", sub->get_name(), e.what());
+      fmt::print(stderr, "numguard {}: {}\n", sub->get_name(), numguard::printable(e.what()));
       return kExitUsage;
     }
   }
-  fmt::print(stderr, "{}", app.help());
-  fmt::print(stderr, "numguard: no verb given\n");
+  // A usage error like any other: one line (the verbs named), not the whole help.
+  std::string names;
+  for (const auto& [sub, action] : verbs) names += (names.empty() ? "" : ", ") + sub->get_name();
+  fmt::print(stderr, "numguard: no verb given (one of {}; see --help)\n", names);
   return kExitUsage;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A fatal signal here is numguard's own failure (plugin kernels run in worker processes):
+  // one message naming the case, exit 3 (harness/engine/case_trace.h).
+  numguard::case_trace::report_own_crashes();
   // Never end with an uncaught exception: a crash reads as a harness bug, not a message.
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "numguard: internal error: {}\n", e.what());
+    fmt::print(stderr, "numguard: internal error: {}\n", numguard::printable(e.what()));
   } catch (...) {
     fmt::print(stderr, "numguard: internal error\n");
   }

@@ -19,7 +19,6 @@
 #include "harness/cli/check_progress.h"
 #include "harness/cli/check_report_table.h"
 #include "harness/cli/check_results.h"
-#include "harness/cli/isolated_probe.h"
 #include "harness/cli/kernel_selection.h"
 #include "harness/cli/numeric_option.h"
 #include "harness/cli/plugin_option.h"
@@ -43,7 +42,7 @@ struct CheckCommand {
   std::string json_path;
   std::string device = "auto";
   std::vector<std::string> plugins;
-  double timeout = 300;  // seconds a plugin kernel's isolated run may take
+  kernel_worker::Limits limits;  // of the plugin kernels' worker processes
 };
 
 std::string generator_names() {
@@ -72,7 +71,7 @@ std::vector<const KernelDesc*> validate(CheckCommand& c) {
     if (!find_generator(g))
       throw UsageError(fmt::format("unknown generator '{}' (known: {})", g, generator_names()));
   c.engine.generators = c.generators;
-  build_registry_or_fail(c.plugins);
+  build_registry_or_fail(c.plugins, c.limits);
   std::vector<const KernelDesc*> kernels =
       select_or_fail(c.engine.kernels, c.engine.include_mutants);
   if (c.case_index) {
@@ -106,34 +105,9 @@ CheckResults run(const CheckCommand& c, const std::vector<const KernelDesc*>& ke
         r.generators.push_back(g.name);
   CheckProgress progress;
   const auto start = std::chrono::steady_clock::now();
-  // Plugin kernels survive a child-process run first (isolated_probe.h); the rest run here. A
-  // kernel that dies on some cases is checked on the others (isolated_probe.h, probe_kernel).
-  std::vector<const KernelDesc*> safe;
-  std::vector<ProbedKernel> probed(kernels.size());
-  for (size_t i = 0; i < kernels.size(); ++i) {
-    if (!kernels[i]->plugin.empty()) probed[i] = probe_kernel(*kernels[i], c.engine, c.timeout);
-    if (!probed[i].unchecked && probed[i].crashes.empty()) safe.push_back(kernels[i]);
-  }
-  std::vector<KernelSummary> checked = run_check(
-      safe, c.engine, [&progress](int64_t done, int64_t total) { progress.update(done, total); });
-  for (size_t i = 0, j = 0; i < kernels.size(); ++i) {
-    const ProbedKernel& pk = probed[i];
-    if (pk.unchecked) {
-      KernelSummary s = died_summary(*kernels[i], *pk.unchecked);
-      if (!pk.crashes.empty() && !s.crashed.empty())
-        s.crashed += fmt::format("; it had died on {} earlier case{} ({}, ...)", pk.crashes.size(),
-                                 pk.crashes.size() == 1 ? "" : "s", *pk.crashes.front().case_index);
-      r.kernels.push_back(std::move(s));
-    } else if (!pk.crashes.empty()) {  // the cases it survives, here, then its crashes
-      CheckOptions rest = c.engine;
-      rest.skip_cases = pk.skipped();
-      KernelSummary s = std::move(run_check({kernels[i]}, rest).front());
-      for (const ChildOutcome& o : pk.crashes) s.case_crashes.emplace_back(*o.case_index, o.line());
-      r.kernels.push_back(std::move(s));
-    } else {
-      r.kernels.push_back(std::move(checked[j++]));
-    }
-  }
+  // Plugin kernels run in worker processes (kernel_worker.h): a crash is that case's CRASH.
+  r.kernels = run_check(kernels, c.engine,
+                        [&progress](int64_t done, int64_t total) { progress.update(done, total); });
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
   return r;
@@ -149,18 +123,6 @@ int write_json(const CheckCommand& c, const CheckResults& r) {
 
 int run_check_verb(CheckCommand& c) {
   const std::vector<const KernelDesc*> kernels = validate(c);
-  if (c.case_index && !kernels.front()->plugin.empty()) {
-    CheckOptions one = c.engine;
-    one.only_case = c.case_index;
-    if (const ChildOutcome o = crash_in_child(*kernels.front(), one, c.timeout); o.died()) {
-      if (!o.in_kernel) {
-        fmt::print("numguard internal error checking {}: {}\n", kernels.front()->name, o.line());
-        return kExitInternal;
-      }
-      fmt::print("CRASH {}: {} (run alone in a child process)\n", kernels.front()->name, o.line());
-      return kExitFailure;
-    }
-  }
   if (c.case_index) {
     const CaseOutcome outcome = print_case_details(*kernels.front(), c.engine.seed, *c.case_index);
     if (!c.json_path.empty()) {
@@ -215,11 +177,7 @@ VerbAction setup_check(CLI::App& app) {
                  "their place; cpu: always the twins; cuda: a GPU is required")
       ->type_name("cpu|cuda|auto");
   add_plugin_option(app, c->plugins);
-  app.add_option("--kernel-timeout", c->timeout,
-                 "Seconds a plugin kernel's run in its own child process may take before it is "
-                 "reported as timed out (default 300)")
-      ->type_name("S")
-      ->check(number_in(0, 1e6, true));
+  add_kernel_limit_options(app, c->limits);
   app.footer(
       "Examples:\n"
       "  numguard check\n"

@@ -6,8 +6,9 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
-#include <iostream>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,6 +58,10 @@ class ConvertRun {
 
   // Converts one value; in batch mode (line != 0) blank lines and # comments are skipped.
   void value(std::string_view raw, size_t line) {
+    if (raw.size() > kMaxValueBytes) {
+      too_long(raw, line);
+      return;
+    }
     const std::string_view text = trim(raw);
     if (line != 0 && (text.empty() || text.front() == '#')) return;
     const Conversion c = converter_.convert(text);
@@ -77,6 +82,20 @@ class ConvertRun {
     if (out_.size() >= kFlushAt) flush(out_);
   }
 
+  // A value over kMaxValueBytes: reported and skipped like an unparsable one. `start` is what
+  // was kept of it (stdin keeps none: the rest of the line is never stored).
+  void too_long(std::string_view start, size_t line) {
+    flush(out_);
+    std::fflush(stdout);
+    const std::string what =
+        fmt::format("longer than {} bytes, the limit of one value", kMaxValueBytes);
+    if (line != 0)
+      fmt::print(stderr, "numguard convert: line {}: {}\n", line, what);
+    else
+      fmt::print(stderr, "numguard convert: {}: {}\n", quoted(start), what);
+    ++bad_;
+  }
+
   int finish() {
     flush(out_);
     std::fflush(stdout);
@@ -89,6 +108,51 @@ class ConvertRun {
   fmt::memory_buffer out_;
   size_t bad_ = 0;
 };
+
+// Hands each line of stdin to the run, reading in blocks: a line is kept only up to
+// kMaxValueBytes (a longer one is reported without being stored, then skipped to its end), so
+// the memory used is bounded whatever stdin holds: never all of it, never one huge line.
+void convert_stdin(ConvertRun& run) {
+  std::vector<char> block(size_t{1} << 16);
+  std::string line;
+  bool pending = false;   // bytes seen since the last newline
+  bool too_long = false;  // the current line passed kMaxValueBytes
+  size_t number = 0;
+  const auto finish_line = [&] {
+    ++number;
+    if (too_long)
+      run.too_long({}, number);
+    else
+      run.value(line, number);
+    line.clear();
+    pending = too_long = false;
+  };
+  for (;;) {
+    // read(2), not fread: a line typed at a terminal is taken as soon as it is there.
+    const ssize_t got = ::read(STDIN_FILENO, block.data(), block.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw UsageError(fmt::format("cannot read stdin: {}", std::strerror(errno)));
+    if (got == 0) break;
+    const auto n = static_cast<size_t>(got);
+    for (size_t i = 0; i < n;) {
+      const char* start = block.data() + i;
+      const auto* nl = static_cast<const char*>(std::memchr(start, '\n', n - i));
+      const size_t len = nl ? static_cast<size_t>(nl - start) : n - i;
+      pending = pending || len > 0;
+      if (!too_long && line.size() + len > kMaxValueBytes) {
+        too_long = true;
+        line.clear();
+      }
+      if (!too_long) line.append(start, len);
+      i += len;
+      if (nl) {
+        finish_line();
+        ++i;
+      }
+    }
+  }
+  if (pending) finish_line();  // a last line without a newline
+}
 
 int run_convert(const ConvertOptions& o) {
   if (o.seed_given && o.settings.mode != Rounding::sr)
@@ -108,11 +172,7 @@ int run_convert(const ConvertOptions& o) {
   struct stat st {};
   if (fstat(STDIN_FILENO, &st) == 0 && S_ISDIR(st.st_mode))
     throw UsageError("stdin is a directory: give values, or one per line on stdin");
-  std::ios::sync_with_stdio(false);
-  std::string line;
-  size_t number = 0;
-  while (std::getline(std::cin, line)) run.value(line, ++number);
-  if (std::cin.bad()) throw UsageError("cannot read stdin");
+  convert_stdin(run);
   return run.finish();
 }
 

@@ -103,6 +103,7 @@ struct Watch {
   int violations = 0;
   bool quiet = false;
   std::vector<std::string> tail;  // the last lines, shown when libFuzzer fails to start
+  bool started = false;           // libFuzzer printed anything of its own (INFO:, #N ...)
 
   double seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -119,6 +120,7 @@ struct Watch {
   void line(const std::string& l) {
     tail.push_back(l);
     if (tail.size() > 20) tail.erase(tail.begin());
+    if (l.starts_with("INFO: ") || l.starts_with("#")) started = true;
     if (const auto s = parse_libfuzzer_status(l)) {
       last = *s;
       progress(false);
@@ -309,10 +311,15 @@ int run_fuzz(const FuzzCommand& c) {
     fs::remove_all(f.artifacts, ec);
     throw UsageError(r.error);
   }
-  if (r.exit_code == 2 || r.exit_code == 3 || r.exit_code == 127) {  // the target refused
-    for (const std::string& l : w.tail) fmt::print(stderr, "{}\n", l);
+  // The target refused (2, 3), could not be run (127), or ended before libFuzzer said
+  // anything: no campaign ran, which is not "no violation found". One line: its last.
+  if (r.exit_code == 2 || r.exit_code == 3 || r.exit_code == 127 || (!w.started && !r.killed)) {
+    std::string last = "no output";
+    for (const std::string& l : w.tail)
+      if (!l.empty()) last = l;
     fs::remove_all(f.artifacts, ec);
-    throw UsageError("numguard-fuzz did not start (its output is above)");
+    throw UsageError(
+        fmt::format("{} did not fuzz (exit status {}): {}", fuzzer, r.exit_code, last));
   }
   const std::vector<std::string> found =
       run_reproducers(f, before, w.reported, fuzzer, env, c.kernel);

@@ -13,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "harness/cli/isolated_probe.h"
 #include "harness/cli/kernel_selection.h"
 #include "harness/cli/numeric_option.h"
 #include "harness/cli/plugin_option.h"
@@ -42,6 +41,7 @@ struct ReportCommand {
   unsigned threads = 0;
   int depth = 0, width = 0;
   std::vector<std::string> plugins;
+  kernel_worker::Limits limits;  // of the plugin kernels' worker processes
 };
 
 // Progress lines on stderr, at most a few per second, each with the elapsed time.
@@ -94,18 +94,19 @@ int run_report_verb(const ReportCommand& c) {
   req.kernel_globs = c.kernels;
   // The studies run kernels many thousands of times: CPU kernels only (a CUDA kernel's twin
   // reproduces its arithmetic bit for bit, docs/DESIGN.md principle 3).
-  build_registry_or_fail(c.plugins);
+  build_registry_or_fail(c.plugins, c.limits);
   for (const KernelDesc* k : select_or_fail(c.kernels, false)) {
     if (k->device != Device::cpu) continue;
-    // A plugin kernel that crashes or hangs would take the whole report down: it first runs
-    // a short check in a child process, and is left out (saying why) if that child dies.
+    // Plugin kernels run in worker processes (kernel_worker.h), so a crash costs a study point,
+    // not the report; one that crashes in a short trial check is left out, saying why.
     if (!k->plugin.empty()) {
       CheckOptions trial;
       trial.cases = 20;
       trial.seed = c.seed;
-      if (const ChildOutcome o = crash_in_child(*k, trial, 60); o.died()) {
-        fmt::print(stderr, "numguard report: {} left out: its trial check {}{}\n", k->name,
-                   o.in_kernel ? "" : "hit a numguard internal error: ", o.line());
+      trial.threads = c.threads;
+      if (const KernelSummary s = run_check({k}, trial).front(); !s.case_crashes.empty()) {
+        fmt::print(stderr, "numguard report: {} left out: its trial check crashed: {}\n", k->name,
+                   s.case_crashes.front().second);
         continue;
       }
     }
@@ -126,6 +127,23 @@ int run_report_verb(const ReportCommand& c) {
 
   report::Report rep = report::run_report(req);
   rep.meta.version = NUMGUARD_VERSION;
+  // A plugin kernel that crashed during the studies (a long row, a large GEMM) cost those
+  // points, not the report: every section says so, and the exit status is 1.
+  std::vector<std::string> crashed;
+  for (const KernelDesc* k : req.study.kernels) {
+    if (k->plugin.empty() || kernel_worker::crash_count(k->name) == 0) continue;
+    const std::optional<std::string> gave_up = kernel_worker::given_up(k->name);
+    crashed.push_back(fmt::format(
+        "CRASH {}: its worker process died or hung {} time{} during the studies{}; those runs "
+        "count as kernel errors, not measurements",
+        k->name, kernel_worker::crash_count(k->name),
+        kernel_worker::crash_count(k->name) == 1 ? "" : "s",
+        gave_up ? " and numguard stopped calling it (" + *gave_up + ")" : ""));
+  }
+  for (const std::string& line : crashed) {
+    fmt::print(stderr, "numguard report: {}\n", line);
+    for (studies::Section& s : rep.sections) s.findings.insert(s.findings.begin(), line);
+  }
 
   std::vector<const studies::Plot*> plots;
   std::set<std::string> ids;
@@ -169,7 +187,7 @@ int run_report_verb(const ReportCommand& c) {
       "numguard report: wrote {}/index.html, report.md, report.json ({} plots) in "
       "{:.1f} s\n",
       c.out, plots.size(), progress.elapsed());
-  return kExitOk;
+  return crashed.empty() ? kExitOk : kExitFailure;
 }
 
 VerbAction setup_report(CLI::App& app) {
@@ -194,19 +212,23 @@ VerbAction setup_report(CLI::App& app) {
       ->check(seed_problem);
   app.add_option("--threads", c->threads, "Worker threads (default 0: all cores)")
       ->type_name("T")
-      ->check(integer_in(0, 4096));
+      ->check(integer_in(0, kMaxThreads));
   app.add_option("--depth", c->depth,
                  "Layers L of the gradient study's stacks (default 64, --quick 32)")
       ->type_name("L");
   app.add_option("--width", c->width, "Width N of the gradient study's layers (default 64)")
       ->type_name("N");
   add_plugin_option(app, c->plugins);
+  add_kernel_limit_options(app, c->limits);
   app.footer(
       "Examples:\n"
       "  numguard report --quick --out build/report\n"
       "  numguard report --out build/report-full --threads 16\n"
       "  numguard report --quick --sections accumulation --kernel 'sum.*' --out /tmp/sums\n"
-      "Exit status: 0 report written; 2 a usage error, gnuplot missing or the folder not writable\n"
+      "Exit status: 0 report written; 1 report written, but a plugin kernel crashed or hung "
+      "during\n"
+      "the studies (its findings say so); 2 a usage error, gnuplot missing or the folder not "
+      "writable\n"
       "(nothing written, a previous report kept).");
   return [c] { return run_report_verb(*c); };
 }

@@ -2,30 +2,27 @@
 // — what numguard-fuzz writes under corpus/regressions/<kernel>/ — under the ordinary build,
 // and prints the worst element's inputs, reference, output and bound. Exit 1 while any
 // reproducer still fails, so ctest keeps a bug once found found; exit 2 for a file that is
-// not a well-formed reproducer (never a crash: the case runs in a child process).
+// not a well-formed reproducer (never a crash: a plugin kernel runs in a worker process).
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "harness/cli/case_details.h"
 #include "harness/cli/numeric_option.h"
 #include "harness/cli/plugin_option.h"
 #include "harness/cli/verb.h"
+#include "harness/core/printable.h"
 #include "harness/engine/registry.h"
 #include "harness/engine/reproducer_file.h"
 
@@ -39,7 +36,7 @@ constexpr std::uintmax_t kMaxFileBytes = 160u << 20;
 
 struct ReproCommand {
   std::vector<std::string> paths, plugins;
-  double timeout = 300;
+  kernel_worker::Limits limits;
   bool quiet = false;
 };
 
@@ -79,12 +76,16 @@ std::string load(const fs::path& file, Reproducer& r, const KernelDesc*& kernel)
   const std::uintmax_t size = fs::file_size(file, ec);
   if (ec) return ec.message();
   if (size > kMaxFileBytes) return "larger than 160 MiB, not a reproducer";
+  // Opened and read here, so that a file that cannot be read says why (permission denied)
+  // instead of reading as empty text, "not a numguard reproducer".
   std::ifstream in(file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return "read error";
+  if (!in) return fmt::format("cannot read it: {}", std::strerror(errno));
+  std::string text(static_cast<size_t>(size), '\0');  // size is bounded above
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) return fmt::format("cannot read it: {}", std::strerror(errno));
+  text.resize(static_cast<size_t>(in.gcount()));  // a file that shrank meanwhile
   std::string error;
-  std::optional<Reproducer> parsed = parse_reproducer(text.str(), &error);
+  std::optional<Reproducer> parsed = parse_reproducer(text, &error);
   if (!parsed) return error;
   r = std::move(*parsed);
   kernel = find_kernel(r.kernel);
@@ -102,77 +103,23 @@ std::string load(const fs::path& file, Reproducer& r, const KernelDesc*& kernel)
 
 struct Replayed {
   int status = kExitOk;  // kExitOk: passes, kExitFailure: still fails
-  std::string details;   // what the child printed
-  std::string note;      // a crash or a timeout
+  std::string details;   // the case's details (a crash of a plugin kernel among them)
 };
 
-std::string read_all(int fd) {
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = read(fd, buf, sizeof buf);
-    if (n > 0) {
-      out.append(buf, static_cast<size_t>(n));
-    } else if (n == 0 || errno != EINTR) {
-      return out;
-    }
-  }
-}
-
-// Runs the case in a child process: a kernel that crashes or hangs on it is a failure of that
-// reproducer, not of numguard.
-Replayed replay(const KernelDesc& k, const Problem& p, const fs::path& file, double timeout) {
+// Runs the case here; a plugin kernel runs in its worker process (kernel_worker.h), so one that
+// crashes, exits or hangs on it is a failure of that reproducer, not of numguard.
+Replayed replay(const KernelDesc& k, const Problem& p, const fs::path& file) {
   Replayed r;
-  int fds[2];
-  if (pipe(fds) != 0) throw UsageError(fmt::format("pipe: {}", std::strerror(errno)));
-  std::fflush(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) throw UsageError(fmt::format("fork: {}", std::strerror(errno)));
-  if (pid == 0) {
-    close(fds[0]);
-    dup2(fds[1], STDOUT_FILENO);
-    CaseOrigin origin;
-    origin.text = "reproducer " + file.string();
-    origin.inputs_in = file.string();
-    const CaseOutcome c = print_case(k, p, origin);
-    std::fflush(nullptr);
-    _exit(is_failure(c.verdict) ? kExitFailure : kExitOk);
-  }
-  close(fds[1]);
-  // The pipe is read on a thread so a child that prints much cannot block on a full pipe.
-  std::string details;
-  std::thread reader([&details, fd = fds[0]] { details = read_all(fd); });
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout);
-  int status = 0;
-  for (;;) {
-    const pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    if (done < 0 && errno != EINTR) {
-      r.note = fmt::format("lost the child process: {}", std::strerror(errno));
-      break;
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      r.note = fmt::format("timed out after {:g} s", timeout);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  reader.join();
-  close(fds[0]);
-  r.details = std::move(details);
-  if (r.note.empty() && WIFSIGNALED(status))
-    r.note = fmt::format("the kernel crashed on it (signal {}, {})", WTERMSIG(status),
-                         strsignal(WTERMSIG(status)));
-  else if (r.note.empty() && WIFEXITED(status) && WEXITSTATUS(status) > kExitFailure)
-    r.note = fmt::format("its process exited with status {}", WEXITSTATUS(status));
-  r.status = r.note.empty() && WIFEXITED(status) ? WEXITSTATUS(status) : kExitFailure;
+  CaseOrigin origin;
+  origin.text = "reproducer " + file.string();
+  origin.inputs_in = file.string();
+  const CaseOutcome c = describe_case(k, p, origin, r.details);
+  r.status = is_failure(c.verdict) ? kExitFailure : kExitOk;
   return r;
 }
 
 int run_repro(const ReproCommand& c) {
-  build_registry_or_fail(c.plugins);
+  build_registry_or_fail(c.plugins, c.limits);
   const std::vector<fs::path> files = collect(c.paths);
   if (files.empty()) {
     fmt::print("repro: no reproducer files (*.repro) under {}\n", fmt::join(c.paths, ", "));
@@ -184,22 +131,21 @@ int run_repro(const ReproCommand& c) {
     Reproducer r;
     const KernelDesc* k = nullptr;
     if (const std::string why = load(f, r, k); !why.empty()) {
-      fmt::print(stderr, "numguard repro: {}: {}\n", f.string(), why);
+      fmt::print(stderr, "numguard repro: {}: {}\n", printable(f.string()), why);
       ++malformed;
       continue;
     }
     const std::vector<const KernelDesc*> here =
         runnable_kernels({k}, DeviceChoice::automatic, nullptr, nullptr);
     if (here.empty() || here.front() != k) {
-      fmt::print("SKIP  {}  ({} needs a CUDA device)\n", f.string(), k->name);
+      fmt::print("SKIP  {}  ({} needs a CUDA device)\n", printable(f.string()), k->name);
       ++passed;
       continue;
     }
-    const Replayed out = replay(*k, r.problem, f, c.timeout);
+    const Replayed out = replay(*k, r.problem, f);
     const bool fails = out.status != kExitOk;
     if ((one || fails) && !c.quiet) fmt::print("{}", out.details);
-    if (!out.note.empty()) fmt::print("crash      {}\n", out.note);
-    fmt::print("{}  {}  ({})\n", fails ? "FAIL" : "PASS", f.string(), k->name);
+    fmt::print("{}  {}  ({})\n", fails ? "FAIL" : "PASS", printable(f.string()), k->name);
     fails ? ++failing : ++passed;
   }
   if (!one)
@@ -217,10 +163,7 @@ VerbAction setup_repro(CLI::App& app) {
       ->required()
       ->type_name("FILE|DIR");
   add_plugin_option(app, c->plugins);
-  app.add_option("--timeout", c->timeout,
-                 "Seconds one reproducer may run before it counts as a hang (default 300)")
-      ->type_name("S")
-      ->check(number_in(0, 1e6, true));
+  add_kernel_limit_options(app, c->limits, "--timeout");
   app.add_flag("--quiet", c->quiet, "One line per reproducer, no details");
   app.footer(
       "Examples:\n"

@@ -43,6 +43,13 @@ struct Problem {
 struct KernelUnsupported : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+// A plugin kernel's worker process died, called exit() or hung on the case
+// (harness/engine/kernel_worker.h): the kernel's crash on that case. not_run: the case was not
+// run at all, numguard having given up on the kernel after earlier crashes.
+struct KernelDied : std::runtime_error {
+  KernelDied(const std::string& why, bool not_run) : std::runtime_error(why), not_run(not_run) {}
+  bool not_run;
+};
 using KernelFn = std::function<void(const Problem&, Tensor& out)>;
 
 // The default fraction of its cases a kernel may refuse before it fails.

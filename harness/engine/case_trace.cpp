@@ -1,112 +1,102 @@
 #include "harness/engine/case_trace.h"
 
 #include <signal.h>
-#include <sys/mman.h>
+#include <string.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <new>
+#include <cstdio>
 
 namespace numguard::case_trace {
 namespace {
 
-Record* g_record = nullptr;
-thread_local Slot* t_slot = nullptr;
-thread_local int32_t t_slot_index = -1;
+// One per thread, read only by that thread's own signal handler (synchronous signals are
+// delivered to the thread that caused them).
+struct Slot {
+  const KernelDesc* kernel = nullptr;
+  uint64_t seed = 0;
+  int64_t case_index = -1;
+  const char* generator = "";
+  int64_t m = 0, n = 0, k = 0;
+  std::atomic<int32_t> phase{0};
+};
+thread_local Slot t_slot;
 
-Slot* slot() {
-  if (!g_record) return nullptr;
-  if (!t_slot) {
-    const int32_t i = g_record->next_slot.fetch_add(1);
-    if (i >= kSlots) return nullptr;
-    t_slot_index = i;
-    t_slot = &g_record->slots[i];
-  }
-  return t_slot;
-}
+constexpr int kExitInternal = 3;  // harness/cli/verb.h
 
-// Async-signal-safe: one atomic store, then the default action.
+// Async-signal-safe apart from snprintf with %s/%lld/%llu (no allocation in glibc); the
+// process is ending anyway.
 void on_fatal_signal(int sig) {
-  if (g_record && t_slot_index >= 0) g_record->signalled_slot.store(t_slot_index);
-  signal(sig, SIG_DFL);
-  raise(sig);
-}
-
-// exit() called in the child (by a kernel: numguard's child ends with _exit): mark the calling
-// thread, then leave at once, before static destructors pull the run out from under the other
-// worker threads.
-void on_exit_call() {
-  if (g_record && t_slot_index >= 0) g_record->signalled_slot.store(t_slot_index);
-  _exit(0);
+  const Slot& s = t_slot;
+  char buf[4096];
+  int n;
+  const char* what = sigdescr_np(sig);
+  if (s.kernel && s.case_index >= 0) {
+    const KernelDesc& k = *s.kernel;
+    const bool in_kernel = static_cast<Phase>(s.phase.load()) == Phase::kernel;
+    n = snprintf(
+        buf, sizeof buf,
+        "\nnumguard internal error checking %s: case %lld (generator %s, m=%lld n=%lld "
+        "k=%lld): killed by signal %d (%s) in %s\nThis is numguard's failure, not the "
+        "kernel's: please report it with the line below.\nnumguard check --kernel %s%s%s%s "
+        "--seed %llu --case %lld\n",
+        k.name.c_str(), static_cast<long long>(s.case_index), s.generator,
+        static_cast<long long>(s.m), static_cast<long long>(s.n), static_cast<long long>(s.k), sig,
+        what ? what : "?", in_kernel ? "the built-in kernel's run function" : "numguard's own code",
+        k.name.c_str(), k.mutant ? " --include-mutants" : "", k.plugin.empty() ? "" : " --plugin ",
+        k.plugin.c_str(), static_cast<unsigned long long>(s.seed),
+        static_cast<long long>(s.case_index));
+  } else {
+    n = snprintf(buf, sizeof buf,
+                 "\nnumguard internal error: killed by signal %d (%s); please report it with the "
+                 "command that led to it\n",
+                 sig, what ? what : "?");
+  }
+  if (n > 0) {
+    const ssize_t unused =
+        write(STDERR_FILENO, buf,
+              static_cast<size_t>(n) < sizeof buf ? static_cast<size_t>(n) : sizeof buf - 1);
+    (void)unused;
+  }
+  _exit(kExitInternal);
 }
 
 }  // namespace
 
-Record* create_shared() {
-  void* p =
-      mmap(nullptr, sizeof(Record), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) return nullptr;
-  return new (p) Record();
+void report_own_crashes() {
+  // Also in sanitizer builds (replacing their handler for these signals): the promise of one
+  // message and exit 3 is tested there too.
+  struct sigaction sa {};
+  sa.sa_handler = on_fatal_signal;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGSEGV, SIGFPE, SIGBUS, SIGILL}) sigaction(sig, &sa, nullptr);
 }
 
-void destroy_shared(Record* r) {
-  if (!r) return;
-  r->~Record();
-  munmap(r, sizeof(Record));
+void enter(const KernelDesc& k, uint64_t seed, int64_t case_index) {
+  Slot& s = t_slot;
+  s.kernel = &k;
+  s.seed = seed;
+  s.case_index = case_index;
+  s.generator = "";
+  s.m = s.n = s.k = 0;
+  s.phase.store(static_cast<int32_t>(Phase::numguard));
 }
 
-void install(Record* r) {
-  g_record = r;
-  for (int sig : {SIGSEGV, SIGFPE, SIGBUS, SIGILL, SIGABRT}) signal(sig, on_fatal_signal);
-  std::atexit(on_exit_call);  // registered last, so it runs first
-}
-
-void enter(int64_t case_index, Phase p) {
-  if (Slot* s = slot()) {
-    s->m.store(0);
-    s->n.store(0);
-    s->k.store(0);
-    s->case_index.store(case_index);
-    s->phase.store(static_cast<int32_t>(p));
-  }
-}
-
-void shape(int64_t m, int64_t n, int64_t k) {
-  if (Slot* s = slot()) {
-    s->m.store(m);
-    s->n.store(n);
-    s->k.store(k);
-  }
+void describe(const char* generator, int64_t m, int64_t n, int64_t k) {
+  Slot& s = t_slot;
+  s.generator = generator;
+  s.m = m;
+  s.n = n;
+  s.k = k;
 }
 
 void phase(Phase p) {
-  if (Slot* s = slot()) s->phase.store(static_cast<int32_t>(p));
+  t_slot.phase.store(static_cast<int32_t>(p));
 }
 
 void leave() {
-  if (Slot* s = slot()) s->phase.store(static_cast<int32_t>(Phase::idle));
-}
-
-std::optional<Where> where(const Record& r) {
-  auto read = [&](int32_t i, bool signalled) {
-    const Slot& s = r.slots[i];
-    return Where{s.case_index.load(),
-                 s.m.load(),
-                 s.n.load(),
-                 s.k.load(),
-                 static_cast<Phase>(s.phase.load()),
-                 signalled};
-  };
-  const int32_t hit = r.signalled_slot.load();
-  if (hit >= 0 && hit < kSlots) return read(hit, true);
-  const int32_t used = std::min<int32_t>(r.next_slot.load(), kSlots);
-  std::optional<Where> any;
-  for (int32_t i = 0; i < used; ++i) {
-    const Where w = read(i, false);
-    if (w.phase == Phase::kernel) return w;
-    if (w.phase == Phase::numguard && !any) any = w;
-  }
-  return any;
+  t_slot.kernel = nullptr;
+  t_slot.case_index = -1;
+  t_slot.phase.store(static_cast<int32_t>(Phase::idle));
 }
 
 }  // namespace numguard::case_trace

@@ -1,5 +1,7 @@
 #include "harness/engine/check_runner.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -13,6 +15,7 @@
 #include "harness/device/device.h"
 #include "harness/engine/case_trace.h"
 #include "harness/engine/generators.h"
+#include "harness/engine/kernel_worker.h"
 #include "harness/engine/op.h"
 #include "harness/engine/random.h"
 #include "harness/engine/registry.h"
@@ -140,6 +143,8 @@ void run_kernel(const KernelDesc& k, const Problem& p, Tensor& out) {
     k.run(p, out);
   } catch (const KernelUnsupported&) {
     throw;
+  } catch (const KernelDied&) {
+    throw;
   } catch (const std::exception& e) {
     throw KernelRunError(e.what());
   } catch (...) {
@@ -150,6 +155,7 @@ void run_kernel(const KernelDesc& k, const Problem& p, Tensor& out) {
 Verdict verdict_of(const std::exception& e) {
   if (dynamic_cast<const KernelUnsupported*>(&e)) return Verdict::unsupported;
   if (dynamic_cast<const KernelRunError*>(&e)) return Verdict::kernel_error;
+  if (dynamic_cast<const KernelDied*>(&e)) return Verdict::crash;
   return Verdict::internal_error;
 }
 
@@ -249,6 +255,9 @@ void KernelSummary::merge(const KernelSummary& other) {
   if (other.domain_min_out > 0 && (domain_min_out == 0 || other.domain_min_out < domain_min_out))
     domain_min_out = other.domain_min_out;
   for (int v = 0; v < kVerdictCount; ++v) verdicts[v] += other.verdicts[v];
+  case_crashes.insert(case_crashes.end(), other.case_crashes.begin(), other.case_crashes.end());
+  std::sort(case_crashes.begin(), case_crashes.end());
+  not_run += other.not_run;
   for (size_t g = 0; g < generators.size(); ++g) {
     generators[g].cases += other.generators[g].cases;
     generators[g].failures += other.generators[g].failures;
@@ -271,10 +280,9 @@ std::vector<int64_t> case_indices(const CheckOptions& opt) {
   } else {
     const int64_t total = opt.cases * static_cast<int64_t>(all_gens.size());
     for (int64_t i = 0; i < total; ++i)
-      if ((gens.size() == all_gens.size() ||
-           std::find(gens.begin(), gens.end(),
-                     &all_gens[static_cast<size_t>(i) % all_gens.size()]) != gens.end()) &&
-          !std::binary_search(opt.skip_cases.begin(), opt.skip_cases.end(), i))
+      if (gens.size() == all_gens.size() ||
+          std::find(gens.begin(), gens.end(),
+                    &all_gens[static_cast<size_t>(i) % all_gens.size()]) != gens.end())
         indices.push_back(i);
   }
   return indices;
@@ -316,12 +324,23 @@ void check_case(const KernelDesc& k, uint64_t seed, int64_t index, KernelSummary
   // Nothing escapes a worker: a kernel's exception is its verdict for the case, a refusal is
   // counted, and numguard's own failure is recorded as an internal error naming the case.
   try {
-    case_trace::enter(index, case_trace::Phase::numguard);
+    case_trace::enter(k, seed, index);
     const Problem p = make_case(k, seed, index, &gname);
     shape = shape_text(p);
-    case_trace::shape(p.m, p.n, p.k);
+    case_trace::describe(gname.c_str(), p.m, p.n, p.k);
     c = evaluate_case(k, p);
     injected_fault(index);
+  } catch (const KernelDied& e) {
+    case_trace::leave();
+    if (e.not_run) {
+      ++local.not_run;
+    } else {
+      ++local.verdicts[static_cast<size_t>(Verdict::crash)];
+      local.case_crashes.emplace_back(
+          index, fmt::format("case {} (generator {}, {}): {} in the kernel's run function", index,
+                             gname, shape.empty() ? "shape unknown" : shape, e.what()));
+    }
+    return;
   } catch (const std::exception& e) {
     c.verdict = verdict_of(e);
     c.worst.verdict = c.verdict;
@@ -406,6 +425,13 @@ std::vector<KernelSummary> run_check(const std::vector<const KernelDesc*>& kerne
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
+  for (KernelSummary& s : out) {
+    if (!s.case_crashes.empty()) s.crash_case = s.case_crashes.front().first;
+    if (s.not_run > 0)
+      s.crashed = fmt::format(
+          "{} case{} not run: {}", s.not_run, s.not_run == 1 ? "" : "s",
+          kernel_worker::given_up(s.kernel->name).value_or("numguard gave up on the kernel"));
+  }
   return out;
 }
 

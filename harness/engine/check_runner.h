@@ -26,8 +26,6 @@ struct CheckOptions {
   uint64_t seed = 1;
   unsigned threads = 0;  // 0: all cores
   std::optional<int64_t> only_case;
-  // Cases not run (sorted): those a plugin kernel already crashed on in a child process.
-  std::vector<int64_t> skip_cases;
   std::vector<std::string> generators;  // empty: all
   DeviceChoice device = DeviceChoice::automatic;
 };
@@ -83,13 +81,15 @@ struct KernelSummary {
   std::optional<CaseOutcome> first_failure;  // lowest failing case index
   double domain_max_in = 0;                  // largest S seen inside the domain
   double domain_min_out = 0;                 // smallest S among domain limits (0: none)
-  // Out-of-tree kernels run first in a child process: why that child died (a signal, the
-  // timeout), in which case the kernel was not checked in this process; "" otherwise.
-  std::string crashed;
-  std::optional<int64_t> crash_case;  // the case the kernel crashed or hung on, when known
-  // Cases the kernel died on (a signal in its run function) in the child process, each then
-  // skipped so that the rest could be checked: "case 3 (generator ..., m=.. n=.. k=..): ...".
+  // Plugin kernels run in worker processes (harness/engine/kernel_worker.h). The cases whose
+  // worker died, exited or hung, sorted: "case 3 (generator ..., m=.. n=.. k=..): killed by
+  // signal 11 (Segmentation fault) in the kernel's run function"; the first of them.
   std::vector<std::pair<int64_t, std::string>> case_crashes;
+  std::optional<int64_t> crash_case;
+  // Cases not run because numguard gave up on the kernel (kernel_worker::kMaxCrashes crashes or
+  // a hang), and why ("" when every case ran).
+  int64_t not_run = 0;
+  std::string crashed;
   // Whether the kernel refused more than its max_unsupported fraction of the cases.
   bool too_many_unsupported() const;
   bool pass() const {

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "harness/engine/kernel_worker.h"
 #include "harness/engine/op.h"
 #include "harness/engine/op_recipe.h"
 #include "harness/engine/plugin_recipe.h"
@@ -50,9 +51,11 @@ numguard_operand operand(const Tensor& t) {
   return {t.bits.data(), static_cast<int64_t>(t.bits.size())};
 }
 
-// ABI 1 has no "unsupported": every non-zero return is an error.
-KernelFn run_of(numguard_run_fn fn, std::string name, uint32_t abi) {
-  return [fn, name, abi](const Problem& p, Tensor& out) {
+// ABI 1 has no "unsupported": every non-zero return is an error. Once the worker server runs
+// (every numguard verb starts it), the call goes to a worker process (kernel_worker.h);
+// without it (the fuzz targets, under libFuzzer's own crash handling) it runs here.
+KernelFn run_of(numguard_run_fn fn, std::string name, uint32_t abi, bool gpu) {
+  return [fn, name, abi, gpu](const Problem& p, Tensor& out) {
     const numguard_problem cp{p.m,
                               p.n,
                               p.k,
@@ -66,7 +69,10 @@ KernelFn run_of(numguard_run_fn fn, std::string name, uint32_t abi) {
                               static_cast<int64_t>(p.lengths.size()),
                               p.scalars.data(),
                               static_cast<int64_t>(p.scalars.size())};
-    const int rc = fn(&cp, out.bits.data(), static_cast<int64_t>(out.bits.size()));
+    const int64_t count = static_cast<int64_t>(out.bits.size());
+    const int rc = kernel_worker::started()
+                       ? kernel_worker::run(name, fn, gpu, cp, out.bits.data(), count)
+                       : fn(&cp, out.bits.data(), count);
     if (rc == NUMGUARD_UNSUPPORTED && abi >= 2)
       throw KernelUnsupported(name + " does not support this case (NUMGUARD_UNSUPPORTED)");
     if (rc != 0) throw std::runtime_error(fmt::format("{} returned {}", name, rc));
@@ -114,7 +120,7 @@ KernelDesc desc_of(const numguard_kernel2& k, const std::string& path, uint32_t 
                                      k.max_unsupported, kDefaultMaxUnsupported));
   if (k.max_unsupported > 0) d.max_unsupported = k.max_unsupported;
   d.plugin = path;
-  d.run = run_of(k.run, k.name, abi);
+  d.run = run_of(k.run, k.name, abi, d.device == Device::cuda);
   return d;
 }
 
@@ -132,7 +138,13 @@ std::string load_plugin(const std::string& path, const std::vector<KernelDesc>& 
     return fmt::format("plugin {} exports no {} (include/numguard/plugin.h)", path,
                        NUMGUARD_PLUGIN_ENTRY);
   }
-  const numguard_plugin* plugin = entry();
+  // The library stays loaded, even when refused: its run functions are in the kernels.
+  return load_plugin_declarations(entry(), path, existing, out);
+}
+
+std::string load_plugin_declarations(const numguard_plugin* plugin, const std::string& path,
+                                     const std::vector<KernelDesc>& existing,
+                                     std::vector<KernelDesc>& out) {
   if (!plugin) return fmt::format("plugin {}: {} returned NULL", path, NUMGUARD_PLUGIN_ENTRY);
   const uint32_t abi = plugin->abi_version;
   if (abi != kAbi1 && abi != NUMGUARD_PLUGIN_ABI_VERSION)
@@ -166,7 +178,7 @@ std::string load_plugin(const std::string& path, const std::vector<KernelDesc>& 
     }
   }
   for (KernelDesc& d : descs) out.push_back(std::move(d));
-  return "";  // the library stays loaded: its run functions are in the kernels
+  return "";
 }
 
 }  // namespace numguard

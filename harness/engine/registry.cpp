@@ -13,6 +13,7 @@
 
 #include "harness/core/recipe_validation.h"
 #include "harness/device/device.h"
+#include "harness/engine/kernel_worker.h"
 #include "harness/engine/op.h"
 #include "harness/engine/op_recipe.h"
 #include "harness/engine/plugin_loader.h"
@@ -90,17 +91,28 @@ TcArchChoice choose_tc_arch(std::string_view explicit_arch) {
 
 Registry Registry::build(const RegistryOptions& opt) {
   Registry r;
-  r.arch_ = choose_tc_arch(opt.tc_arch);
   r.plugins_ = opt.plugins;
   r.kernels_ = declared_kernels();
-  for (KernelDesc& k : r.kernels_)
-    if (k.for_arch) k.for_arch(k, r.arch_.arch);
+  const size_t built_in = r.kernels_.size();
   for (const std::string& path : opt.plugins) {
     std::vector<KernelDesc> loaded;
     if (const std::string why = load_plugin(path, r.kernels_, loaded); !why.empty())
       throw RegistryError(why);
     for (KernelDesc& k : loaded) r.kernels_.push_back(std::move(k));
   }
+  // The worker server forks now: every plugin loaded, no thread started, and no CUDA context
+  // yet (choosing the architecture may query the device; a fork cannot inherit a context).
+  if (opt.isolate_plugins && r.kernels_.size() > built_in) {
+    try {
+      kernel_worker::start();
+    } catch (const std::exception& e) {
+      throw RegistryError(std::string("cannot start the plugin kernels' worker server: ") +
+                          e.what());
+    }
+  }
+  r.arch_ = choose_tc_arch(opt.tc_arch);
+  for (KernelDesc& k : r.kernels_)
+    if (k.for_arch) k.for_arch(k, r.arch_.arch);
   // Built-in kernels first, then the plugins' (by library path): a plugin cannot reorder the
   // built-in ones, so listings, check tables and the fuzz targets' kernel selectors keep their
   // order with it.

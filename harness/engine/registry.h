@@ -18,6 +18,9 @@ namespace numguard {
 struct RegistryOptions {
   std::vector<std::string> plugins;  // shared libraries to load (--plugin), in order
   std::string tc_arch;               // "": by the rule of choose_tc_arch
+  // Plugin kernels run in worker processes (harness/engine/kernel_worker.h): numguard's verbs
+  // set it; the fuzz targets leave it off (libFuzzer isolates and records crashes itself).
+  bool isolate_plugins = false;
 };
 
 // A registry that cannot be built: a bad plugin, an unknown NUMGUARD_TC_ARCH, a kernel whose

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <bit>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -10,16 +11,28 @@
 #include <sstream>
 #include <vector>
 
+#include "harness/core/printable.h"
 #include "harness/engine/op.h"
 
 namespace numguard {
 namespace {
 
-// Far above any case the fuzz targets or generators build (at most 8 x 8 x 512 terms, rows
-// of 256); bounds the memory a damaged or hostile file can ask for.
-constexpr int64_t kMaxElements = int64_t{1} << 22;
-constexpr int64_t kMaxDim = int64_t{1} << 31;
+constexpr int64_t kMaxDim = kReproducerMaxDim;
+constexpr int64_t kMaxElements = kReproducerMaxOperandElements;
 constexpr int kPerLine = 16;
+// The most words one line may hold: a whole operand on one line (a hand-edited file), or the
+// key and an integer per row. Bounds the word list a line of a huge file would build.
+constexpr size_t kMaxWords = static_cast<size_t>(kMaxElements) + 1;
+
+// "2^22" for a limit that is a power of two, shorter to read than its digits.
+std::string power_text(int64_t v) {
+  return fmt::format("2^{}", std::countr_zero(static_cast<uint64_t>(v)));
+}
+
+// a * b <= limit, for a, b >= 0, without overflowing.
+bool product_within(int64_t a, int64_t b, int64_t limit) {
+  return a == 0 || b == 0 || a <= limit / b;
+}
 
 std::string number(double v) {
   if (std::isnan(v)) return "nan";
@@ -37,11 +50,11 @@ void put_tensor(std::string& out, char name, const Tensor& t) {
   out += '\n';
 }
 
-// The words of a line.
+// The words of a line; at most kMaxWords + 1 (the caller refuses a line with more).
 std::vector<std::string_view> words(std::string_view line) {
   std::vector<std::string_view> w;
   size_t i = 0;
-  while (i < line.size()) {
+  while (i < line.size() && w.size() <= kMaxWords) {
     while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
     const size_t start = i;
     while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') ++i;
@@ -81,28 +94,46 @@ bool to_bits(std::string_view s, uint64_t& v) {
   return !s.empty() && ec == std::errc() && p == s.data() + s.size();
 }
 
-struct Parser {
-  std::vector<std::string_view> lines;
-  size_t at = 0;  // next line
-  std::string error;
+// Thrown by Parser::next for a line with too many words; its message is already in error.
+struct LineTooLong {};
 
+// Reads the text one line at a time: a file of millions of short lines never becomes a list
+// of millions of views.
+struct Parser {
+  std::string_view text;
+  size_t pos = 0;         // where the next line starts (past the end: no more lines)
+  size_t at = 0;          // the current line's number
+  std::string_view line;  // the current line
+  std::string error;
+  int64_t elements = 0;  // operand elements so far, against kReproducerMaxCaseElements
+
+  // The message names the line; words from the file may hold control characters (escape
+  // sequences), shown as \xNN so that the message stays one line.
   bool fail(const std::string& what) {
-    error = fmt::format("line {}: {}", at, what);
+    error = printable(fmt::format("line {}: {}", at, what));
     return false;
   }
   // The next non-comment, non-blank line's words; empty at the end.
   std::vector<std::string_view> next() {
-    while (at < lines.size()) {
-      const std::string_view l = lines[at++];
-      if (l.starts_with('#')) continue;
-      std::vector<std::string_view> w = words(l);
+    while (pos <= text.size()) {
+      const size_t nl = text.find('\n', pos);
+      const size_t end = nl == std::string_view::npos ? text.size() : nl;
+      line = text.substr(pos, end - pos);
+      pos = end + 1;
+      ++at;
+      if (line.starts_with('#')) continue;
+      std::vector<std::string_view> w = words(line);
+      if (w.size() > kMaxWords) {
+        fail(fmt::format("more than {} words on one line", kMaxWords));
+        throw LineTooLong{};
+      }
       if (!w.empty()) return w;
     }
     return {};
   }
   // The rest of the current line after its first word (free text fields).
   std::string rest(std::string_view key) const {
-    std::string_view l = lines[at - 1];
+    std::string_view l = line;
     l.remove_prefix(std::min(l.size(), l.find(key) + key.size()));
     while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
     while (!l.empty() && (l.back() == ' ' || l.back() == '\r')) l.remove_suffix(1);
@@ -124,12 +155,18 @@ bool parse_tensor(Parser& ps, const std::vector<std::string_view>& w, Problem& p
   for (size_t i = 3; i < w.size(); ++i) {
     int64_t d = 0;
     if (!to_int(w[i], d) || d < 1 || d > kMaxDim)
-      return ps.fail(fmt::format("bad dimension '{}' (1 .. 2^31)", w[i]));
-    if (count > kMaxElements / d)
-      return ps.fail(fmt::format("operand {} has more than 2^22 elements", w[1]));
+      return ps.fail(fmt::format("bad dimension '{}' (1 .. {})", w[i], power_text(kMaxDim)));
+    if (!product_within(count, d, kMaxElements))
+      return ps.fail(
+          fmt::format("operand {} has more than {} elements", w[1], power_text(kMaxElements)));
     count *= d;
     shape.push_back(d);
   }
+  // Checked before the tensor is allocated, like every size the file declares.
+  if (count > kReproducerMaxCaseElements - ps.elements)
+    return ps.fail(fmt::format("the operands together have more than {} elements",
+                               power_text(kReproducerMaxCaseElements)));
+  ps.elements += count;
   t = Tensor(*f, shape);
   const uint64_t mask = desc(*f).storage_mask();
   size_t filled = 0;
@@ -174,9 +211,18 @@ bool parse(Parser& ps, Reproducer& r) {
       (key == "plugin" ? r.plugin : r.found) = ps.rest(key);
     } else if (key == "shape") {
       int64_t d[3] = {};
-      for (int i = 0; i < 3; ++i)
-        if (w.size() != 4 || !to_int(w[1 + i], d[i]) || d[i] < 0 || d[i] > kMaxDim)
-          return ps.fail("want: shape M N K (integers 0 .. 2^31)");
+      for (int i = 0; i < 3; ++i) {
+        if (w.size() != 4 || !to_int(w[1 + i], d[i]) || d[i] < 0)
+          return ps.fail(fmt::format("want: shape M N K (integers 0 .. {})", power_text(kMaxDim)));
+        if (d[i] > kMaxDim)
+          return ps.fail(fmt::format("shape: {} = {} is more than the {} a reproducer may declare",
+                                     "mnk"[i], d[i], power_text(kMaxDim)));
+      }
+      // m x n is the output's size for most ops (attention's scores): refused here, before
+      // the op is known; operand_mismatch checks each op's own output and operands.
+      if (!product_within(d[0], d[1], kMaxElements))
+        return ps.fail(fmt::format("shape: m x n = {} x {} is more than {} output elements", d[0],
+                                   d[1], power_text(kMaxElements)));
       p.m = d[0], p.n = d[1], p.k = d[2];
       shape = true;
     } else if (key == "alpha" || key == "beta") {
@@ -235,16 +281,15 @@ std::string format_reproducer(const Reproducer& r) {
 
 std::optional<Reproducer> parse_reproducer(std::string_view text, std::string* error) {
   Parser ps;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t nl = text.find('\n', start);
-    ps.lines.push_back(
-        text.substr(start, nl == std::string_view::npos ? text.size() - start : nl - start));
-    if (nl == std::string_view::npos) break;
-    start = nl + 1;
-  }
+  ps.text = text;
   Reproducer r;
-  if (!parse(ps, r)) {
+  bool parsed = false;
+  try {
+    parsed = parse(ps, r);
+  } catch (const LineTooLong&) {
+    parsed = false;
+  }
+  if (!parsed) {
     if (error) *error = ps.error;
     return std::nullopt;
   }
@@ -257,10 +302,55 @@ std::string repro_command(const std::string& path, const std::vector<std::string
   return cmd;
 }
 
+namespace {
+
+// Why the op's operands or output for p's shape exceed the reproducer limits ("" when they
+// do not), in overflow-safe arithmetic: p may come from a file with any dimensions.
+std::string size_problem(const OpSchema& schema, const Problem& p) {
+  for (int64_t d : {p.m, p.n, p.k})
+    if (d < 0 || d > kMaxDim)
+      return fmt::format("shape m={} n={} k={}: each must be in 0 .. {}", p.m, p.n, p.k,
+                         power_text(kMaxDim));
+  for (const Operand& o : schema.operands) {
+    int64_t count = 1;
+    for (Dim d : o.shape) {
+      if (!product_within(count, value(d, p), kMaxElements))
+        return fmt::format("operand {} ({}, {}) would have more than {} elements", o.slot, o.name,
+                           o.shape_text(), power_text(kMaxElements));
+      count *= value(d, p);
+    }
+  }
+  // With every dimension at most 2^22 an out_length (a few m n + n terms) cannot overflow.
+  int64_t out = 1;
+  if (schema.out_length) {
+    out = schema.out_length(p);
+  } else {
+    for (Dim d : schema.out) {
+      if (!product_within(out, value(d, p), kMaxElements)) {
+        out = kMaxElements + 1;
+        break;
+      }
+      out *= value(d, p);
+    }
+  }
+  if (out > kMaxElements)
+    return fmt::format("the output ({}) would have more than {} elements", schema.out_text(),
+                       power_text(kMaxElements));
+  int64_t total = out;
+  for (const Tensor* t : {&p.a, &p.b, &p.c, &p.d}) total += static_cast<int64_t>(t->size());
+  if (total > kReproducerMaxCaseElements)
+    return fmt::format("operands and output together would have more than {} elements",
+                       power_text(kReproducerMaxCaseElements));
+  return "";
+}
+
+}  // namespace
+
 std::string operand_mismatch(const KernelDesc& k, const Problem& p) {
   const OpInfo* op = find_op(k.op);
   if (!op)
     return fmt::format("kernel {} declares op {}, which the op table does not have", k.name, k.op);
+  if (std::string why = size_problem(op->schema, p); !why.empty()) return why;
   return op->schema.mismatch(k.op, p, k.recipe.in, k.recipe.out);
 }
 

@@ -21,6 +21,7 @@
 // naming the line, so a damaged file never reaches a kernel.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,18 @@
 namespace numguard {
 
 inline constexpr int kReproducerVersion = 1;
+
+// What a reproducer file may ask for, checked with overflow-safe arithmetic before anything
+// is allocated, so that a damaged or hostile file is refused instead of exhausting memory
+// (docs/FUZZING.md, "Reproducer files"). Far above any case the fuzz targets or generators
+// build (at most 8 x 8 x 512 terms, rows of 256).
+// Each of m, n and k: a larger one could only come with empty operands.
+inline constexpr int64_t kReproducerMaxDim = int64_t{1} << 22;
+// Each operand (a, b, c, d) and the output, in elements; also m x n, the output's (and
+// attention's score matrix's) size, from the shape line alone.
+inline constexpr int64_t kReproducerMaxOperandElements = int64_t{1} << 22;
+// All operands and the output of one case together, in elements.
+inline constexpr int64_t kReproducerMaxCaseElements = int64_t{1} << 24;
 
 struct Reproducer {
   std::string kernel, op, plugin, found;
@@ -47,8 +60,9 @@ std::optional<Reproducer> parse_reproducer(std::string_view text, std::string* e
 std::string repro_command(const std::string& path, const std::vector<std::string>& plugins);
 
 // Checks that the problem's operands fit the kernel's op (shapes against m, n, k; formats
-// against the recipe), so that a file edited by hand cannot send a kernel out of bounds.
-// "" when they fit, otherwise what does not.
+// against the recipe) and that every operand the op reads and its output stay within the
+// limits above, so that a file edited by hand cannot send a kernel out of bounds or make it
+// allocate without bound. "" when they fit, otherwise what does not.
 std::string operand_mismatch(const KernelDesc& k, const Problem& p);
 
 }  // namespace numguard

@@ -11,7 +11,7 @@ std::string_view name(Verdict v) {
   constexpr std::string_view kNames[] = {
       "within_bound", "bound_violation", "spurious_nonfinite", "missed_nonfinite",
       "nan_mismatch", "model_mismatch",  "domain_limit",       "twin_mismatch",
-      "kernel_error", "unsupported",     "internal_error"};
+      "kernel_error", "unsupported",     "internal_error",     "crash"};
   return kNames[static_cast<size_t>(v)];
 }
 

@@ -21,8 +21,9 @@ enum class Verdict : uint8_t {
   kernel_error,        // the kernel threw (bad shape, device failure) instead of answering
   unsupported,         // the kernel refused the case by design (NUMGUARD_UNSUPPORTED)
   internal_error,      // numguard's own code failed on the case: not the kernel's verdict
+  crash,               // the kernel's process died, exited or hung on the case (plugins)
 };
-constexpr int kVerdictCount = 11;
+constexpr int kVerdictCount = 12;
 std::string_view name(Verdict v);
 // A failure of the kernel. Unsupported cases count against the kernel only in bulk (its
 // max_unsupported fraction); an internal error is numguard's and fails the run, not the kernel.

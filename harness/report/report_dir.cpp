@@ -6,11 +6,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <system_error>
+
+#include "harness/core/printable.h"
 
 namespace fs = std::filesystem;
 
@@ -50,10 +54,105 @@ struct CleanupGuard {
   }
 };
 
-bool looks_like_report(const fs::path& dir) {
+// A name numguard could have listed: relative, at most one folder deep, no empty, "." or ".."
+// part, no control character. A marker with any other line was not written by numguard, and
+// its lines must never steer a deletion outside DIR.
+bool safe_entry(const std::string& e) {
+  if (e.empty() || e.size() > 1024 || e == kReportMarker) return false;
+  for (const char ch : e) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) return false;
+  }
+  size_t parts = 0, start = 0;
+  for (;;) {
+    const size_t slash = e.find('/', start);
+    const std::string part = e.substr(start, slash == std::string::npos ? slash : slash - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    ++parts;
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return parts <= 2;
+}
+
+enum class Marker { absent, valid, invalid };
+
+// Reads DIR's marker into `listed`; `why` says what is wrong with an invalid one.
+Marker read_marker(const fs::path& dir, std::vector<std::string>& listed, std::string& why) {
+  listed.clear();
+  const fs::path path = dir / kReportMarker;
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return Marker::absent;
+    why = "cannot read its " + std::string(kReportMarker) + ": " + std::strerror(errno);
+    return Marker::invalid;
+  }
+  // A report lists a few hundred names; anything far larger is not a marker numguard wrote.
+  constexpr off_t kMaxMarkerBytes = 1 << 20;
+  if (!S_ISREG(st.st_mode) || st.st_size > kMaxMarkerBytes) {
+    why = "its " + std::string(kReportMarker) + " is not a marker numguard wrote";
+    return Marker::invalid;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  if (!in || !std::getline(in, line) || line != kReportMarkerHeader) {
+    why = "its " + std::string(kReportMarker) + " is not a marker numguard wrote";
+    return Marker::invalid;
+  }
+  while (std::getline(in, line)) {
+    if (!safe_entry(line)) {
+      why = "its " + std::string(kReportMarker) + " lists '" + printable(line) +
+            "', which numguard never writes";
+      return Marker::invalid;
+    }
+    listed.push_back(line);
+  }
+  return Marker::valid;
+}
+
+// The first thing under DIR (relative name) that its marker does not account for: neither the
+// marker, nor a listed regular file, nor a folder holding one; "" when there is none.
+std::string unlisted_entry(const fs::path& dir, const std::vector<std::string>& listed,
+                           std::string& why) {
   std::error_code ec;
-  if (fs::is_empty(dir, ec)) return true;
-  return fs::exists(dir / "report.json", ec);
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    const std::string rel = it->path().lexically_relative(dir).generic_string();
+    std::error_code type_ec;
+    const fs::file_status st = it->symlink_status(type_ec);
+    if (rel == kReportMarker) continue;
+    if (std::find(listed.begin(), listed.end(), rel) != listed.end()) {
+      if (fs::is_regular_file(st)) continue;
+      return rel;  // a listed name that is now a link or a folder is not ours any more
+    }
+    if (fs::is_directory(st) &&
+        std::any_of(listed.begin(), listed.end(),
+                    [&](const std::string& e) { return e.starts_with(rel + "/"); }))
+      continue;
+    return rel;
+  }
+  if (ec) why = "cannot list it: " + ec.message();
+  return "";
+}
+
+// Removes what a replaced report's marker lists from OLD (the previous DIR, moved aside), then
+// OLD itself if nothing else is left. Anything the marker does not list stays, and with it
+// OLD: numguard never deletes a file it did not write (a file added to DIR after the check).
+void remove_previous_report(const fs::path& old) {
+  std::vector<std::string> listed;
+  std::string why;
+  if (read_marker(old, listed, why) == Marker::valid) {
+    for (const std::string& e : listed) {
+      const fs::path f = old / e;
+      struct stat st {};
+      if (::lstat(f.c_str(), &st) == 0 && S_ISREG(st.st_mode)) ::unlink(f.c_str());
+    }
+    ::unlink((old / kReportMarker).c_str());
+    for (const std::string& e : listed)
+      if (const size_t slash = e.find('/'); slash != std::string::npos)
+        ::rmdir((old / e.substr(0, slash)).c_str());  // fails, harmlessly, when not empty
+  }
+  ::rmdir(old.c_str());
 }
 
 void write_all(const fs::path& path, const std::string& text) {
@@ -87,18 +186,43 @@ std::string report_dir_problem(const std::string& dir) {
     return "the parent folder " + parent.string() + " does not exist";
   if (::access(parent.c_str(), W_OK | X_OK) != 0)
     return "cannot write in " + parent.string() + ": " + std::strerror(errno);
-  if (fs::exists(p, ec)) {
-    if (!fs::is_directory(p, ec)) return p.string() + " exists and is not a directory";
-    if (!looks_like_report(p))
-      return "refusing to replace " + p.string() +
-             ": it is neither empty nor a numguard report (no report.json)";
+  struct stat st {};
+  if (::lstat(p.c_str(), &st) != 0) return "";  // absent: created by the rename
+  if (!S_ISDIR(st.st_mode)) return p.string() + " exists and is not a directory";
+  std::vector<std::string> listed;
+  std::string why;
+  switch (read_marker(p, listed, why)) {
+    case Marker::invalid:
+      return "refusing to replace " + p.string() + ": " + why;
+    case Marker::absent:
+      if (fs::is_empty(p, ec) && !ec) return "";
+      // A report.json alone may be a report of a numguard from before the marker, or anyone's
+      // file: either way only its owner may delete the folder.
+      return "refusing to replace " + p.string() + ": it is not empty and has no " + kReportMarker +
+             " (the list of files numguard wrote in a report folder)" +
+             (fs::exists(p / "report.json", ec) ? "; remove an older report yourself" : "");
+    case Marker::valid:
+      break;
   }
+  if (const std::string stranger = unlisted_entry(p, listed, why); !stranger.empty())
+    return "refusing to replace " + p.string() + ": it holds " + printable(stranger) +
+           ", which numguard did not write (move it away or choose another --out)";
+  if (!why.empty()) return "refusing to replace " + p.string() + ": " + why;
   return "";
 }
 
 void write_report_dir(const std::string& dir,
-                      const std::vector<std::pair<std::string, std::string>>& files) {
-  if (const std::string why = report_dir_problem(dir); !why.empty()) throw std::runtime_error(why);
+                      const std::vector<std::pair<std::string, std::string>>& report_files) {
+  if (const std::string why = report_dir_problem(dir); !why.empty())
+    throw std::runtime_error(printable(why));
+  // The marker lists every file written, so that the next run may remove exactly these.
+  std::vector<std::pair<std::string, std::string>> files = report_files;
+  std::string marker = std::string(kReportMarkerHeader) + "\n";
+  for (const auto& [rel, text] : files) {
+    if (!safe_entry(rel)) throw std::runtime_error("a report file named '" + printable(rel) + "'");
+    marker += rel + "\n";
+  }
+  files.emplace_back(kReportMarker, std::move(marker));
   fs::path target = fs::absolute(dir).lexically_normal();
   if (!target.has_filename()) target = target.parent_path();
   std::string hidden = ".";  // built in steps: GCC 12 warns (-Wrestrict) on one expression
@@ -132,8 +256,11 @@ void write_report_dir(const std::string& dir,
   try {
     for (const fs::path& f : folders) fs::create_directories(f);
     for (const auto& [rel, text] : files) write_all(staging / rel, text);
-    std::error_code ec;
-    if (fs::exists(target, ec)) {
+    // Checked again: the run took minutes, and someone may have put a file into DIR meanwhile.
+    if (const std::string why = report_dir_problem(dir); !why.empty())
+      throw std::runtime_error(why);
+    struct stat st {};
+    if (::lstat(target.c_str(), &st) == 0) {
       if (renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0) {
         // No atomic exchange on this file system: move the old report aside, then in.
         const fs::path aside = staging.string() + ".old";
@@ -141,21 +268,22 @@ void write_report_dir(const std::string& dir,
         try {
           fs::rename(staging, target);
         } catch (...) {
+          std::error_code ec;
           fs::rename(aside, target, ec);  // put the previous report back before giving up
           throw;
         }
-        fs::remove_all(aside, ec);
+        remove_previous_report(aside);
         return;
       }
-      fs::remove_all(staging, ec);  // the previous report, now under the staging name
+      remove_previous_report(staging);  // the previous report, now under the staging name
       return;
     }
     fs::rename(staging, target);
   } catch (const std::exception& e) {
     std::error_code ec;
-    fs::remove_all(staging, ec);
-    throw std::runtime_error(std::string("writing the report failed, previous report kept: ") +
-                             e.what());
+    fs::remove_all(staging, ec);  // only what this run wrote: the swap has not happened
+    throw std::runtime_error("writing the report failed, previous report kept: " +
+                             printable(e.what()));
   }
 }
 

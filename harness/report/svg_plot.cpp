@@ -1,13 +1,20 @@
 #include "harness/report/svg_plot.h"
 
 #include <fmt/format.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <mutex>
 #include <regex>
 #include <sstream>
 
@@ -58,27 +65,145 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
-// A temporary file that removes itself.
-struct TempFile {
-  std::string path;
-  explicit TempFile(const char* suffix) {
-    std::string tmpl = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
-                       "/numguard-plot-XXXXXX" + suffix;
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    const int fd = mkstemps(buf.data(), static_cast<int>(std::string(suffix).size()));
-    if (fd < 0) throw PlotError("cannot create a temporary file in " + tmpl);
-    close(fd);
-    path = buf.data();
+// Every scratch file of a plot (script, SVG, gnuplot's log) lives in one private folder,
+// TMPDIR/numguard-plot-XXXXXX, made when the first of a batch of concurrent renders starts and
+// removed when the last one ends. SIGINT or SIGTERM during rendering would otherwise end the
+// process with the files left in TMPDIR: while the folder exists, a handler kills the gnuplot
+// children, removes every file a render of the batch may have made and the folder, then
+// re-raises the signal under its previous disposition. The handler only calls kill, waitpid,
+// unlink, rmdir, sigaction and raise (async-signal-safe) and reads lock-free atomics and a
+// path written before it is armed.
+namespace scratch {
+
+constexpr size_t kMaxDir = 4000;
+constexpr const char* kSuffixes[] = {".gp", ".svg", ".log"};
+constexpr size_t kMaxChildren = 256;  // gnuplot runs at once (one per rendering thread)
+
+std::mutex g_mu;      // guards g_users and arming/disarming
+int g_users = 0;      // renders in progress
+char g_dir[kMaxDir];  // the folder, NUL-terminated
+volatile sig_atomic_t g_armed = 0;
+std::atomic<long> g_issued{0};  // renders numbered 0 .. g_issued-1 in this folder
+std::atomic<pid_t> g_children[kMaxChildren];
+static_assert(std::atomic<pid_t>::is_always_lock_free && std::atomic<long>::is_always_lock_free,
+              "the signal handler reads these atomics");
+struct sigaction g_old_int, g_old_term;
+bool g_hooked_int = false, g_hooked_term = false;
+
+// g_dir + "/" + i + suffix into out (which holds kMaxDir + 32), without snprintf.
+void file_path(char* out, long i, const char* suffix) {
+  size_t n = 0;
+  for (const char* c = g_dir; *c; ++c) out[n++] = *c;
+  out[n++] = '/';
+  char digits[24];
+  size_t d = 0;
+  do {
+    digits[d++] = static_cast<char>('0' + i % 10);
+    i /= 10;
+  } while (i > 0);
+  while (d > 0) out[n++] = digits[--d];
+  for (const char* c = suffix; *c; ++c) out[n++] = *c;
+  out[n] = '\0';
+}
+
+extern "C" void remove_scratch_and_reraise(int sig) {
+  if (g_armed) {
+    for (std::atomic<pid_t>& child : g_children)
+      if (const pid_t pid = child.exchange(0); pid > 0) {
+        ::kill(pid, SIGKILL);  // it would otherwise write its SVG after the unlinks
+        ::waitpid(pid, nullptr, 0);
+      }
+    char path[kMaxDir + 32];
+    const long issued = g_issued.load();
+    for (long i = 0; i < issued; ++i)
+      for (const char* suffix : kSuffixes) {
+        file_path(path, i, suffix);
+        ::unlink(path);
+      }
+    ::rmdir(g_dir);
   }
-  ~TempFile() { std::remove(path.c_str()); }
+  ::sigaction(sig, sig == SIGINT ? &g_old_int : &g_old_term, nullptr);
+  ::raise(sig);  // blocked until the handler returns, then delivered as before
+}
+
+// Installs the handler for sig unless the signal is ignored (a background job's SIGINT).
+bool hook(int sig, struct sigaction& old) {
+  if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) return false;
+  struct sigaction sa {};
+  sa.sa_handler = remove_scratch_and_reraise;
+  sigemptyset(&sa.sa_mask);
+  return ::sigaction(sig, &sa, nullptr) == 0;
+}
+
+// Joins the batch (making the folder if it is the first); returns this render's number.
+long acquire() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (g_users == 0) {
+    const char* tmp = std::getenv("TMPDIR");
+    const std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/numguard-plot-XXXXXX";
+    if (tmpl.size() >= kMaxDir) throw PlotError("TMPDIR is too long a path");
+    std::memcpy(g_dir, tmpl.c_str(), tmpl.size() + 1);
+    g_issued = 0;
+    g_hooked_int = hook(SIGINT, g_old_int);
+    g_hooked_term = hook(SIGTERM, g_old_term);
+    g_armed = 1;  // before mkdtemp: the folder is never there unarmed
+    if (!::mkdtemp(g_dir)) {
+      const std::string why = std::strerror(errno);
+      g_armed = 0;
+      if (g_hooked_int) ::sigaction(SIGINT, &g_old_int, nullptr);
+      if (g_hooked_term) ::sigaction(SIGTERM, &g_old_term, nullptr);
+      throw PlotError("cannot create a temporary folder " + tmpl + ": " + why);
+    }
+  }
+  ++g_users;
+  return g_issued++;
+}
+
+// Leaves the batch; the last render out removes the (by then empty) folder.
+void release() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (--g_users > 0) return;
+  ::rmdir(g_dir);
+  g_armed = 0;
+  if (g_hooked_int) ::sigaction(SIGINT, &g_old_int, nullptr);
+  if (g_hooked_term) ::sigaction(SIGTERM, &g_old_term, nullptr);
+}
+
+}  // namespace scratch
+
+// One render's scratch files in the batch folder; removes them, and leaves the batch.
+struct ScratchFiles {
+  std::string script, svg, log;
+  ScratchFiles() {
+    const long i = scratch::acquire();
+    char path[scratch::kMaxDir + 32];
+    scratch::file_path(path, i, ".gp");
+    script = path;
+    scratch::file_path(path, i, ".svg");
+    svg = path;
+    scratch::file_path(path, i, ".log");
+    log = path;
+  }
+  ~ScratchFiles() {
+    for (const std::string* p : {&script, &svg, &log}) ::unlink(p->c_str());
+    scratch::release();
+  }
+  ScratchFiles(const ScratchFiles&) = delete;
+  ScratchFiles& operator=(const ScratchFiles&) = delete;
 };
 
-// Runs `gnuplot script` with its output on `log`; returns the exit status.
+// Runs `gnuplot script` with its output on `log`; returns the exit status. The child is
+// registered for the signal handler above with SIGINT and SIGTERM blocked, so that a signal
+// cannot fall between the fork and the registration.
 int run_gnuplot(const std::string& script, const std::string& log) {
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
   const pid_t pid = fork();
-  if (pid < 0) return -1;
   if (pid == 0) {
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
     std::FILE* f = std::freopen(log.c_str(), "w", stderr);
     (void)f;
     std::FILE* o = std::freopen("/dev/null", "w", stdout);
@@ -86,8 +211,23 @@ int run_gnuplot(const std::string& script, const std::string& log) {
     execlp("gnuplot", "gnuplot", script.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
+  std::atomic<pid_t>* slot = nullptr;
+  if (pid > 0)
+    for (std::atomic<pid_t>& child : scratch::g_children) {
+      pid_t none = 0;
+      if (child.compare_exchange_strong(none, pid)) {
+        slot = &child;
+        break;
+      }
+    }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (pid < 0) return -1;
   int status = 0;
-  if (waitpid(pid, &status, 0) < 0) return -1;
+  pid_t done = 0;
+  while ((done = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+  }
+  if (slot) slot->store(0);
+  if (done < 0) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -139,20 +279,20 @@ std::string gnuplot_script(const studies::Plot& p, const std::string& svg_path) 
 }
 
 std::string render_svg(const studies::Plot& p) {
-  TempFile script(".gp"), svg(".svg"), log(".log");
+  const ScratchFiles files;
   {
-    std::ofstream out(script.path);
-    out << gnuplot_script(p, svg.path);
-    if (!out) throw PlotError("cannot write " + script.path);
+    std::ofstream out(files.script);
+    out << gnuplot_script(p, files.svg);
+    if (!out) throw PlotError("cannot write " + files.script);
   }
-  const int status = run_gnuplot(script.path, log.path);
+  const int status = run_gnuplot(files.script, files.log);
   if (status == 127) throw PlotError("gnuplot not found (install gnuplot-nox: ci/setup does)");
   if (status != 0) {
-    std::string why = read_file(log.path);
+    std::string why = read_file(files.log);
     if (why.size() > 400) why = "..." + why.substr(why.size() - 400);  // the error comes last
     throw PlotError(fmt::format("gnuplot failed on plot '{}' (status {}): {}", p.id, status, why));
   }
-  std::string doc = read_file(svg.path);
+  std::string doc = read_file(files.svg);
   const size_t begin = doc.find("<svg");
   if (begin == std::string::npos) throw PlotError("gnuplot wrote no SVG for plot '" + p.id + "'");
   doc = doc.substr(begin);
