@@ -81,6 +81,7 @@ Worst sweep(float lo, float hi, const std::function<float(float)>& kernel,
       }
       mpfr_clear(mx);
       mpfr_clear(my);
+      mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);  // this thread's log2/pi caches and mpz pool
     });
   for (auto& t : pool) t.join();
   Worst r;

@@ -4,6 +4,21 @@
 
 namespace numguard {
 
+namespace {
+
+struct MpfrCacheReleaser {
+  ~MpfrCacheReleaser() { mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE); }
+};
+
+}  // namespace
+
+void free_mpfr_caches_at_thread_exit() {
+  // Constructed on a thread's first call, destroyed (freeing the caches) at that thread's
+  // exit, the main thread's included (exit() runs thread_local destructors).
+  thread_local MpfrCacheReleaser releaser;
+  (void)releaser;
+}
+
 Unpacked unpack(mpfr_srcptr x) {
   Unpacked u;
   u.negative = mpfr_signbit(x) != 0;

@@ -15,10 +15,20 @@
 
 namespace numguard {
 
+// MPFR keeps per-thread caches (constants such as log2 and pi, its pool of mpz integers)
+// that it never frees, so each worker thread that ran MPFR code would leak them when it
+// ends. The first call on a thread arranges for the thread's exit to free them
+// (mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE)); later calls are a thread-local check. Every
+// Mpfr calls it; code running raw mpfr_t on its own threads calls it once per thread.
+void free_mpfr_caches_at_thread_exit();
+
 // RAII holder for an mpfr_t.
 class Mpfr {
  public:
-  explicit Mpfr(mpfr_prec_t prec) { mpfr_init2(v_, prec); }
+  explicit Mpfr(mpfr_prec_t prec) {
+    free_mpfr_caches_at_thread_exit();
+    mpfr_init2(v_, prec);
+  }
   ~Mpfr() { mpfr_clear(v_); }
   Mpfr(const Mpfr&) = delete;
   Mpfr& operator=(const Mpfr&) = delete;

@@ -37,7 +37,14 @@ big() {  # big NAME SHAPE [TENSOR LINE]
   printf 'numguard-reproducer 1\nkernel %s\nshape %s\nalpha 1\nbeta 0\n%bend\n' \
     "${K:-sum.fp32.fp32acc.sequential}" "$2" "${3:-}" >"$1.repro"
 }
-limited() { (ulimit -v 4000000 && timeout 60 "$@"); }
+# A 4 GB memory cap. AddressSanitizer cannot start under `ulimit -v` (its shadow memory
+# reserves terabytes of address space): in such a build (NUMGUARD_SANITIZED=1, set by CMake)
+# its allocator enforces the cap instead.
+if [[ ${NUMGUARD_SANITIZED:-0} == 1 ]]; then
+  limited() { ASAN_OPTIONS="${ASAN_OPTIONS:-}:max_allocation_size_mb=4000:hard_rss_limit_mb=4000" timeout 60 "$@"; }
+else
+  limited() { (ulimit -v 4000000 && timeout 60 "$@"); }
+fi
 big huge_m '2147483648 1 0'
 expect_refused "a shape with m = 2^31" 'huge_m.repro: line 3: .*more than the 2^22' limited "$NG" repro huge_m.repro
 K=gemm.fp32.fp32acc.sequential big huge_mn '4194304 4 0'

@@ -116,5 +116,22 @@ expect_usage check --device gpu
 expect_usage list --kernel 'no.such.kernel*'
 expect_usage list --bogus
 
+# Every failing case is listed by verdict and generator (the first 20 of each in text, all of
+# them in JSON), and --case marks the special values among inputs and output.
+out=$("$NG" check --kernel mutant.sum.fp32.pairwise_wrong_index --cases 30 --json "$T/failing.json")
+grep -q '^  bound_violation in normal: [0-9]* cases: 11, 21, ' <<<"$out" || fail "failing cases not listed: $out"
+python3 - "$T/failing.json" <<'PY' || fail "failing_cases in JSON"
+import json, sys
+k = json.load(open(sys.argv[1]))["kernels"][0]
+listed = sum(len(v) for by_gen in k["failing_cases"].values() for v in by_gen.values())
+assert listed == k["failures"] > 20, (listed, k["failures"])
+assert all(i % 10 == 1 for i in k["failing_cases"]["bound_violation"]["normal"])
+PY
+(cd "$T" && "$NG" check --kernel mutant.sum.fp32.pairwise_wrong_index --case 5) >"$T/case5.txt"
+grep -q '^specials   a: 75 subnormal \[0, 1, 2, 4, 5, 6, 10, 11, ...\]$' "$T/case5.txt" ||
+  fail "--case does not mark subnormal inputs: $(grep -v '^ ' "$T/case5.txt")"
+(cd "$T" && "$NG" check --kernel sum.fp32.fp32acc.sequential --case 0) >"$T/case0.txt"
+grep -q '^specials' "$T/case0.txt" && fail "--case marks specials in a case without any"
+
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "cli_check: all checks passed"

@@ -1,6 +1,7 @@
 #include "harness/cli/case_details.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -115,6 +116,45 @@ std::string outcome_lines(const Recipe& r, const CaseOutcome& c) {
 
 }  // namespace
 
+// The special values among a tensor's elements: "2 subnormal [3, 9], 1 -0 [4]" ("" when none),
+// first few indices of each kind. Special inputs are where kernels differ from their recipe
+// (DAZ, FTZ, NaN conventions), so --case points at them.
+std::string specials(const Tensor& t) {
+  constexpr size_t kShown = 8;
+  constexpr const char* kKinds[] = {"subnormal", "inf", "NaN", "-0"};
+  std::vector<int64_t> at[4];
+  std::vector<size_t> count(4, 0);
+  for (size_t i = 0; i < t.size(); ++i) {
+    const FpClass c = classify(t.format, t.bits[i]);
+    const int kind = c == FpClass::subnormal                               ? 0
+                     : c == FpClass::inf                                   ? 1
+                     : c == FpClass::nan                                   ? 2
+                     : c == FpClass::zero && sign_bit(t.format, t.bits[i]) ? 3
+                                                                           : -1;
+    if (kind < 0) continue;
+    if (at[kind].size() < kShown) at[kind].push_back(static_cast<int64_t>(i));
+    ++count[static_cast<size_t>(kind)];
+  }
+  std::string s;
+  for (size_t k = 0; k < 4; ++k) {
+    if (count[k] == 0) continue;
+    s += fmt::format("{}{} {} [{}{}]", s.empty() ? "" : ", ", count[k], kKinds[k],
+                     fmt::join(at[k], ", "), count[k] > kShown ? ", ..." : "");
+  }
+  return s;
+}
+
+// "specials   a: 2 subnormal [3, 9]; output: 1 -0 [0]\n", or "" when no input or output has one.
+std::string specials_line(const Problem& p, const Tensor& out) {
+  std::string s;
+  const std::pair<const char*, const Tensor*> operands[] = {
+      {"a", &p.a}, {"b", &p.b}, {"c", &p.c}, {"d", &p.d}, {"output", &out}};
+  for (const auto& [label, t] : operands)
+    if (const std::string x = specials(*t); !x.empty())
+      s += fmt::format("{}{}: {}", s.empty() ? "" : "; ", label, x);
+  return s.empty() ? "" : "specials   " + s + "\n";
+}
+
 CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index) {
   std::string generator;
   const Problem p = make_case(k, seed, index, &generator);
@@ -180,6 +220,7 @@ CaseOutcome describe_case(const KernelDesc& k, const Problem& p, const CaseOrigi
   text += fmt::format("inputs     {}\n", in.text);
   const size_t inputs = p.a.size() + p.b.size() + p.c.size() + p.d.size() + p.lengths.size();
   if (!in.complete.value_or(inputs <= kInlineInputs)) text += all_inputs_line(p, origin, w, inputs);
+  text += specials_line(p, out);
   const ElementCheck& e = c.worst;
   const uint64_t y = out.bits[w];
   if (el.exact)
@@ -187,8 +228,12 @@ CaseOutcome describe_case(const KernelDesc& k, const Problem& p, const CaseOrigi
                         el.value, exact_hex(*el.exact));
   else
     text += fmt::format("reference  ~{} (MPFR, rounded to double)\n", e.reference);
-  text += fmt::format("output     {} ({}, bits {})\n", shortest_decimal(r.out, y).view(),
-                      hex_float(r.out, y).view(), bits_hex(r.out, y).view());
+  const FpClass yc = classify(r.out, y);
+  const char* y_kind = yc == FpClass::subnormal                    ? " [subnormal]"
+                       : yc == FpClass::zero && sign_bit(r.out, y) ? " [-0]"
+                                                                   : "";
+  text += fmt::format("output     {} ({}, bits {}){}\n", shortest_decimal(r.out, y).view(),
+                      hex_float(r.out, y).view(), bits_hex(r.out, y).view(), y_kind);
   // Bit-accurate recipes (fused_block) are held to their model bit for bit: show its answer.
   if (el.model_bits)
     text += fmt::format("model      {} ({}, bits {}): the recipe's bit-accurate model\n",

@@ -24,6 +24,16 @@ nlohmann::json generator_json(const GeneratorSummary& g) {
           {"max_bound_ratio", json_number(g.max_ratio)}};
 }
 
+// Every failing case index, by verdict, then generator: {"bound_violation": {"uniform": [3]}}.
+nlohmann::json failing_cases_json(const KernelSummary& s) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [index, verdict] : s.failing)
+    j[std::string(name(verdict))]
+     [s.generators[static_cast<size_t>(index) % s.generators.size()].name]
+         .push_back(index);
+  return j;
+}
+
 // Cases whose worker process died, exited or hung (the rest were checked).
 nlohmann::json case_crashes_json(const KernelSummary& s, const CheckResults& r) {
   nlohmann::json a = nlohmann::json::array();
@@ -57,6 +67,7 @@ nlohmann::json kernel_summary_json(const KernelSummary& s, const CheckResults& r
       {"crashed", s.crashed},
       {"not_run", s.not_run},
       {"case_crashes", case_crashes_json(s, r)},
+      {"failing_cases", failing_cases_json(s)},
       {"crash_repro", s.crash_case ? nlohmann::json(repro_line(k, r.options.seed, *s.crash_case))
                                    : nlohmann::json(nullptr)},
       // Cases the kernel refused by design, the first few distinct shapes it refused, and

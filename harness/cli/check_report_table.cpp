@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "harness/cli/repro_line.h"
 
@@ -99,6 +100,27 @@ std::string internal_notes(const KernelSummary& s, uint64_t seed) {
       e.index >= 0 ? repro_line(*s.kernel, seed, e.index) : "");
 }
 
+// Every failing case by verdict and generator: the first kShownFailing indices of each and
+// the count (the JSON summary has them all).
+constexpr size_t kShownFailing = 20;
+std::string failing_cases(const KernelSummary& s) {
+  const size_t gens = s.generators.size();
+  std::map<std::pair<Verdict, size_t>, std::vector<int64_t>> by;
+  for (const auto& [index, verdict] : s.failing)
+    by[{verdict, static_cast<size_t>(index) % gens}].push_back(index);
+  std::string out;
+  for (const auto& [key, indices] : by) {
+    std::string shown;
+    for (size_t i = 0; i < std::min(indices.size(), kShownFailing); ++i)
+      shown += fmt::format("{}{}", i ? ", " : "", indices[i]);
+    out +=
+        fmt::format("  {} in {}: {} case{}: {}{}\n", name(key.first), s.generators[key.second].name,
+                    indices.size(), indices.size() == 1 ? "" : "s", shown,
+                    indices.size() > kShownFailing ? ", ..." : "");
+  }
+  return out;
+}
+
 std::string failure_details(const CheckResults& r) {
   std::string out;
   for (const KernelSummary& s : r.kernels) {
@@ -128,6 +150,7 @@ std::string failure_details(const CheckResults& r) {
             fmt::format("{}{} {}/{}", generators.empty() ? "" : ", ", g.name, g.failures, g.cases);
     out += fmt::format("\nFAIL {}: {} of {} cases ({}); generators: {}\n", s.kernel->name,
                        s.failures, s.cases, verdicts, generators);
+    out += failing_cases(s);
     if (!s.first_failure) continue;
     // run_check keeps a thrown kernel's message in domain_reason.
     if (s.first_failure->verdict == Verdict::kernel_error)

@@ -258,6 +258,8 @@ void KernelSummary::merge(const KernelSummary& other) {
   case_crashes.insert(case_crashes.end(), other.case_crashes.begin(), other.case_crashes.end());
   std::sort(case_crashes.begin(), case_crashes.end());
   not_run += other.not_run;
+  for (const auto& f : other.failing)
+    if (failing.size() < kMaxListedFailures) failing.push_back(f);
   for (size_t g = 0; g < generators.size(); ++g) {
     generators[g].cases += other.generators[g].cases;
     generators[g].failures += other.generators[g].failures;
@@ -313,6 +315,7 @@ void injected_fault(int64_t index) {
 void count_failure(KernelSummary& s, GeneratorSummary& gs, const CaseOutcome& c) {
   ++s.failures;
   ++gs.failures;
+  if (s.failing.size() < kMaxListedFailures) s.failing.emplace_back(c.index, c.verdict);
   if (!s.first_failure || c.index < s.first_failure->index) s.first_failure = c;
 }
 
@@ -426,6 +429,7 @@ std::vector<KernelSummary> run_check(const std::vector<const KernelDesc*>& kerne
   for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
   for (KernelSummary& s : out) {
+    std::sort(s.failing.begin(), s.failing.end());
     if (!s.case_crashes.empty()) s.crash_case = s.case_crashes.front().first;
     if (s.not_run > 0)
       s.crashed = fmt::format(

@@ -79,8 +79,11 @@ struct KernelSummary {
   std::array<int64_t, kVerdictCount> verdicts{};
   std::vector<GeneratorSummary> generators;
   std::optional<CaseOutcome> first_failure;  // lowest failing case index
-  double domain_max_in = 0;                  // largest S seen inside the domain
-  double domain_min_out = 0;                 // smallest S among domain limits (0: none)
+  // Every failing case (index, verdict), sorted by index after run_check; at most
+  // kMaxListedFailures kept, the rest only counted in `failures`.
+  std::vector<std::pair<int64_t, Verdict>> failing;
+  double domain_max_in = 0;   // largest S seen inside the domain
+  double domain_min_out = 0;  // smallest S among domain limits (0: none)
   // Plugin kernels run in worker processes (harness/engine/kernel_worker.h). The cases whose
   // worker died, exited or hung, sorted: "case 3 (generator ..., m=.. n=.. k=..): killed by
   // signal 11 (Segmentation fault) in the kernel's run function"; the first of them.
@@ -99,6 +102,8 @@ struct KernelSummary {
   // counts add up, the maxima and the lowest failing case are kept; kernel and crashed stay.
   void merge(const KernelSummary& other);
 };
+
+inline constexpr size_t kMaxListedFailures = size_t{1} << 20;
 
 // Builds case `index` for kernel `k` (same inputs on every machine and thread).
 Problem make_case(const KernelDesc& k, uint64_t seed, int64_t index,

@@ -361,7 +361,16 @@ Limits limits() {
 
 void start() {
   Pool& pl = pool();
-  if (pl.server >= 0) return;
+  // A server forked before the latest plugins were loaded does not have them mapped: replace
+  // it (its workers leave when their sockets close).
+  if (pl.server >= 0) {
+    for (std::vector<Worker>* idle : {&pl.idle_cpu, &pl.idle_gpu}) {
+      for (const Worker& w : *idle) close(w.fd);
+      idle->clear();
+    }
+    close(pl.server);
+    pl.server = -1;
+  }
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
     throw std::runtime_error(fmt::format("socketpair: {}", std::strerror(errno)));

@@ -30,8 +30,9 @@ inline constexpr int kMaxCrashes = 8;
 void set_limits(const Limits& l);
 Limits limits();
 
-// Starts the server. Call after every plugin is loaded (the workers inherit them) and before
-// any thread is started. Throws std::runtime_error when it cannot fork.
+// Starts the server, replacing one started before (which would lack plugins loaded since).
+// Call after every plugin is loaded (the workers inherit them) and while no other thread runs.
+// Throws std::runtime_error when it cannot fork.
 void start();
 bool started();
 
