@@ -116,7 +116,20 @@ err=$(mktemp)
 if [[ ${NUMGUARD_SANITIZED:-0} == 1 ]]; then
   limited() { ASAN_OPTIONS="${ASAN_OPTIONS:-}:max_allocation_size_mb=300:hard_rss_limit_mb=300" timeout 120 "$@"; }
 else
-  limited() { (ulimit -v 300000 && timeout 120 "$@"); }
+  # 300 MB above what numguard maps to start: a CUDA build maps cuBLAS (about 1 GB of address
+  # space) before main. Measured on a numguard waiting on an empty stdin.
+  fifo=$(mktemp -u)
+  mkfifo "$fifo"
+  "$NG" convert --to fp16 <"$fifo" >/dev/null 2>&1 &
+  pid=$!
+  exec 9>"$fifo"
+  sleep 0.5
+  start_kb=$(awk '/^VmPeak/ {print $2}' "/proc/$pid/status")
+  exec 9>&-
+  wait "$pid"
+  rm -f "$fifo"
+  [[ -n $start_kb ]] || fail "could not measure numguard's start-up address space"
+  limited() { (ulimit -v $((${start_kb:-0} + 300000)) && timeout 120 "$@"); }
 fi
 head -c 150000000 /dev/zero | tr '\0' '\n' | limited "$NG" convert --to fp16 >/dev/null 2>"$err"
 rc=$?
