@@ -67,6 +67,7 @@ nlohmann::json kernel_json(const KernelDesc& k) {
   if (k.mutant) {
     j["imitates"] = k.imitates;
     j["bug"] = k.bug;
+    j["mechanism"] = k.mechanism;
   }
   if (!k.twin_of.empty()) j["twin_of"] = k.twin_of;
   return j;

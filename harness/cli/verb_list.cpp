@@ -40,6 +40,7 @@ void print_table(const std::vector<const KernelDesc*>& kernels) {
     if (k->mutant) {
       ++mutants;
       out += fmt::format("{}mutant of {}: {}\n", indent, k->imitates, k->bug);
+      if (!k->mechanism.empty()) out += fmt::format("{}mechanism: {}\n", indent, k->mechanism);
     }
     // twin_of links both ways: a GPU kernel names the CPU kernel that reproduces it, and the
     // CPU twin names the GPU kernel it reproduces.

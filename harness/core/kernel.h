@@ -66,6 +66,9 @@ struct KernelDesc {
   bool mutant = false;
   std::string imitates;
   std::string bug;
+  // The planted mechanism as a tag of `numguard explain`'s hypothesis vocabulary
+  // (harness/explain/, docs/EXPLAIN.md): the hypothesis explain must rank first.
+  std::string mechanism;
   // CUDA kernels: the CPU kernel that reproduces this one bit for bit.
   std::string twin_of;
   // The kernel twin_of names, resolved by the registry that holds both (nullptr otherwise).

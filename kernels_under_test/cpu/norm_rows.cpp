@@ -77,6 +77,10 @@ Stats row_stats(const NormAlgo& a, const float* x, int64_t n, float eps) {
                   }) /
           fn;
   }
+  if (a.eps_outside_sqrt) {
+    s.r = 1.0f / (std::sqrt(var) + eps);
+    return s;
+  }
   const float ve = a.eps_add
                        ? through(*a.eps_add, through(*a.eps_add, var) + through(*a.eps_add, eps))
                        : var + eps;

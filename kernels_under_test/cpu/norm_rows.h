@@ -29,6 +29,8 @@ struct NormAlgo {
   // welford: the combine weights both sides as if they held a.c elements (mean += delta / 2,
   // M2 += delta^2 a.c / 2): the CUDA equal-count mutant's twin.
   bool equal_count_combine = false;
+  // rstd = 1 / (sqrt(var) + eps) instead of 1 / sqrt(var + eps) (explain's formula variant).
+  bool eps_outside_sqrt = false;
 };
 
 // a = x (m x n), b = gamma (n), c = beta (n, layernorm), scalars[0] = eps; out m x n.

@@ -20,6 +20,7 @@
 // - y is then converted to the output format with the recipe's output rounding.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -38,16 +39,20 @@ struct Terms {
   const double* b = nullptr;  // nullptr for sums
   int64_t k = 0;
   bool all_fp32 = false;  // every term is an fp32 value (sums; products of fp16 or fp8 values)
+  // Products below this magnitude read as a zero of their sign (FTZ of the products, a model
+  // `numguard explain` tests); 0 for every kernel.
+  double flush_below = 0;
 
   double operator[](int64_t i) const {
     if constexpr (Products) {
-      return a[i] * b[i];
+      const double v = a[i] * b[i];
+      return std::fabs(v) < flush_below ? std::copysign(0.0, v) : v;
     } else {
       return a[i];
     }
   }
   Terms sub(int64_t lo, int64_t n) const {
-    return {a + lo, Products ? b + lo : nullptr, n, all_fp32};
+    return {a + lo, Products ? b + lo : nullptr, n, all_fp32, flush_below};
   }
 };
 

@@ -14,7 +14,7 @@ const bool registered = [] {
       .sum = true, .in = Format::bf16, .acc = Format::bf16, .out = Format::fp32};
   register_mutant(
       "mutant.sum.bf16.bf16_accumulation", "sum", "sum.bf16.fp32acc.sequential",
-      "reduces in bf16 while declaring fp32 accumulation",
+      "reduces in bf16 while declaring fp32 accumulation", "acc_format=bf16",
       reduction_recipe("sum", Format::bf16, Format::fp32, algo.shape(), Sequential::fuses_products,
                        Format::fp32),
       [algo, actual](const Problem& p, Tensor& y) { run_reduction(algo, actual, p, y); });

@@ -17,7 +17,7 @@ const bool registered = [] {
   register_mutant(
       "mutant.cross_entropy.fp16.fp16_batch_sum", "cross_entropy",
       "cross_entropy.fp16.fp32acc.twopass",
-      "the batch sum of row losses rounded to fp16 after every addition",
+      "the batch sum of row losses rounded to fp16 after every addition", "acc_format=fp16",
       row_recipe({.in = Format::fp16,
                   .out = Format::fp32,
                   .method = Method::two_pass,
@@ -29,14 +29,14 @@ const bool registered = [] {
   // on zero state gives 0 / 0 = NaN, and a zero v with nonzero momentum gives inf.
   register_mutant(
       "mutant.adam.fp16.fp16_eps_underflow", "adam", "adam.fp16.fp32acc.direct",
-      "sqrt(vhat) + eps computed in fp16: eps = 1e-8 rounds to 0, 0/0 = NaN",
+      "sqrt(vhat) + eps computed in fp16: eps = 1e-8 rounds to 0, 0/0 = NaN", "eps_in=fp16",
       row_recipe({.in = Format::fp16, .out = Format::fp16, .math_ulps = fp32math::kExpLogUlps}),
       [](const Problem& p, Tensor& y) { adam_step({.denominator = Format::fp16}, p, y); });
   // Mutant: amax by fmaxf, which returns the other operand when one is NaN. Real-world cause:
   // max reductions written with fmaxf / torch.fmax semantics (docs/REFERENCE.md, "NaN-dropping
   // max/amax reductions"): a NaN activation gives a finite fp8 scale and the NaN is hidden.
   register_mutant("mutant.amax.bf16.nan_dropping_fmax", "amax", "amax.bf16.fp32acc.sequential",
-                  "max |x| by fmaxf: NaN entries ignored, the row's amax comes out finite",
+                  "max |x| by fmaxf: NaN entries ignored, the row's amax comes out finite", "nan_ignored",
                   row_recipe({.in = Format::bf16, .out = Format::bf16}),
                   [](const Problem& p, Tensor& y) { amax_rows({.propagate_nan = false}, p, y); });
   return true;

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "kernels_under_test/cpu/activation_math.h"
+#include "kernels_under_test/cpu/formula_variants.h"
 #include "kernels_under_test/cpu/row_kernel.h"
 #include "kernels_under_test/cpu/twin_kernels.h"
 #include "kernels_under_test/cuda/register_activation.h"
@@ -30,17 +31,8 @@ constexpr const char* kBug =
 void bias_after_rows(const Problem& p, Tensor& out) {
   cuda::require_activation_inputs(p, Format::fp16, false);
   out = Tensor(Format::fp16, {p.m, p.n});
-  const std::vector<float> x = to_floats(p.a);
-  const std::vector<float> b = to_floats(p.b);
-  for (int64_t r = 0; r < p.m; ++r)
-    for (int64_t j = 0; j < p.n; ++j) {
-      const auto i = static_cast<size_t>(r * p.n + j);
-      const float g = act::gelu(x[i]);
-      const float y = b.empty() ? g : g + b[static_cast<size_t>(j)];
-      out.bits[i] = from_float(y, Format::fp16);
-    }
+  variants::bias_after_activation_rows(act::gelu, p, out);
 }
-
 const bool registered = [] {
   const std::string name = "mutant.gelu.fp16.fp32acc.cuda_bias.bias_after_activation";
   const std::string imitated = "gelu.fp16.fp32acc.cuda_bias";
@@ -57,7 +49,8 @@ const bool registered = [] {
       name + ".twin");
 
   KernelDesc twin = cpu_kernel(name + ".twin", "gelu", recipe, bias_after_rows);
-  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug);
+  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug,
+                       "bias_after_activation");
   return true;
 }();
 

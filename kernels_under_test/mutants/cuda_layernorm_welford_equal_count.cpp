@@ -46,7 +46,8 @@ const bool registered = [] {
   bug.equal_count_combine = true;
   KernelDesc twin =
       cpu_kernel(name + ".twin", "layernorm", recipe, cuda::run_norm_twin(Format::fp16, bug));
-  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug);
+  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug,
+                       "welford_equal_count_combine");
   return true;
 }();
 

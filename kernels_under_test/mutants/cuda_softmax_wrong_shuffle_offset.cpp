@@ -43,7 +43,8 @@ const bool registered = [] {
   typo.repeated_last_offset = true;  // the bug
   KernelDesc twin =
       cpu_kernel(name + ".twin", "softmax", recipe, cuda::run_softmax_twin(Format::fp16, typo));
-  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug);
+  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug,
+                       "butterfly_repeated_offset");
   return true;
 }();
 

@@ -44,7 +44,8 @@ const bool registered = [] {
                                    [](std::string_view arch, const Problem& p, Tensor& out) {
                                      run_mma_splitk(arch, 4, /*fp16_partials=*/true, p, out);
                                    });
-  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug);
+  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug,
+                       "split_k_reduce=fp16");
   return true;
 }();
 

@@ -42,7 +42,8 @@ const bool registered = [] {
   KernelDesc twin = cpu_kernel(
       name + ".twin", "sum", recipe,
       [typo](const Problem& p, Tensor& out) { run_strided(typo, "sum", Format::fp16, p, out); });
-  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug);
+  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug,
+                       "butterfly_repeated_offset");
   return true;
 }();
 

@@ -26,7 +26,7 @@ const bool registered = [] {
   const Arithmetic actual{.in = Format::fp16, .acc = Format::fp32, .out = Format::fp32};
   register_mutant(
       "mutant.gemm.fp16.dropped_k_tail", "gemm", "gemm.fp16.fp32acc.blocked32",
-      "the last K mod 32 products are dropped",
+      "the last K mod 32 products are dropped", "k_tail_dropped=32",
       reduction_recipe("gemm", Format::fp16, Format::fp32, imitated.shape(),
                        Blocked<32>::fuses_products, Format::fp32),
       [actual](const Problem& p, Tensor& y) { run_reduction(BlockedWithoutTail{}, actual, p, y); });

@@ -15,7 +15,7 @@ const bool registered = [] {
   const Arithmetic actual{.in = Format::fp16, .acc = Format::fp16, .out = Format::fp32};
   register_mutant(
       "mutant.gemm.fp16.fp16_accumulation", "gemm", "gemm.fp16.fp32acc.sequential",
-      "accumulates in fp16 while declaring fp32 accumulation",
+      "accumulates in fp16 while declaring fp32 accumulation", "acc_format=fp16",
       reduction_recipe("gemm", Format::fp16, Format::fp32, algo.shape(), Sequential::fuses_products,
                        Format::fp32),
       [algo, actual](const Problem& p, Tensor& y) { run_reduction(algo, actual, p, y); });

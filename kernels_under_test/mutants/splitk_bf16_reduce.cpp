@@ -6,36 +6,25 @@
 // and their running sum are exact in bf16 (small integers), and K <= 1 has one chunk only.
 #include <algorithm>
 
+#include "kernels_under_test/cpu/order_variants.h"
 #include "kernels_under_test/cpu/split_k.h"
 #include "kernels_under_test/mutants/register_mutant.h"
 
 namespace numguard::kernels {
 namespace {
 
-struct SplitKBf16Reduce {
-  template <class R, bool P>
-  double operator()(const R& round, const Terms<P>& t) const {
-    if (t.k == 0) return 0.0;
-    const NarrowRound bf16(Format::bf16);
-    const int64_t chunk = (t.k + 3) / 4;
-    double total = bf16(Sequential{}(round, t.sub(0, std::min(chunk, t.k))));
-    for (int64_t lo = chunk; lo < t.k; lo += chunk) {
-      const double partial = bf16(Sequential{}(round, t.sub(lo, std::min(chunk, t.k - lo))));
-      total = add(bf16, total, partial);  // the bug: the reduction runs in bf16
-    }
-    return total;
-  }
-};
+// The bug: partials written to bf16 and the reduction over them run in bf16.
+const SplitKRuntime<> kBug{.splits = 4, .partial = Format::bf16, .reduce = Format::bf16};
 
 const bool registered = [] {
   const SplitK<4> imitated{.partial = Format::fp32};
   const Arithmetic actual{.in = Format::bf16, .acc = Format::fp32, .out = Format::fp32};
   register_mutant(
       "mutant.gemm.bf16.splitk_bf16_reduce", "gemm", "gemm.bf16.fp32acc.splitk4",
-      "split-K partials stored and reduced in bf16 while declaring fp32 partials",
+      "split-K partials stored and reduced in bf16 while declaring fp32 partials", "split_k_reduce=bf16",
       reduction_recipe("gemm", Format::bf16, Format::fp32, imitated.shape(),
                        SplitK<4>::fuses_products, Format::fp32),
-      [actual](const Problem& p, Tensor& y) { run_reduction(SplitKBf16Reduce{}, actual, p, y); });
+      [actual](const Problem& p, Tensor& y) { run_reduction(kBug, actual, p, y); });
   return true;
 }();
 

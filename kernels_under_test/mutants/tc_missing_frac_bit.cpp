@@ -20,7 +20,7 @@ const bool registered = [] {
   const Arithmetic actual{.in = Format::fp16, .acc = Format::fp32, .out = Format::fp32};
   register_mutant(
       "mutant.gemm.fp16.tc-hopper.missing_frac_bit", "gemm", "gemm.fp16.tc-hopper",
-      "tensor-core alignment keeps 24 fractional bits while declaring 25",
+      "tensor-core alignment keeps 24 fractional bits while declaring 25", "frac_bits=24",
       tensor_core_recipe(Format::fp16, Format::fp32, declared),
       [algo, actual](const Problem& p, Tensor& y) { run_tensor_core(algo, actual, p, y); });
   return true;

@@ -22,7 +22,7 @@ const bool registered = [] {
       .in = Format::bf16, .acc = Format::fp32, .out = Format::bf16, .convert = truncate_to_bf16};
   register_mutant(
       "mutant.gemm.bf16.truncating_output", "gemm", "gemm.bf16.fp32acc.sequential.bf16out",
-      "fp32 -> bf16 output conversion truncates (bits >> 16) instead of RNE",
+      "fp32 -> bf16 output conversion truncates (bits >> 16) instead of RNE", "out_rounding=rz",
       reduction_recipe("gemm", Format::bf16, Format::fp32, algo.shape(), Sequential::fuses_products,
                        Format::bf16, Rounding::rne),
       [algo, actual](const Problem& p, Tensor& y) { run_reduction(algo, actual, p, y); });

@@ -1,0 +1,58 @@
+#include <algorithm>
+#include <utility>
+
+#include "harness/core/format.h"
+#include "harness/explain/hypothesis.h"
+
+namespace numguard::explain {
+namespace {
+
+// Zeros keep their sign: DAZ hardware reads a subnormal as a zero of the same sign.
+void flush_subnormals(Tensor& t) {
+  const uint64_t sign = desc(t.format).sign_mask();
+  for (uint64_t& b : t.bits)
+    if (classify(t.format, b) == FpClass::subnormal) b &= sign;
+}
+
+}  // namespace
+
+const std::vector<Family>& families() {
+  static const std::vector<Family> all = [] {
+    std::vector<Family> v;
+    for (auto list : {reduction_families, row_families, activation_families})
+      for (Family& f : list()) v.push_back(std::move(f));
+    return v;
+  }();
+  return all;
+}
+
+std::vector<Hypothesis> catalogue(std::string_view op, const Recipe& r) {
+  Model declared;
+  const Family* family = nullptr;
+  for (const Family& f : families())
+    if (std::ranges::find(f.ops, op) != f.ops.end()) {
+      family = &f;
+      declared = f.declared(op, r);
+      break;
+    }
+  std::vector<Hypothesis> out;
+  if (!declared) return out;
+  out.push_back({"as_declared", "the kernel computes as its recipe declares", declared});
+  if (!r.daz)
+    out.push_back({"daz", "subnormal inputs read as zero (DAZ)",
+                   [declared](const Problem& p, Tensor& y) {
+                     Problem q = p;
+                     for (Tensor* t : {&q.a, &q.b, &q.c, &q.d}) flush_subnormals(*t);
+                     declared(q, y);
+                   }});
+  if (!r.ftz.out)
+    out.push_back({"ftz=out", "subnormal outputs flushed to zero (FTZ at the output)",
+                   [declared](const Problem& p, Tensor& y) {
+                     declared(p, y);
+                     flush_subnormals(y);
+                   }});
+  family->variants(op, r, out);
+  return out;
+}
+
+}  // namespace numguard::explain

@@ -1,0 +1,214 @@
+#include "harness/explain/explain_run.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "harness/engine/check_runner.h"
+#include "harness/engine/generators.h"
+#include "harness/engine/op.h"
+#include "harness/explain/hypothesis.h"
+
+namespace numguard::explain {
+namespace {
+
+// How a model's output compares with the kernel's on one case.
+struct Match {
+  bool bits = true;    // every element bit for bit (any NaN matches any NaN)
+  bool within = true;  // every element within its bound of the model's
+};
+
+Match compare(const Tensor& out, const Tensor& model, const std::vector<OpElement>& el) {
+  Match m;
+  if (out.format != model.format || out.size() != model.size()) return {false, false};
+  for (size_t i = 0; i < out.size() && m.within; ++i) {
+    const uint64_t o = out.bits[i], p = model.bits[i];
+    if (o == p || (is_nan(out.format, o) && is_nan(out.format, p))) continue;
+    m.bits = false;
+    const double vo = out.value(i), vp = model.value(i);
+    const double bound = i < el.size() ? el[i].bound : 0.0;
+    m.within = std::isfinite(vo) && std::isfinite(vp) && std::fabs(vo - vp) <= bound;
+  }
+  return m;
+}
+
+struct Tally {
+  int64_t cases = 0, failing = 0, passing = 0, skipped = 0;
+  std::vector<int64_t> failing_cases;
+  std::vector<Score> scores;  // parallel to the catalogue
+};
+
+void evaluate(const KernelDesc& k, const std::vector<Hypothesis>& cat, uint64_t seed, int64_t i,
+              Tally& t) {
+  ++t.cases;
+  const Problem p = make_case(k, seed, i);
+  Tensor out;
+  CaseElements ce;
+  CaseOutcome oc;
+  try {
+    oc = evaluate_case(k, p, &out, &ce);
+  } catch (const std::exception&) {  // refused, crashed, the kernel's error: nothing to fit
+    ++t.skipped;
+    return;
+  }
+  if (oc.domain_limit) {
+    ++t.skipped;
+    return;
+  }
+  const bool failing = is_failure(oc.verdict);
+  if (failing) {
+    ++t.failing;
+    t.failing_cases.push_back(i);
+  } else {
+    ++t.passing;
+  }
+  const OpInfo& op = *find_op(k.op);
+  for (size_t h = 0; h < cat.size(); ++h) {
+    Score& s = t.scores[h];
+    Match m{false, false};
+    try {
+      Tensor model(k.recipe.out, op.out_shape(p));
+      cat[h].predict(p, model);
+      m = compare(out, model, ce.elements);
+    } catch (const std::exception&) {  // the model cannot compute this case
+    }
+    if (failing) {
+      s.reproduces += m.bits;
+      s.within_bound += m.within;
+      if (!m.within && s.unexplained.size() < 8) s.unexplained.push_back(i);
+    } else {
+      s.breaks_passing += !m.within;
+      s.passing_reproduced += m.bits;
+    }
+  }
+}
+
+// Best first: explains more failures, breaks fewer passing cases, reproduces more bit for bit.
+bool better(const Score& a, const Score& b) {
+  if (a.within_bound != b.within_bound) return a.within_bound > b.within_bound;
+  if (a.breaks_passing != b.breaks_passing) return a.breaks_passing < b.breaks_passing;
+  if (a.reproduces != b.reproduces) return a.reproduces > b.reproduces;
+  return a.passing_reproduced > b.passing_reproduced;
+}
+
+std::string cases_text(int64_t n) { return fmt::format("{} case{}", n, n == 1 ? "" : "s"); }
+
+std::string verdict_text(const Explanation& e) {
+  if (e.failing == 0)
+    return fmt::format("{} passes all {} it was judged on: nothing to explain.", e.kernel,
+                       cases_text(e.passing));
+  if (!e.modelled)
+    return fmt::format("{} fails {}, but numguard has no model of its op and recipe to test "
+                       "hypotheses with: no hypothesis explains the failures.",
+                       e.kernel, cases_text(e.failing));
+  const Score& top = e.hypotheses.front();
+  const std::string fit =
+      fmt::format("on {} of {} failing cases ({} bit for bit) and {} of {} passing ones", top.within_bound,
+                  e.failing, top.reproduces, e.passing - top.breaks_passing, e.passing);
+  if (explains_all(top, e) && top.tag == "as_declared")
+    return fmt::format("the outputs match the declared recipe itself {}: the kernel computes as "
+                       "it declares and numguard's bound for that recipe is too tight (a numguard "
+                       "bug: please report it).",
+                       fit);
+  if (explains_all(top, e))
+    return fmt::format("the outputs match the declared recipe varied by: {} {}: the kernel's "
+                       "mechanism is {}.",
+                       top.description, fit, top.tag);
+  std::string closest;
+  for (size_t i = 0; i < e.hypotheses.size() && i < 3; ++i)
+    closest += fmt::format("{}{} ({} of {} failing, breaks {} passing)", i ? "; " : "",
+                           e.hypotheses[i].tag, e.hypotheses[i].within_bound, e.failing,
+                           e.hypotheses[i].breaks_passing);
+  return fmt::format("no hypothesis explains the failures; the closest: {}.", closest);
+}
+
+}  // namespace
+
+bool explains_all(const Score& s, const Explanation& e) {
+  return e.failing > 0 && s.within_bound == e.failing && s.breaks_passing == 0;
+}
+
+Explanation explain_kernel(const KernelDesc& k, const ExplainOptions& opt) {
+  Explanation e;
+  e.kernel = k.name;
+  const std::vector<Hypothesis> cat = catalogue(k.op, k.recipe);
+  e.modelled = !cat.empty();
+  const int64_t total = opt.cases * static_cast<int64_t>(case_generators().size());
+  unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<int64_t>(threads, std::max<int64_t>(total, 1)));
+  std::atomic<int64_t> next{0};
+  std::mutex mu;
+  Tally all;
+  all.scores.resize(cat.size());
+  std::exception_ptr error;
+  const auto work = [&] {
+    Tally t;
+    t.scores.resize(cat.size());
+    try {
+      for (int64_t i; (i = next++) < total;) evaluate(k, cat, opt.seed, i, t);
+    } catch (...) {
+      const std::lock_guard lock(mu);
+      error = std::current_exception();
+      return;
+    }
+    const std::lock_guard lock(mu);
+    all.cases += t.cases;
+    all.failing += t.failing;
+    all.passing += t.passing;
+    all.skipped += t.skipped;
+    all.failing_cases.insert(all.failing_cases.end(), t.failing_cases.begin(),
+                             t.failing_cases.end());
+    for (size_t h = 0; h < cat.size(); ++h) {
+      Score& a = all.scores[h];
+      const Score& b = t.scores[h];
+      a.reproduces += b.reproduces;
+      a.within_bound += b.within_bound;
+      a.breaks_passing += b.breaks_passing;
+      a.passing_reproduced += b.passing_reproduced;
+      a.unexplained.insert(a.unexplained.end(), b.unexplained.begin(), b.unexplained.end());
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back(work);
+  work();
+  for (std::thread& th : pool) th.join();
+  if (error) std::rethrow_exception(error);
+
+  e.cases = all.cases;
+  e.failing = all.failing;
+  e.passing = all.passing;
+  e.skipped = all.skipped;
+  std::ranges::sort(all.failing_cases);
+  e.failing_cases = std::move(all.failing_cases);
+  if (e.failing > 0) {
+    // One row per tag: its best variant (a parameter search such as the staging format of a
+    // softmax without max subtraction reports the variant that fits).
+    std::map<std::string, size_t> best;
+    std::vector<Score> rows;
+    for (size_t h = 0; h < cat.size(); ++h) {
+      Score s = all.scores[h];
+      s.tag = cat[h].tag;
+      s.description = cat[h].description;
+      std::ranges::sort(s.unexplained);
+      if (s.unexplained.size() > 8) s.unexplained.resize(8);
+      const auto [it, fresh] = best.try_emplace(s.tag, rows.size());
+      if (fresh) {
+        rows.push_back(std::move(s));
+      } else if (better(s, rows[it->second])) {
+        rows[it->second] = std::move(s);
+      }
+    }
+    std::ranges::stable_sort(rows, better);
+    e.hypotheses = std::move(rows);
+  }
+  e.explained = e.failing == 0 || (!e.hypotheses.empty() && explains_all(e.hypotheses.front(), e));
+  e.verdict = verdict_text(e);
+  return e;
+}
+
+}  // namespace numguard::explain

@@ -1,0 +1,49 @@
+// `numguard explain`: runs a kernel over the check's cases, evaluates every hypothesis of its
+// catalogue (hypothesis.h) against the kernel's actual outputs and ranks them. Per hypothesis:
+// on how many failing cases its model reproduces the output bit for bit, on how many it brings
+// the output within the declared bound (|output - model| <= the element's bound), and on how
+// many passing cases it breaks (the output is not within the bound of its model there).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness/core/kernel.h"
+
+namespace numguard::explain {
+
+struct ExplainOptions {
+  uint64_t seed = 1;
+  int64_t cases = 200;  // per generator, as `check --cases`
+  unsigned threads = 0;  // 0: all cores
+};
+
+struct Score {
+  std::string tag, description;
+  int64_t reproduces = 0;          // failing cases reproduced bit for bit
+  int64_t within_bound = 0;        // failing cases brought within the bound (reproduced included)
+  int64_t breaks_passing = 0;      // passing cases whose output leaves the model's bound
+  int64_t passing_reproduced = 0;  // passing cases reproduced bit for bit
+  std::vector<int64_t> unexplained;  // the first failing cases it does not bring within bound
+};
+
+struct Explanation {
+  std::string kernel;
+  int64_t cases = 0;    // cases run
+  int64_t failing = 0;  // failing cases (a failure verdict)
+  int64_t passing = 0;  // cases within the promise that pass
+  int64_t skipped = 0;  // domain limits, refused cases, errors: neither failing nor passing
+  std::vector<int64_t> failing_cases;  // every failing case index
+  bool modelled = false;               // the catalogue has a model of the kernel's op and recipe
+  std::vector<Score> hypotheses;       // best first, one per tag (its best variant)
+  bool explained = false;  // the kernel passes, or the first hypothesis explains every failure
+  std::string verdict;     // one plain-language paragraph
+};
+
+Explanation explain_kernel(const KernelDesc& k, const ExplainOptions& opt);
+
+// Whether `s` explains every failure of `e` without breaking a passing case.
+bool explains_all(const Score& s, const Explanation& e);
+
+}  // namespace numguard::explain

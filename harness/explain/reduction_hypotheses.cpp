@@ -1,0 +1,201 @@
+// The reduction family's hypotheses (dot, sum, sumsq, gemm): the declared recipe
+// (reduction_model.h) varied one way at a time: subnormal handling (FTZ of the products or the
+// accumulator), the accumulator's format and rounding, the output rounding, the input
+// conversion, the summation structure (a search over orders and their parameters, fused blocks
+// included), dropped tail tiles, index bugs, split-K partial formats and alpha/beta semantics.
+#include <bit>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "harness/explain/hypothesis.h"
+#include "harness/explain/reduction_model.h"
+
+namespace numguard::explain {
+namespace {
+
+Model model(std::string op, ReductionVariant v) {
+  return [op = std::move(op), v = std::move(v)](const Problem& p, Tensor& out) {
+    emulate_reduction(op, v, p, out);
+  };
+}
+
+bool narrower(Format f, Format than) { return desc(f).precision < desc(than).precision; }
+
+bool fused(const Accumulation& s) {
+  return s.order == Order::fused_block || (s.order == Order::split_k && s.frac_bits > 0);
+}
+
+std::string order_text(const Accumulation& s) {
+  switch (s.order) {
+    case Order::blocked:
+      return fmt::format("blocked({})", s.block);
+    case Order::strided:
+      return fmt::format("strided({})", s.lanes);
+    case Order::split_k:
+      return fmt::format("split_k({})", s.splits);
+    case Order::tree:
+      return fmt::format("tree({})", s.fanin);
+    case Order::fused_block:
+      return fmt::format("fused_block({},{}{})", s.block, s.frac_bits,
+                         s.operand_exponents ? ",operand_exponents" : "");
+    default:
+      return std::string(name(s.order));
+  }
+}
+
+// The summation structures searched: every order with the parameters kernels use.
+std::vector<Accumulation> order_search(const Recipe& r, std::string_view op) {
+  std::vector<Accumulation> v = {{.order = Order::sequential},
+                                 {.order = Order::pairwise},
+                                 {.order = Order::compensated}};
+  for (int b : {8, 16, 32, 64, 128, 256}) v.push_back({.order = Order::blocked, .block = b});
+  for (int l : {4, 8, 16, 32, 64, 128, 256}) v.push_back({.order = Order::strided, .lanes = l});
+  for (int s : {2, 3, 4, 8, 16})
+    v.push_back({.order = Order::split_k, .splits = s, .partial = r.acc});
+  const Format in = r.input_cast.value_or(r.in);
+  const bool matrix_unit_input = desc(in).precision <= 11 || in == Format::bf16;
+  if (op != "sum" && op != "sumsq" && r.acc == Format::fp32 && (matrix_unit_input || fused(r.shape)))
+    for (int b : {4, 8, 16, 32})
+      for (int f : {13, 23, 24, 25})
+        for (bool operand : {false, true})
+          v.push_back({.order = Order::fused_block,
+                       .block = b,
+                       .frac_bits = f,
+                       .operand_exponents = operand});
+  return v;
+}
+
+bool same_order(const Accumulation& a, const Accumulation& b) {
+  return order_text(a) == order_text(b);
+}
+
+void variants(std::string_view op, const Recipe& r, std::vector<Hypothesis>& out) {
+  const std::string o(op);
+  const auto add = [&](std::string tag, std::string what, ReductionVariant v) {
+    if (reduction_emulable(op, v.r))
+      out.push_back({std::move(tag), std::move(what), model(o, std::move(v))});
+  };
+  const auto with = [&](auto change) {
+    ReductionVariant v{.r = r};
+    change(v.r);
+    return v;
+  };
+  // Subnormal handling (DAZ and FTZ of the output are generic: catalogue.cpp).
+  if (!r.ftz.products && !fused(r.shape))
+    add("ftz=products",
+        fmt::format("products below {}'s smallest normal flushed to zero before they are summed",
+                    name(r.acc)),
+        with([](Recipe& x) { x.ftz.products = true; }));
+  if (!r.ftz.acc && !fused(r.shape))
+    add("ftz=acc", "subnormal accumulator values flushed to zero after every addition",
+        with([](Recipe& x) { x.ftz.acc = true; }));
+  // The accumulator: narrower, rounded otherwise.
+  if (!fused(r.shape)) {
+    for (Format f : {Format::tf32, Format::bf16, Format::fp16})
+      if (narrower(f, r.acc))
+        add(fmt::format("acc_format={}", name(f)),
+            fmt::format("the accumulator is {} where the recipe declares {}", name(f), name(r.acc)),
+            with([f](Recipe& x) { x.acc = f; }));
+    for (Rounding m : {Rounding::rz, Rounding::rd, Rounding::ru, Rounding::rna})
+      if (m != r.acc_rounding)
+        add(fmt::format("acc_rounding={}", name(m)),
+            fmt::format("every accumulator operation rounds {} (declared: {})", name(m),
+                        name(r.acc_rounding)),
+            with([m](Recipe& x) { x.acc_rounding = m; }));
+  }
+  // The output conversion, where it rounds.
+  if (narrower(r.out, r.acc))
+    for (Rounding m : {Rounding::rz, Rounding::rd, Rounding::ru, Rounding::rna})
+      if (m != r.out_rounding)
+        add(fmt::format("out_rounding={}", name(m)),
+            fmt::format("the output conversion to {} rounds {} where the recipe declares {}",
+                        name(r.out), name(m), name(r.out_rounding)),
+            with([m](Recipe& x) { x.out_rounding = m; }));
+  // The input conversion: a cast nobody declared (TF32 mode, a bf16 compute type), or the
+  // declared cast rounding otherwise.
+  if (!r.input_cast) {
+    for (Format f : {Format::tf32, Format::bf16, Format::fp16})
+      if (narrower(f, r.in))
+        add(fmt::format("input_cast={}", name(f)),
+            fmt::format("inputs rounded to {} before use", name(f)),
+            with([f](Recipe& x) { x.input_cast = f; }));
+  } else {
+    for (Rounding m : {Rounding::rne, Rounding::rna, Rounding::rz})
+      if (m != r.input_cast_rounding)
+        add(fmt::format("input_cast_rounding={}", name(m)),
+            fmt::format("inputs converted to {} with {} (declared: {})", name(*r.input_cast),
+                        name(m), name(r.input_cast_rounding)),
+            with([m](Recipe& x) { x.input_cast_rounding = m; }));
+  }
+  // Summation structure.
+  for (const Accumulation& s : order_search(r, op))
+    if (!same_order(s, r.shape) &&
+        !(fused(s) && fused(r.shape) && s.block == r.shape.block &&
+          s.operand_exponents == r.shape.operand_exponents))  // frac_bits=F below says those
+      add(fmt::format("order={}", order_text(s)),
+          fmt::format("summed in the order {} (declared: {})", order_text(s), order_text(r.shape)),
+          with([&s](Recipe& x) { x.shape = s; }));
+  if (fused(r.shape))
+    for (int d : {-1, -2, -3, 1}) {
+      ReductionVariant v{.r = r};
+      v.r.shape.frac_bits = r.shape.frac_bits + d;
+      add(fmt::format("frac_bits={}", v.r.shape.frac_bits),
+          fmt::format("the fused block keeps {} fraction bits below its largest exponent where "
+                      "the recipe declares {}",
+                      v.r.shape.frac_bits, r.shape.frac_bits),
+          v);
+    }
+  // Indexing bugs at tile boundaries.
+  for (int64_t tile : {8, 16, 32, 64, 128, 256})
+    add(fmt::format("k_tail_dropped={}", tile),
+        fmt::format("the last K mod {} terms are never summed (no residue tile)", tile),
+        ReductionVariant{.r = r, .tile = tile});
+  if (r.shape.order == Order::pairwise)
+    add("pairwise_leaf_index", "the pairwise tree's three-term leaf sums x0 + (x0 + x1)",
+        ReductionVariant{.r = r, .pairwise_leaf_bug = true});
+  if (r.shape.order == Order::strided && r.shape.lanes >= 4 &&
+      std::has_single_bit(static_cast<unsigned>(r.shape.lanes)))
+    add("butterfly_repeated_offset",
+        fmt::format("the lanes' butterfly repeats its offset 2 instead of ending at 1 ({}, ..., "
+                    "2, 2): odd lanes dropped, even lanes counted twice",
+                    r.shape.lanes / 2),
+        ReductionVariant{.r = r, .repeated_offset = true});
+  if (r.shape.order == Order::split_k)
+    for (Format f : {Format::fp16, Format::bf16})
+      if (narrower(f, r.shape.partial)) {
+        ReductionVariant v{.r = r};
+        v.r.shape.partial = f;
+        add(fmt::format("split_k_partial={}", name(f)),
+            fmt::format("split-K partials stored in {} (summed in {})", name(f), name(r.acc)), v);
+        v.split_reduce = f;
+        add(fmt::format("split_k_reduce={}", name(f)),
+            fmt::format("split-K partials stored in {} and summed in {}", name(f), name(f)), v);
+      }
+  // alpha / beta semantics (gemm).
+  if (op == "gemm")
+    add(r.alpha_beta == AlphaBeta::blas ? "alpha_beta=arithmetic" : "alpha_beta=blas",
+        r.alpha_beta == AlphaBeta::blas
+            ? "alpha * (a b) + beta * c computed as written: alpha = 0 still reads a and b, beta "
+              "= 0 still reads c (0 * NaN = NaN)"
+            : "BLAS semantics: alpha = 0 skips a and b, beta = 0 skips c",
+        with([](Recipe& x) {
+          x.alpha_beta =
+              x.alpha_beta == AlphaBeta::blas ? AlphaBeta::arithmetic : AlphaBeta::blas;
+        }));
+}
+
+}  // namespace
+
+std::vector<Family> reduction_families() {
+  return {{.name = "reduction",
+           .ops = {"dot", "sum", "sumsq", "gemm"},
+           .declared = [](std::string_view op, const Recipe& r) -> Model {
+             if (!reduction_emulable(op, r)) return {};
+             return model(std::string(op), ReductionVariant{.r = r});
+           },
+           .variants = variants}};
+}
+
+}  // namespace numguard::explain

@@ -1,0 +1,32 @@
+// A bit-exact model of a reduction-family kernel (dot, sum, sumsq, gemm) from its recipe: the
+// CPU kernels' summation orders (kernels_under_test/cpu/) run with the recipe's formats,
+// roundings, flushes, input cast and alpha/beta semantics, plus the bugs a recipe cannot
+// state (a dropped K tail, a tree or butterfly index bug, split-K partials reduced in a narrow
+// format). `numguard explain` varies one of these at a time.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "harness/core/kernel.h"
+
+namespace numguard::explain {
+
+struct ReductionVariant {
+  Recipe r;
+  int64_t tile = 0;  // > 0: the last K mod tile terms are never summed
+  bool pairwise_leaf_bug = false;
+  bool repeated_offset = false;  // strided: butterfly offsets lanes/2, ..., 2, 2
+  std::optional<Format> split_reduce;  // split-K partials summed in this format
+};
+
+// Whether the model can compute kernels of `op` declaring v.r (an accumulator of at most 51
+// bits, an order with its parameters, fused blocks only over products).
+bool reduction_emulable(std::string_view op, const Recipe& r);
+
+// The output of `op` on p as the variant computes it, into `out` (allocated: format r.out,
+// the op's output shape).
+void emulate_reduction(std::string_view op, const ReductionVariant& v, const Problem& p,
+                       Tensor& out);
+
+}  // namespace numguard::explain

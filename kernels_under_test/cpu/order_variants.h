@@ -1,0 +1,85 @@
+// Summation orders with run-time parameters and the order bugs real kernels have: the planted
+// mutants run these, and `numguard explain` (harness/explain/) runs them as hypotheses about
+// any reduction kernel, so each is written once.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+
+#include "kernels_under_test/cpu/sequential.h"
+
+namespace numguard::kernels {
+
+// Pairwise summation whose unrolled three-term leaf indexes the right pair from the node's
+// start: x0 + (x0 + x1) instead of x0 + (x1 + x2) (one term counted twice, one dropped). Right
+// whenever no node of the tree has three terms.
+struct PairwiseLeafBug {
+  template <class R, bool P>
+  double operator()(const R& round, const Terms<P>& t) const {
+    return t.k == 0 ? 0.0 : reduce(round, t, 0, t.k);
+  }
+
+ private:
+  template <class R, bool P>
+  static double reduce(const R& round, const Terms<P>& t, int64_t lo, int64_t n) {
+    switch (n) {
+      case 1:
+        return round(t[lo]);
+      case 2:
+        return add(round, round(t[lo]), round(t[lo + 1]));
+      case 3:  // the bug: the right pair should be t[lo + 1] + t[lo + 2]
+        return add(round, round(t[lo]), add(round, round(t[lo]), round(t[lo + 1])));
+      default: {
+        const int64_t h = n / 2;
+        return add(round, reduce(round, t, lo, h), reduce(round, t, lo + h, n - h));
+      }
+    }
+  }
+};
+
+// Blocked summation with the block size chosen at run time (blocked.h's order).
+struct BlockedRuntime {
+  int64_t block = 32;
+  template <class R, bool P>
+  double operator()(const R& round, const Terms<P>& t) const {
+    if (t.k == 0) return 0.0;
+    double total = Sequential{}(round, t.sub(0, std::min(block, t.k)));
+    for (int64_t lo = block; lo < t.k; lo += block)
+      total = add(round, total, Sequential{}(round, t.sub(lo, std::min(block, t.k - lo))));
+    return total;
+  }
+};
+
+// Split-K: `splits` chunks (each reduced by Chunk, Sequential by default) of ceil(k / splits) terms in the accumulation format,
+// each partial stored in `partial`, the partials summed in order in `reduce` (nullopt: the
+// accumulation format). A workspace or reduction kernel in the input format is
+// partial = reduce = that format.
+template <class Chunk = Sequential>
+struct SplitKRuntime {
+  Chunk chunk_algo{};
+  int splits = 4;
+  Format partial = Format::fp32;
+  std::optional<Format> reduce;
+  template <class R, bool P>
+  double operator()(const R& round, const Terms<P>& t) const {
+    if (t.k == 0) return 0.0;
+    const int64_t chunk = (t.k + splits - 1) / splits;
+    const auto chunk_sum = [&](int64_t lo) {
+      const double v = chunk_algo(round, t.sub(lo, std::min(chunk, t.k - lo)));
+      return partial == round.format ? v : round_value(partial, v);
+    };
+    double total = chunk_sum(0);
+    for (int64_t lo = chunk; lo < t.k; lo += chunk) {
+      const double part = chunk_sum(lo);
+      if (reduce && *reduce != round.format) {
+        total = with_acc_rounding(*reduce, [&](const auto& r2) { return add(r2, total, part); });
+      } else {
+        total = add(round, total, part);
+      }
+    }
+    return total;
+  }
+};
+
+}  // namespace numguard::kernels
