@@ -25,18 +25,28 @@ std::string explanation_text(const explain::Explanation& e, size_t rows) {
     size_t width = 10;
     for (size_t i = 0; i < e.hypotheses.size() && i < rows; ++i)
       width = std::max(width, e.hypotheses[i].tag.size());
-    s += fmt::format("  {:<4} {:<{}}  {:>11}  {:>12}  {:>14}  {}\n", "rank", "hypothesis", width,
-                     "reproduces", "within bound", "breaks passing", "what the kernel would do");
+    s += fmt::format("  {:<4} {:<{}}  {:>11}  {:>12}  {:>14}  {:>7}  {}\n", "rank", "hypothesis",
+                     width, "reproduces", "within bound", "breaks passing", "probes",
+                     "what the kernel would do");
     for (size_t i = 0; i < e.hypotheses.size() && i < rows; ++i) {
       const explain::Score& h = e.hypotheses[i];
-      s += fmt::format("  {:<4} {:<{}}  {:>11}  {:>12}  {:>14}  {}\n", i + 1, h.tag, width,
+      const bool probed = std::ranges::find(e.probed, h.tag) != e.probed.end();
+      s += fmt::format("  {:<4} {:<{}}  {:>11}  {:>12}  {:>14}  {:>7}  {}\n", i + 1, h.tag, width,
                        fmt::format("{}/{}", h.reproduces, e.failing),
                        fmt::format("{}/{}", h.within_bound, e.failing),
-                       fmt::format("{}/{}", h.breaks_passing, e.passing), h.description);
+                       fmt::format("{}/{}", h.breaks_passing, e.passing),
+                       probed ? fmt::format("{}/{}", h.probe_agree, e.probes) : std::string("-"),
+                       h.description);
     }
     if (e.hypotheses.size() > rows)
       s += fmt::format("  ... {} more hypotheses (--json lists them all)\n",
                        e.hypotheses.size() - rows);
+    if (!e.probed.empty())
+      s += fmt::format(
+          "  probes: {} cases built to separate the {} hypotheses that fit equally well (inputs "
+          "scaled by powers of two into the subnormal and overflow ranges; the probes column: how "
+          "many each reproduces bit for bit)\n",
+          e.probes, e.probed.size());
     const explain::Score& top = e.hypotheses.front();
     if (!e.explained && !top.unexplained.empty())
       s += fmt::format("  cases {} leaves unexplained: {} (numguard check --kernel {} --case I)\n",
@@ -55,6 +65,7 @@ nlohmann::json explanation_json(const explain::Explanation& e) {
                     {"within_bound", h.within_bound},
                     {"breaks_passing", h.breaks_passing},
                     {"passing_reproduced", h.passing_reproduced},
+                    {"probes_reproduced", h.probe_agree},
                     {"unexplained_cases", h.unexplained}});
   return {{"kernel", e.kernel},
           {"cases", e.cases},
@@ -63,6 +74,8 @@ nlohmann::json explanation_json(const explain::Explanation& e) {
           {"not_judged", e.skipped},
           {"failing_case_indices", e.failing_cases},
           {"modelled", e.modelled},
+          {"probes", e.probes},
+          {"probed", e.probed},
           {"hypotheses", hyps},
           {"explained", e.explained},
           {"verdict", e.verdict}};

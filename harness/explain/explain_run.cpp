@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <thread>
 
 #include <fmt/format.h>
@@ -13,13 +14,14 @@
 #include "harness/engine/generators.h"
 #include "harness/engine/op.h"
 #include "harness/explain/hypothesis.h"
+#include "harness/explain/probes.h"
 
 namespace numguard::explain {
 namespace {
 
 // How a model's output compares with the kernel's on one case.
 struct Match {
-  bool bits = true;    // every element bit for bit (any NaN matches any NaN)
+  bool bits = true;    // every element bit for bit (any NaN matches any NaN, +0 matches -0)
   bool within = true;  // every element within its bound of the model's
 };
 
@@ -29,8 +31,11 @@ Match compare(const Tensor& out, const Tensor& model, const std::vector<OpElemen
   for (size_t i = 0; i < out.size() && m.within; ++i) {
     const uint64_t o = out.bits[i], p = model.bits[i];
     if (o == p || (is_nan(out.format, o) && is_nan(out.format, p))) continue;
-    m.bits = false;
     const double vo = out.value(i), vp = model.value(i);
+    // A zero's sign depends on whether a loop starts from +0 or -0, or skips a term rather than
+    // adding a zero: a detail no hypothesis is about.
+    if (vo == 0 && vp == 0) continue;
+    m.bits = false;
     const double bound = i < el.size() ? el[i].bound : 0.0;
     m.within = std::isfinite(vo) && std::isfinite(vp) && std::fabs(vo - vp) <= bound;
   }
@@ -92,8 +97,11 @@ void evaluate(const KernelDesc& k, const std::vector<Hypothesis>& cat, uint64_t 
 bool better(const Score& a, const Score& b) {
   if (a.within_bound != b.within_bound) return a.within_bound > b.within_bound;
   if (a.breaks_passing != b.breaks_passing) return a.breaks_passing < b.breaks_passing;
-  if (a.reproduces != b.reproduces) return a.reproduces > b.reproduces;
-  return a.passing_reproduced > b.passing_reproduced;
+  if (a.probe_agree != b.probe_agree) return a.probe_agree > b.probe_agree;
+  // Then bit-for-bit agreement over every case: a passing case whose bits a model reproduces
+  // (where the declared recipe does not) is evidence too, the only evidence where a mechanism
+  // rarely fails (a flushed subnormal product beside normal ones stays inside the bound).
+  return a.reproduces + a.passing_reproduced > b.reproduces + b.passing_reproduced;
 }
 
 std::string cases_text(int64_t n) { return fmt::format("{} case{}", n, n == 1 ? "" : "s"); }
@@ -193,6 +201,7 @@ Explanation explain_kernel(const KernelDesc& k, const ExplainOptions& opt) {
     for (size_t h = 0; h < cat.size(); ++h) {
       Score s = all.scores[h];
       s.tag = cat[h].tag;
+      s.index = h;
       s.description = cat[h].description;
       std::ranges::sort(s.unexplained);
       if (s.unexplained.size() > 8) s.unexplained.resize(8);
@@ -204,6 +213,31 @@ Explanation explain_kernel(const KernelDesc& k, const ExplainOptions& opt) {
       }
     }
     std::ranges::stable_sort(rows, better);
+    // The rows that fit the cases equally well, separated by experiments; a leader without a
+    // tie is still tested against the next rows that break no passing case (thin evidence,
+    // such as one failing case, is then confirmed or overturned).
+    std::vector<const Hypothesis*> tied;
+    for (const Score& s : rows)
+      if (tied.size() < 8 && s.within_bound == rows[0].within_bound &&
+          s.breaks_passing == rows[0].breaks_passing)
+        tied.push_back(&cat[s.index]);
+    std::vector<size_t> probed_rows(tied.size());
+    std::iota(probed_rows.begin(), probed_rows.end(), size_t{0});
+    if (tied.size() == 1)
+      for (size_t r = 1; r < rows.size() && tied.size() < 4; ++r)
+        if (rows[r].breaks_passing == 0) {
+          tied.push_back(&cat[rows[r].index]);
+          probed_rows.push_back(r);
+        }
+    if (tied.size() >= 2 && rows[0].within_bound > 0) {
+      const ProbeResult pr = run_probes(k, tied, opt.seed);
+      e.probes = pr.probes;
+      for (size_t t = 0; t < tied.size(); ++t) {
+        rows[probed_rows[t]].probe_agree = pr.agree[t];
+        e.probed.push_back(rows[probed_rows[t]].tag);
+      }
+      std::ranges::stable_sort(rows, better);
+    }
     e.hypotheses = std::move(rows);
   }
   e.explained = e.failing == 0 || (!e.hypotheses.empty() && explains_all(e.hypotheses.front(), e));

@@ -26,6 +26,8 @@ struct Score {
   int64_t breaks_passing = 0;      // passing cases whose output leaves the model's bound
   int64_t passing_reproduced = 0;  // passing cases reproduced bit for bit
   std::vector<int64_t> unexplained;  // the first failing cases it does not bring within bound
+  int64_t probe_agree = 0;  // discriminating probes reproduced bit for bit (probes.h)
+  size_t index = 0;         // in the catalogue
 };
 
 struct Explanation {
@@ -37,6 +39,10 @@ struct Explanation {
   std::vector<int64_t> failing_cases;  // every failing case index
   bool modelled = false;               // the catalogue has a model of the kernel's op and recipe
   std::vector<Score> hypotheses;       // best first, one per tag (its best variant)
+  // Probes run to separate the hypotheses that fit the cases equally well (probes.h), and
+  // which ones they separated.
+  int64_t probes = 0;
+  std::vector<std::string> probed;
   bool explained = false;  // the kernel passes, or the first hypothesis explains every failure
   std::string verdict;     // one plain-language paragraph
 };
