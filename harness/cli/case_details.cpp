@@ -13,6 +13,7 @@
 #include "harness/cli/atomic_file.h"
 #include "harness/cli/number_text.h"
 #include "harness/cli/repro_line.h"
+#include "harness/explain/explain_run.h"
 #include "harness/engine/op.h"
 
 namespace numguard::cli {
@@ -112,6 +113,23 @@ std::string outcome_lines(const Recipe& r, const CaseOutcome& c) {
   text += fmt::format("verdict    {}\n", name(c.verdict));
   text += fmt::format("domain     {}\n", c.domain_limit ? c.domain_reason : "inside");
   return text;
+}
+
+// Which of explain's models (harness/explain/) reproduce a failing output: the recipe variant
+// the kernel really computes, when the catalogue has it.
+std::string explain_line(const KernelDesc& k, const Problem& p, const Tensor& out, size_t w) {
+  const explain::CaseFit f = explain::fit_case(k, p, out, w);
+  std::string tags;
+  for (const std::string& t : f.reproducing) tags += (tags.empty() ? "" : ", ") + t;
+  if (!tags.empty())
+    return fmt::format("explain    reproduced bit for bit by the model{} {} (numguard explain "
+                       "--kernel {} ranks them over every case)\n",
+                       f.reproducing.size() > 1 ? "s" : "", tags, k.name);
+  if (f.closest_tag.empty()) return "";
+  return fmt::format("explain    no model reproduces this output; the closest at element {}: {} "
+                     "gives {} ({})\n",
+                     w, f.closest_tag, shortest_decimal(out.format, f.closest_bits).view(),
+                     hex_float(out.format, f.closest_bits).view());
 }
 
 }  // namespace
@@ -248,6 +266,7 @@ CaseOutcome describe_case(const KernelDesc& k, const Problem& p, const CaseOrigi
                          "error/bound {:.4g}\n",
                          e.bound, e.ratio());
   text += fmt::format("estimate   {:.6g} (probabilistic, not used to fail)\n", e.prob_bound);
+  if (is_failure(c.verdict)) text += explain_line(k, p, out, w);
   text += outcome_lines(r, c);
   return c;
 }

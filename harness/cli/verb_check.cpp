@@ -18,6 +18,7 @@
 #include "harness/cli/check_json.h"
 #include "harness/cli/check_progress.h"
 #include "harness/cli/check_report_table.h"
+#include "harness/cli/explain_output.h"
 #include "harness/cli/check_results.h"
 #include "harness/cli/kernel_selection.h"
 #include "harness/cli/numeric_option.h"
@@ -41,6 +42,7 @@ struct CheckCommand {
   std::vector<std::string> generators;
   std::string json_path;
   std::string device = "auto";
+  bool explain = false;  // run `numguard explain` on every failing kernel after the table
   std::vector<std::string> plugins;
   kernel_worker::Limits limits;  // of the plugin kernels' worker processes
 };
@@ -121,6 +123,18 @@ int write_json(const CheckCommand& c, const CheckResults& r) {
   return kExitUsage;
 }
 
+// `--explain`: the explanation of every failing kernel, over the same seed and cases (a
+// crashed kernel has no outputs to fit and is left to its CRASH lines).
+void explain_failures(const CheckCommand& c, const CheckResults& r) {
+  explain::ExplainOptions o{.seed = c.engine.seed, .cases = c.engine.cases,
+                            .threads = c.engine.threads};
+  for (const KernelSummary& s : r.kernels) {
+    if (s.pass() || !s.kernel || !s.crashed.empty()) continue;
+    fmt::print("\n{}", explanation_text(explain::explain_kernel(*s.kernel, o)));
+    std::fflush(stdout);
+  }
+}
+
 int run_check_verb(CheckCommand& c) {
   const std::vector<const KernelDesc*> kernels = validate(c);
   if (c.case_index) {
@@ -135,6 +149,7 @@ int run_check_verb(CheckCommand& c) {
   const CheckResults r = run(c, kernels);
   fmt::print("{}", check_report_table(r));
   std::fflush(stdout);
+  if (c.explain) explain_failures(c, r);
   const int status = write_json(c, r);
   if (status != kExitOk) return status;
   if (r.internal_errors() > 0) return kExitInternal;
@@ -176,6 +191,9 @@ VerbAction setup_check(CLI::App& app) {
                  "match their CPU twins bit for bit), otherwise their CPU twins are checked in "
                  "their place; cpu: always the twins; cuda: a GPU is required")
       ->type_name("cpu|cuda|auto");
+  app.add_flag("--explain", c->explain,
+               "After the table, run `numguard explain` on every failing kernel (same seed and "
+               "cases): the ranked hypotheses and the mechanism");
   add_plugin_option(app, c->plugins);
   add_kernel_limit_options(app, c->limits);
   app.footer(

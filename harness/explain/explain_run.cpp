@@ -106,6 +106,12 @@ bool better(const Score& a, const Score& b) {
 
 std::string cases_text(int64_t n) { return fmt::format("{} case{}", n, n == 1 ? "" : "s"); }
 
+std::string probe_text(const Score& top, const Explanation& e) {
+  if (std::ranges::find(e.probed, top.tag) == e.probed.end() || e.probes == 0) return "";
+  return fmt::format(", and {} of {} probes built to tell it from the other candidates",
+                     top.probe_agree, e.probes);
+}
+
 std::string verdict_text(const Explanation& e) {
   if (e.failing == 0)
     return fmt::format("{} passes all {} it was judged on: nothing to explain.", e.kernel,
@@ -115,27 +121,63 @@ std::string verdict_text(const Explanation& e) {
                        "hypotheses with: no hypothesis explains the failures.",
                        e.kernel, cases_text(e.failing));
   const Score& top = e.hypotheses.front();
-  const std::string fit =
-      fmt::format("on {} of {} failing cases ({} bit for bit) and {} of {} passing ones", top.within_bound,
-                  e.failing, top.reproduces, e.passing - top.breaks_passing, e.passing);
+  const std::string evidence = fmt::format(
+      "Its model reproduces {} of {} failing cases bit for bit ({} within the bound), agrees "
+      "with {} of {} passing ones{}",
+      top.reproduces, e.failing, top.within_bound, e.passing - top.breaks_passing, e.passing,
+      probe_text(top, e));
   if (explains_all(top, e) && top.tag == "as_declared")
-    return fmt::format("the outputs match the declared recipe itself {}: the kernel computes as "
-                       "it declares and numguard's bound for that recipe is too tight (a numguard "
-                       "bug: please report it).",
-                       fit);
+    return fmt::format("the kernel computes as its recipe declares, yet fails: numguard's bound "
+                       "for this recipe is too tight (numguard's bug: please report it). {}.",
+                       evidence);
   if (explains_all(top, e))
-    return fmt::format("the outputs match the declared recipe varied by: {} {}: the kernel's "
-                       "mechanism is {}.",
-                       top.description, fit, top.tag);
+    return fmt::format("mechanism {}: {}. {}.", top.tag, top.description, evidence);
+  const Score* second = e.hypotheses.size() > 1 ? &e.hypotheses[1] : nullptr;
+  if (top.breaks_passing == 0 && 10 * top.within_bound >= 9 * e.failing &&
+      (!second || 2 * second->within_bound <= top.within_bound || second->breaks_passing > 0))
+    return fmt::format(
+        "most likely mechanism {}: {}. {}; the other {} failing cases differ from its model by "
+        "more than the bound (first: {}), so the kernel also differs in a detail the model does "
+        "not have (its own exp, erf or rounding of an intermediate).",
+        top.tag, top.description, evidence, e.failing - top.within_bound,
+        top.unexplained.empty() ? std::string("-") : std::to_string(top.unexplained.front()));
   std::string closest;
   for (size_t i = 0; i < e.hypotheses.size() && i < 3; ++i)
-    closest += fmt::format("{}{} ({} of {} failing, breaks {} passing)", i ? "; " : "",
-                           e.hypotheses[i].tag, e.hypotheses[i].within_bound, e.failing,
-                           e.hypotheses[i].breaks_passing);
+    closest += fmt::format("{}{} ({} of {} failing within the bound, breaks {} passing)",
+                           i ? "; " : "", e.hypotheses[i].tag, e.hypotheses[i].within_bound,
+                           e.failing, e.hypotheses[i].breaks_passing);
   return fmt::format("no hypothesis explains the failures; the closest: {}.", closest);
 }
 
 }  // namespace
+
+CaseFit fit_case(const KernelDesc& k, const Problem& p, const Tensor& out, size_t worst) {
+  CaseFit f;
+  const std::vector<Hypothesis> cat = catalogue(k.op, k.recipe);
+  const OpInfo& op = *find_op(k.op);
+  double closest = INFINITY;
+  for (const Hypothesis& h : cat) {
+    Tensor model(k.recipe.out, op.out_shape(p));
+    try {
+      h.predict(p, model);
+    } catch (const std::exception&) {
+      continue;
+    }
+    if (compare(out, model, {}).bits) {
+      if (std::ranges::find(f.reproducing, h.tag) == f.reproducing.end())
+        f.reproducing.push_back(h.tag);
+    } else if (worst < model.size() && worst < out.size()) {
+      const double d = std::fabs(model.value(worst) - out.value(worst));
+      if (d < closest) {
+        closest = d;
+        f.closest_tag = h.tag;
+        f.closest_bits = model.bits[worst];
+      }
+    }
+  }
+  if (!f.reproducing.empty()) f.closest_tag.clear();
+  return f;
+}
 
 bool explains_all(const Score& s, const Explanation& e) {
   return e.failing > 0 && s.within_bound == e.failing && s.breaks_passing == 0;

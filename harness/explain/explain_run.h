@@ -49,6 +49,15 @@ struct Explanation {
 
 Explanation explain_kernel(const KernelDesc& k, const ExplainOptions& opt);
 
+// One case's evidence for `--case`: the tags whose models reproduce `out` bit for bit (the
+// declared model first when it does), and otherwise the model closest at element `worst`.
+struct CaseFit {
+  std::vector<std::string> reproducing;
+  std::string closest_tag;  // "" when some model reproduces the output or none could run
+  uint64_t closest_bits = 0;
+};
+CaseFit fit_case(const KernelDesc& k, const Problem& p, const Tensor& out, size_t worst);
+
 // Whether `s` explains every failure of `e` without breaking a passing case.
 bool explains_all(const Score& s, const Explanation& e);
 

@@ -127,7 +127,10 @@ std::vector<double> operand(const Tensor& t, const Recipe& r) {
 }  // namespace
 
 bool reduction_emulable(std::string_view op, const Recipe& r) {
-  if (r.acc == Format::fp64 || desc(r.acc).precision > 51 || r.product) return false;
+  // A product rounded to the accumulator is what the orders that do not fuse (pairwise's
+  // leaves) already do; another product format the model does not have.
+  if (r.acc == Format::fp64 || desc(r.acc).precision > 51 || (r.product && *r.product != r.acc))
+    return false;
   const Accumulation& s = r.shape;
   if (fused(s) && (op == "sum" || op == "sumsq" || s.block <= 0)) return false;
   if (fused(s) && (r.acc_rounding == Rounding::sr || r.ftz.acc)) return false;

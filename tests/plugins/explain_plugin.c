@@ -116,17 +116,6 @@ static int layernorm_eps_outside(const numguard_problem* p, uint64_t* out, int64
   return 0;
 }
 
-/* fp32 sum declared blocked(32) that actually sums in one sequential loop. */
-static int sum_sequential(const numguard_problem* p, uint64_t* out, int64_t n) {
-  (void)n;
-  for (int64_t r = 0; r < p->m; ++r) {
-    float s = 0.0f;
-    for (int64_t i = 0; i < p->k; ++i) s += as_float(p->a.bits[r * p->k + i]);
-    out[r] = as_bits(s);
-  }
-  return 0;
-}
-
 static const numguard_kernel2 kernels[] = {
     {.name = "planted.gemm.bf16.daz", .op = "gemm", .run = gemm_daz,
      .recipe = {.in = "bf16", .acc = "fp32", .out = "fp32", .order = "sequential"}},
@@ -142,7 +131,5 @@ static const numguard_kernel2 kernels[] = {
     {.name = "planted.layernorm.fp32.eps_outside_sqrt", .op = "layernorm",
      .run = layernorm_eps_outside,
      .recipe = {.in = "fp32", .acc = "fp32", .out = "fp32", .method = "two_pass"}},
-    {.name = "planted.sum.fp32.sequential_not_blocked", .op = "sum", .run = sum_sequential,
-     .recipe = {.in = "fp32", .acc = "fp32", .out = "fp32", .order = "blocked", .block = 32}},
 };
 NUMGUARD_DEFINE_PLUGIN(kernels)
