@@ -34,7 +34,8 @@ TEST(Explain, EveryCpuMutantDeclaresAMechanismTheCatalogueHas) {
   for (const KernelDesc* k : mutants) {
     ASSERT_FALSE(k->mechanism.empty()) << k->name << " declares no mechanism";
     const std::vector<Hypothesis> cat = catalogue(k->op, k->recipe);
-    EXPECT_TRUE(std::ranges::any_of(cat, [&](const Hypothesis& h) { return h.tag == k->mechanism; }))
+    EXPECT_TRUE(
+        std::ranges::any_of(cat, [&](const Hypothesis& h) { return h.tag == k->mechanism; }))
         << k->name << ": no hypothesis tagged " << k->mechanism << " for op " << k->op;
   }
 }

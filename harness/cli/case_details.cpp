@@ -13,8 +13,8 @@
 #include "harness/cli/atomic_file.h"
 #include "harness/cli/number_text.h"
 #include "harness/cli/repro_line.h"
-#include "harness/explain/explain_run.h"
 #include "harness/engine/op.h"
+#include "harness/explain/explain_run.h"
 
 namespace numguard::cli {
 namespace {
@@ -122,14 +122,16 @@ std::string explain_line(const KernelDesc& k, const Problem& p, const Tensor& ou
   std::string tags;
   for (const std::string& t : f.reproducing) tags += (tags.empty() ? "" : ", ") + t;
   if (!tags.empty())
-    return fmt::format("explain    reproduced bit for bit by the model{} {} (numguard explain "
-                       "--kernel {} ranks them over every case)\n",
-                       f.reproducing.size() > 1 ? "s" : "", tags, k.name);
+    return fmt::format(
+        "explain    reproduced bit for bit by the model{} {} (numguard explain "
+        "--kernel {} ranks them over every case)\n",
+        f.reproducing.size() > 1 ? "s" : "", tags, k.name);
   if (f.closest_tag.empty()) return "";
-  return fmt::format("explain    no model reproduces this output; the closest at element {}: {} "
-                     "gives {} ({})\n",
-                     w, f.closest_tag, shortest_decimal(out.format, f.closest_bits).view(),
-                     hex_float(out.format, f.closest_bits).view());
+  return fmt::format(
+      "explain    no model reproduces this output; the closest at element {}: {} "
+      "gives {} ({})\n",
+      w, f.closest_tag, shortest_decimal(out.format, f.closest_bits).view(),
+      hex_float(out.format, f.closest_bits).view());
 }
 
 }  // namespace

@@ -78,6 +78,8 @@ nlohmann::json explanation_json(const explain::Explanation& e) {
           {"probed", e.probed},
           {"hypotheses", hyps},
           {"explained", e.explained},
+          {"internal_error",
+           e.internal_error.empty() ? nlohmann::json() : nlohmann::json(e.internal_error)},
           {"verdict", e.verdict}};
 }
 

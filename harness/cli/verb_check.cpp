@@ -18,8 +18,8 @@
 #include "harness/cli/check_json.h"
 #include "harness/cli/check_progress.h"
 #include "harness/cli/check_report_table.h"
-#include "harness/cli/explain_output.h"
 #include "harness/cli/check_results.h"
+#include "harness/cli/explain_output.h"
 #include "harness/cli/kernel_selection.h"
 #include "harness/cli/numeric_option.h"
 #include "harness/cli/plugin_option.h"
@@ -126,8 +126,8 @@ int write_json(const CheckCommand& c, const CheckResults& r) {
 // `--explain`: the explanation of every failing kernel, over the same seed and cases (a
 // crashed kernel has no outputs to fit and is left to its CRASH lines).
 void explain_failures(const CheckCommand& c, const CheckResults& r) {
-  explain::ExplainOptions o{.seed = c.engine.seed, .cases = c.engine.cases,
-                            .threads = c.engine.threads};
+  explain::ExplainOptions o{
+      .seed = c.engine.seed, .cases = c.engine.cases, .threads = c.engine.threads};
   for (const KernelSummary& s : r.kernels) {
     if (s.pass() || !s.kernel || !s.crashed.empty()) continue;
     fmt::print("\n{}", explanation_text(explain::explain_kernel(*s.kernel, o)));

@@ -42,8 +42,7 @@ int run_explain(ExplainCommand& c) {
   if (named.size() != 1)
     throw UsageError(fmt::format("--kernel must name exactly one kernel ('{}' matches {})",
                                  c.kernel, named.size()));
-  const std::vector<const KernelDesc*> kernels =
-      runnable_selection(named, DeviceChoice::automatic);
+  const std::vector<const KernelDesc*> kernels = runnable_selection(named, DeviceChoice::automatic);
   const explain::Explanation e = explain::explain_kernel(*kernels.front(), c.options);
   fmt::print("{}", explanation_text(e));
   std::fflush(stdout);
@@ -54,6 +53,10 @@ int run_explain(ExplainCommand& c) {
       fmt::print(stderr, "numguard explain: --json: {}\n", error);
       return kExitUsage;
     }
+  }
+  if (!e.internal_error.empty()) {
+    fmt::print(stderr, "numguard internal error explaining {}: {}\n", e.kernel, e.internal_error);
+    return kExitInternal;
   }
   return e.explained ? kExitOk : kExitFailure;
 }

@@ -40,7 +40,8 @@ template <class Make>
 void for_narrow(std::vector<Hypothesis>& out, const char* tag, Make make) {
   const auto one = [&]<Format F>() {
     auto [what, model] = make(Staged<F>{});
-    if (model) out.push_back({fmt::format("{}={}", tag, name(F)), std::move(what), std::move(model)});
+    if (model)
+      out.push_back({fmt::format("{}={}", tag, name(F)), std::move(what), std::move(model)});
   };
   one.template operator()<Format::fp16>();
   one.template operator()<Format::bf16>();
@@ -64,9 +65,9 @@ void variants(std::string_view op, const Recipe& r, std::vector<Hypothesis>& out
   for_narrow(out, "output_double_rounding", [&](auto s) {
     constexpr Format F = decltype(s)::kFormat;
     if (desc(r.out).precision >= desc(F).precision) return std::pair{std::string(), Model{}};
-    return std::pair{fmt::format("the output cast goes fp32 -> {} -> {} (two roundings)", name(F),
-                                 name(r.out)),
-                     rows(f, bw, decltype(s)::cast)};
+    return std::pair{
+        fmt::format("the output cast goes fp32 -> {} -> {} (two roundings)", name(F), name(r.out)),
+        rows(f, bw, decltype(s)::cast)};
   });
   if (desc(r.out).precision < 24) {
     const auto rounding = [&](Rounding m, uint64_t (*cast)(float, Format)) {

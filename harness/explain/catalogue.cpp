@@ -39,12 +39,12 @@ std::vector<Hypothesis> catalogue(std::string_view op, const Recipe& r) {
   if (!declared) return out;
   out.push_back({"as_declared", "the kernel computes as its recipe declares", declared});
   if (!r.daz)
-    out.push_back({"daz", "subnormal inputs read as zero (DAZ)",
-                   [declared](const Problem& p, Tensor& y) {
-                     Problem q = p;
-                     for (Tensor* t : {&q.a, &q.b, &q.c, &q.d}) flush_subnormals(*t);
-                     declared(q, y);
-                   }});
+    out.push_back(
+        {"daz", "subnormal inputs read as zero (DAZ)", [declared](const Problem& p, Tensor& y) {
+           Problem q = p;
+           for (Tensor* t : {&q.a, &q.b, &q.c, &q.d}) flush_subnormals(*t);
+           declared(q, y);
+         }});
   if (!r.ftz.out)
     out.push_back({"ftz=out", "subnormal outputs flushed to zero (FTZ at the output)",
                    [declared](const Problem& p, Tensor& y) {

@@ -44,6 +44,7 @@ Match compare(const Tensor& out, const Tensor& model, const std::vector<OpElemen
 
 struct Tally {
   int64_t cases = 0, failing = 0, passing = 0, skipped = 0;
+  std::string internal_error;  // the first case numguard's own code failed on
   std::vector<int64_t> failing_cases;
   std::vector<Score> scores;  // parallel to the catalogue
 };
@@ -57,8 +58,10 @@ void evaluate(const KernelDesc& k, const std::vector<Hypothesis>& cat, uint64_t 
   CaseOutcome oc;
   try {
     oc = evaluate_case(k, p, &out, &ce);
-  } catch (const std::exception&) {  // refused, crashed, the kernel's error: nothing to fit
+  } catch (const std::exception& e) {  // refused, crashed, the kernel's error: nothing to fit
     ++t.skipped;
+    if (verdict_of(e) == Verdict::internal_error && t.internal_error.empty())
+      t.internal_error = fmt::format("case {}: {}", i, e.what());
     return;
   }
   if (oc.domain_limit) {
@@ -104,7 +107,9 @@ bool better(const Score& a, const Score& b) {
   return a.reproduces + a.passing_reproduced > b.reproduces + b.passing_reproduced;
 }
 
-std::string cases_text(int64_t n) { return fmt::format("{} case{}", n, n == 1 ? "" : "s"); }
+std::string cases_text(int64_t n) {
+  return fmt::format("{} case{}", n, n == 1 ? "" : "s");
+}
 
 std::string probe_text(const Score& top, const Explanation& e) {
   if (std::ranges::find(e.probed, top.tag) == e.probed.end() || e.probes == 0) return "";
@@ -117,9 +122,10 @@ std::string verdict_text(const Explanation& e) {
     return fmt::format("{} passes all {} it was judged on: nothing to explain.", e.kernel,
                        cases_text(e.passing));
   if (!e.modelled)
-    return fmt::format("{} fails {}, but numguard has no model of its op and recipe to test "
-                       "hypotheses with: no hypothesis explains the failures.",
-                       e.kernel, cases_text(e.failing));
+    return fmt::format(
+        "{} fails {}, but numguard has no model of its op and recipe to test "
+        "hypotheses with: no hypothesis explains the failures.",
+        e.kernel, cases_text(e.failing));
   const Score& top = e.hypotheses.front();
   const std::string evidence = fmt::format(
       "Its model reproduces {} of {} failing cases bit for bit ({} within the bound), agrees "
@@ -127,9 +133,10 @@ std::string verdict_text(const Explanation& e) {
       top.reproduces, e.failing, top.within_bound, e.passing - top.breaks_passing, e.passing,
       probe_text(top, e));
   if (explains_all(top, e) && top.tag == "as_declared")
-    return fmt::format("the kernel computes as its recipe declares, yet fails: numguard's bound "
-                       "for this recipe is too tight (numguard's bug: please report it). {}.",
-                       evidence);
+    return fmt::format(
+        "the kernel computes as its recipe declares, yet fails: numguard's bound "
+        "for this recipe is too tight (numguard's bug: please report it). {}.",
+        evidence);
   if (explains_all(top, e))
     return fmt::format("mechanism {}: {}. {}.", top.tag, top.description, evidence);
   const Score* second = e.hypotheses.size() > 1 ? &e.hypotheses[1] : nullptr;
@@ -211,6 +218,7 @@ Explanation explain_kernel(const KernelDesc& k, const ExplainOptions& opt) {
     all.failing += t.failing;
     all.passing += t.passing;
     all.skipped += t.skipped;
+    if (all.internal_error.empty()) all.internal_error = t.internal_error;
     all.failing_cases.insert(all.failing_cases.end(), t.failing_cases.begin(),
                              t.failing_cases.end());
     for (size_t h = 0; h < cat.size(); ++h) {
@@ -233,6 +241,7 @@ Explanation explain_kernel(const KernelDesc& k, const ExplainOptions& opt) {
   e.failing = all.failing;
   e.passing = all.passing;
   e.skipped = all.skipped;
+  e.internal_error = all.internal_error;
   std::ranges::sort(all.failing_cases);
   e.failing_cases = std::move(all.failing_cases);
   if (e.failing > 0) {

@@ -15,19 +15,19 @@ namespace numguard::explain {
 
 struct ExplainOptions {
   uint64_t seed = 1;
-  int64_t cases = 200;  // per generator, as `check --cases`
+  int64_t cases = 200;   // per generator, as `check --cases`
   unsigned threads = 0;  // 0: all cores
 };
 
 struct Score {
   std::string tag, description;
-  int64_t reproduces = 0;          // failing cases reproduced bit for bit
-  int64_t within_bound = 0;        // failing cases brought within the bound (reproduced included)
-  int64_t breaks_passing = 0;      // passing cases whose output leaves the model's bound
-  int64_t passing_reproduced = 0;  // passing cases reproduced bit for bit
+  int64_t reproduces = 0;            // failing cases reproduced bit for bit
+  int64_t within_bound = 0;          // failing cases brought within the bound (reproduced included)
+  int64_t breaks_passing = 0;        // passing cases whose output leaves the model's bound
+  int64_t passing_reproduced = 0;    // passing cases reproduced bit for bit
   std::vector<int64_t> unexplained;  // the first failing cases it does not bring within bound
-  int64_t probe_agree = 0;  // discriminating probes reproduced bit for bit (probes.h)
-  size_t index = 0;         // in the catalogue
+  int64_t probe_agree = 0;           // discriminating probes reproduced bit for bit (probes.h)
+  size_t index = 0;                  // in the catalogue
 };
 
 struct Explanation {
@@ -36,6 +36,8 @@ struct Explanation {
   int64_t failing = 0;  // failing cases (a failure verdict)
   int64_t passing = 0;  // cases within the promise that pass
   int64_t skipped = 0;  // domain limits, refused cases, errors: neither failing nor passing
+  // numguard's own code failed on a case (a reference, a generator): the run is incomplete.
+  std::string internal_error;
   std::vector<int64_t> failing_cases;  // every failing case index
   bool modelled = false;               // the catalogue has a model of the kernel's op and recipe
   std::vector<Score> hypotheses;       // best first, one per tag (its best variant)

@@ -61,7 +61,8 @@ ProbeResult run_probes(const KernelDesc& k, const std::vector<const Hypothesis*>
       continue;
     }
     bool split = false;
-    for (size_t h = 1; h < predicted.size() && !split; ++h) split = !same(predicted[0], predicted[h]);
+    for (size_t h = 1; h < predicted.size() && !split; ++h)
+      split = !same(predicted[0], predicted[h]);
     if (!split) continue;
     Tensor out(k.recipe.out, op.out_shape(p));
     try {

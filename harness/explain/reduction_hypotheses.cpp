@@ -21,7 +21,9 @@ Model model(std::string op, ReductionVariant v) {
   };
 }
 
-bool narrower(Format f, Format than) { return desc(f).precision < desc(than).precision; }
+bool narrower(Format f, Format than) {
+  return desc(f).precision < desc(than).precision;
+}
 
 bool fused(const Accumulation& s) {
   return s.order == Order::fused_block || (s.order == Order::split_k && s.frac_bits > 0);
@@ -47,16 +49,16 @@ std::string order_text(const Accumulation& s) {
 
 // The summation structures searched: every order with the parameters kernels use.
 std::vector<Accumulation> order_search(const Recipe& r, std::string_view op) {
-  std::vector<Accumulation> v = {{.order = Order::sequential},
-                                 {.order = Order::pairwise},
-                                 {.order = Order::compensated}};
+  std::vector<Accumulation> v = {
+      {.order = Order::sequential}, {.order = Order::pairwise}, {.order = Order::compensated}};
   for (int b : {8, 16, 32, 64, 128, 256}) v.push_back({.order = Order::blocked, .block = b});
   for (int l : {4, 8, 16, 32, 64, 128, 256}) v.push_back({.order = Order::strided, .lanes = l});
   for (int s : {2, 3, 4, 8, 16})
     v.push_back({.order = Order::split_k, .splits = s, .partial = r.acc});
   const Format in = r.input_cast.value_or(r.in);
   const bool matrix_unit_input = desc(in).precision <= 11 || in == Format::bf16;
-  if (op != "sum" && op != "sumsq" && r.acc == Format::fp32 && (matrix_unit_input || fused(r.shape)))
+  if (op != "sum" && op != "sumsq" && r.acc == Format::fp32 &&
+      (matrix_unit_input || fused(r.shape)))
     for (int b : {4, 8, 16, 32})
       for (int f : {13, 23, 24, 25})
         for (bool operand : {false, true})
@@ -83,7 +85,7 @@ void variants(std::string_view op, const Recipe& r, std::vector<Hypothesis>& out
     return v;
   };
   // Subnormal handling (DAZ and FTZ of the output are generic: catalogue.cpp).
-  if (!r.ftz.products && !fused(r.shape))
+  if (!r.ftz.products && !fused(r.shape) && op != "sum")
     add("ftz=products",
         fmt::format("products below {}'s smallest normal flushed to zero before they are summed",
                     name(r.acc)),
@@ -181,8 +183,7 @@ void variants(std::string_view op, const Recipe& r, std::vector<Hypothesis>& out
               "= 0 still reads c (0 * NaN = NaN)"
             : "BLAS semantics: alpha = 0 skips a and b, beta = 0 skips c",
         with([](Recipe& x) {
-          x.alpha_beta =
-              x.alpha_beta == AlphaBeta::blas ? AlphaBeta::arithmetic : AlphaBeta::blas;
+          x.alpha_beta = x.alpha_beta == AlphaBeta::blas ? AlphaBeta::arithmetic : AlphaBeta::blas;
         }));
 }
 

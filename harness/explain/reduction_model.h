@@ -16,7 +16,7 @@ struct ReductionVariant {
   Recipe r;
   int64_t tile = 0;  // > 0: the last K mod tile terms are never summed
   bool pairwise_leaf_bug = false;
-  bool repeated_offset = false;  // strided: butterfly offsets lanes/2, ..., 2, 2
+  bool repeated_offset = false;        // strided: butterfly offsets lanes/2, ..., 2, 2
   std::optional<Format> split_reduce;  // split-K partials summed in this format
 };
 

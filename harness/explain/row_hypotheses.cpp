@@ -23,7 +23,9 @@ using namespace numguard::kernels;
 
 constexpr Format kNarrow[] = {Format::fp16, Format::bf16};
 
-bool narrower(Format f, Format than) { return desc(f).precision < desc(than).precision; }
+bool narrower(Format f, Format than) {
+  return desc(f).precision < desc(than).precision;
+}
 
 // The lanes' butterfly exists only for a power-of-two strided shape.
 bool butterfly(const Accumulation& s) {
@@ -190,7 +192,8 @@ std::vector<Family> row_families() {
        .variants = softmax_variants},
       {.name = "norm",
        .ops = {"layernorm", "rmsnorm", "layernorm_backward", "rmsnorm_backward"},
-       .declared = [](std::string_view op, const Recipe& r) { return norm_model(op, norm_algo(op, r)); },
+       .declared = [](std::string_view op,
+                      const Recipe& r) { return norm_model(op, norm_algo(op, r)); },
        .variants = norm_variants},
       {.name = "attention",
        .ops = {"attention"},
@@ -199,9 +202,10 @@ std::vector<Family> row_families() {
        .variants = attention_variants},
       {.name = "cross_entropy",
        .ops = {"cross_entropy"},
-       .declared = [](std::string_view, const Recipe& r) {
-         return bind(CrossEntropyAlgo{.shape = r.shape}, cross_entropy);
-       },
+       .declared =
+           [](std::string_view, const Recipe& r) {
+             return bind(CrossEntropyAlgo{.shape = r.shape}, cross_entropy);
+           },
        .variants = cross_entropy_variants},
       {.name = "adam",
        .ops = {"adam"},

@@ -45,7 +45,9 @@ inline float gelu_one_plus_erf(float t) {
 
 // log1p(exp(t)) without PyTorch's threshold branch: exp overflows fp32 from t = 88.73 on and
 // log1p(inf) = inf where softplus(t) is about t.
-inline float softplus_no_threshold(float t) { return act::log1p_goldberg(fp32math::exp(t)); }
+inline float softplus_no_threshold(float t) {
+  return act::log1p_goldberg(fp32math::exp(t));
+}
 
 // log(1 + exp(t)) instead of log1p: 1 + e rounds away e's low bits, so the result loses
 // relative accuracy below t ~ -8 and is 0 below -16.6.

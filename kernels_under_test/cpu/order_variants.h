@@ -51,10 +51,10 @@ struct BlockedRuntime {
   }
 };
 
-// Split-K: `splits` chunks (each reduced by Chunk, Sequential by default) of ceil(k / splits) terms in the accumulation format,
-// each partial stored in `partial`, the partials summed in order in `reduce` (nullopt: the
-// accumulation format). A workspace or reduction kernel in the input format is
-// partial = reduce = that format.
+// Split-K: `splits` chunks (each reduced by Chunk, Sequential by default) of ceil(k / splits) terms
+// in the accumulation format, each partial stored in `partial`, the partials summed in order in
+// `reduce` (nullopt: the accumulation format). A workspace or reduction kernel in the input format
+// is partial = reduce = that format.
 template <class Chunk = Sequential>
 struct SplitKRuntime {
   Chunk chunk_algo{};

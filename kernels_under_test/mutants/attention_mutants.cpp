@@ -20,8 +20,8 @@ const bool registered = [] {
   // exp(-inf - (-inf)) = NaN, which then poisons the gradients.
   register_mutant(
       "mutant.attention.fp16.masked_row_nan", "attention", "attention.fp16.fp32acc.naive",
-      "mask by adding -inf, no guard for a fully masked row: exp(-inf - (-inf)) = NaN", "empty_rows=nan",
-      declared(Format::fp16, Method::two_pass), [](const Problem& p, Tensor& y) {
+      "mask by adding -inf, no guard for a fully masked row: exp(-inf - (-inf)) = NaN",
+      "empty_rows=nan", declared(Format::fp16, Method::two_pass), [](const Problem& p, Tensor& y) {
         attention_rows({.method = Method::two_pass, .guard_empty = false, .mask_by_neg_inf = true},
                        p, y);
       });
@@ -31,8 +31,9 @@ const bool registered = [] {
   // scores of 1e4..6e4) takes the weight, and a fully masked row averages the masked V.
   register_mutant(
       "mutant.attention.fp16.finite_mask_sentinel", "attention", "attention.fp16.fp32acc.tiled",
-      "mask by adding -10000 to masked scores: large scores and fully masked rows unmask", "finite_mask_sentinel",
-      declared(Format::fp16, Method::tiled), [](const Problem& p, Tensor& y) {
+      "mask by adding -10000 to masked scores: large scores and fully masked rows unmask",
+      "finite_mask_sentinel", declared(Format::fp16, Method::tiled),
+      [](const Problem& p, Tensor& y) {
         attention_rows({.method = Method::tiled, .block = 8, .mask_sentinel = -10000.0f}, p, y);
       });
   // Mutant: the tiled kernel rescales the running sum l but not the output accumulator when
@@ -40,8 +41,9 @@ const bool registered = [] {
   // exp(m_old - m_new) correction into l only (or apply it to acc one tile late).
   register_mutant(
       "mutant.attention.bf16.tiled_missing_acc_rescale", "attention",
-      "attention.bf16.fp32acc.tiled", "tiled attention: acc is not rescaled when the max grows", "online_missing_rescale",
-      declared(Format::bf16, Method::tiled), [](const Problem& p, Tensor& y) {
+      "attention.bf16.fp32acc.tiled", "tiled attention: acc is not rescaled when the max grows",
+      "online_missing_rescale", declared(Format::bf16, Method::tiled),
+      [](const Problem& p, Tensor& y) {
         attention_rows({.method = Method::tiled, .block = 8, .rescale_acc = false}, p, y);
       });
   return true;

@@ -36,8 +36,8 @@ const bool registered = [] {
   // max reductions written with fmaxf / torch.fmax semantics (docs/REFERENCE.md, "NaN-dropping
   // max/amax reductions"): a NaN activation gives a finite fp8 scale and the NaN is hidden.
   register_mutant("mutant.amax.bf16.nan_dropping_fmax", "amax", "amax.bf16.fp32acc.sequential",
-                  "max |x| by fmaxf: NaN entries ignored, the row's amax comes out finite", "nan_ignored",
-                  row_recipe({.in = Format::bf16, .out = Format::bf16}),
+                  "max |x| by fmaxf: NaN entries ignored, the row's amax comes out finite",
+                  "nan_ignored", row_recipe({.in = Format::bf16, .out = Format::bf16}),
                   [](const Problem& p, Tensor& y) { amax_rows({.propagate_nan = false}, p, y); });
   return true;
 }();

@@ -42,8 +42,7 @@ const bool registered = [] {
                                    [](std::string_view arch, const Problem& p, Tensor& out) {
                                      run_mma_gemm_dropping_k_tail(arch, Format::fp16, p, out);
                                    });
-  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug,
-                       "k_tail_dropped=32");
+  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug, "k_tail_dropped=32");
   return true;
 }();
 

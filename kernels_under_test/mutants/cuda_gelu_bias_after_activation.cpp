@@ -49,8 +49,7 @@ const bool registered = [] {
       name + ".twin");
 
   KernelDesc twin = cpu_kernel(name + ".twin", "gelu", recipe, bias_after_rows);
-  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug,
-                       "bias_after_activation");
+  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug, "bias_after_activation");
   return true;
 }();
 

@@ -44,8 +44,7 @@ const bool registered = [] {
                                    [](std::string_view arch, const Problem& p, Tensor& out) {
                                      run_mma_splitk(arch, 4, /*fp16_partials=*/true, p, out);
                                    });
-  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug,
-                       "split_k_reduce=fp16");
+  register_mutant_pair(std::move(device), std::move(twin), imitated, kBug, "split_k_reduce=fp16");
   return true;
 }();
 

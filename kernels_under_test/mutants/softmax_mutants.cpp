@@ -17,8 +17,9 @@ const bool registered = [] {
   // graphs; exp overflows to inf for x > 11.09 in fp16 and inf / inf is NaN.
   register_mutant(
       "mutant.softmax.fp16.no_max_subtraction", "softmax", "softmax.fp16.fp32acc.twopass",
-      "exp(x) without subtracting the row max, staged in fp16: inf/inf = NaN once x > 11.09", "no_max_subtraction",
-      declared(Format::fp16, Method::two_pass), [](const Problem& p, Tensor& y) {
+      "exp(x) without subtracting the row max, staged in fp16: inf/inf = NaN once x > 11.09",
+      "no_max_subtraction", declared(Format::fp16, Method::two_pass),
+      [](const Problem& p, Tensor& y) {
         softmax_rows({.method = Method::no_max, .stage = Format::fp16}, p, y);
       });
   // Mutant: online softmax that updates the running max but not the running sum. Real-world
@@ -26,8 +27,9 @@ const bool registered = [] {
   // only (flash-attention ports).
   register_mutant("mutant.softmax.bf16.online_missing_rescale", "softmax",
                   "softmax.bf16.fp32acc.online",
-                  "online softmax: the running sum is not rescaled when the running max grows", "online_missing_rescale",
-                  declared(Format::bf16, Method::online), [](const Problem& p, Tensor& y) {
+                  "online softmax: the running sum is not rescaled when the running max grows",
+                  "online_missing_rescale", declared(Format::bf16, Method::online),
+                  [](const Problem& p, Tensor& y) {
                     softmax_rows({.method = Method::online, .rescale = false}, p, y);
                   });
   return true;

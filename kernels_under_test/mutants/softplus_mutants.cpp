@@ -17,15 +17,16 @@ Recipe declared(Format in) {
 
 const bool registered = [] {
   register_mutant("mutant.softplus.bf16.no_threshold", "softplus", "softplus.bf16.fp32acc.direct",
-                  "log1p(exp(t)) without the t > 20 threshold: exp overflows beyond 88.7", "softplus_no_threshold",
-                  declared(Format::bf16), [](const Problem& p, Tensor& y) {
+                  "log1p(exp(t)) without the t > 20 threshold: exp overflows beyond 88.7",
+                  "softplus_no_threshold", declared(Format::bf16), [](const Problem& p, Tensor& y) {
                     activation_rows(variants::softplus_no_threshold, false, p, y);
                   });
-  register_mutant(
-      "mutant.softplus.fp32.log_of_one_plus_exp", "softplus", "softplus.fp32.fp32acc.direct",
-      "log(1 + exp(t)) instead of log1p(exp(t)): wrong for t < -8, 0 below -16.6", "log_of_one_plus",
-      declared(Format::fp32),
-      [](const Problem& p, Tensor& y) { activation_rows(variants::softplus_log_of_one_plus, false, p, y); });
+  register_mutant("mutant.softplus.fp32.log_of_one_plus_exp", "softplus",
+                  "softplus.fp32.fp32acc.direct",
+                  "log(1 + exp(t)) instead of log1p(exp(t)): wrong for t < -8, 0 below -16.6",
+                  "log_of_one_plus", declared(Format::fp32), [](const Problem& p, Tensor& y) {
+                    activation_rows(variants::softplus_log_of_one_plus, false, p, y);
+                  });
   return true;
 }();
 

@@ -19,12 +19,12 @@ const SplitKRuntime<> kBug{.splits = 4, .partial = Format::bf16, .reduce = Forma
 const bool registered = [] {
   const SplitK<4> imitated{.partial = Format::fp32};
   const Arithmetic actual{.in = Format::bf16, .acc = Format::fp32, .out = Format::fp32};
-  register_mutant(
-      "mutant.gemm.bf16.splitk_bf16_reduce", "gemm", "gemm.bf16.fp32acc.splitk4",
-      "split-K partials stored and reduced in bf16 while declaring fp32 partials", "split_k_reduce=bf16",
-      reduction_recipe("gemm", Format::bf16, Format::fp32, imitated.shape(),
-                       SplitK<4>::fuses_products, Format::fp32),
-      [actual](const Problem& p, Tensor& y) { run_reduction(kBug, actual, p, y); });
+  register_mutant("mutant.gemm.bf16.splitk_bf16_reduce", "gemm", "gemm.bf16.fp32acc.splitk4",
+                  "split-K partials stored and reduced in bf16 while declaring fp32 partials",
+                  "split_k_reduce=bf16",
+                  reduction_recipe("gemm", Format::bf16, Format::fp32, imitated.shape(),
+                                   SplitK<4>::fuses_products, Format::fp32),
+                  [actual](const Problem& p, Tensor& y) { run_reduction(kBug, actual, p, y); });
   return true;
 }();
 

@@ -7,7 +7,9 @@
 #include <string.h>
 #include "fp32_bits.h"
 
-static float bf16_float(uint64_t b) { return as_float((b & 0xffff) << 16); }
+static float bf16_float(uint64_t b) {
+  return as_float((b & 0xffff) << 16);
+}
 /* fp32 -> bf16, round to nearest even (NaN kept quiet). */
 static uint64_t bf16_bits(float f) {
   uint32_t u = (uint32_t)as_bits(f);
@@ -15,7 +17,9 @@ static uint64_t bf16_bits(float f) {
   u += 0x7fff + ((u >> 16) & 1);
   return u >> 16;
 }
-static float bf16_round(float f) { return bf16_float(bf16_bits(f)); }
+static float bf16_round(float f) {
+  return bf16_float(bf16_bits(f));
+}
 /* fp32 -> tf32 (10 fraction bits), round to nearest even. */
 static float tf32_round(float f) {
   uint32_t u = (uint32_t)as_bits(f);
@@ -23,11 +27,15 @@ static float tf32_round(float f) {
   u += 0xfff + ((u >> 13) & 1);
   return as_float(u & 0xffffe000u);
 }
-static float flush(float f) { return fabsf(f) < 1.17549435e-38f ? copysignf(0.0f, f) : f; }
+static float flush(float f) {
+  return fabsf(f) < 1.17549435e-38f ? copysignf(0.0f, f) : f;
+}
 
 /* bf16 gemm, fp32 accumulation by FMA in k order, alpha = 1 and beta = 0 only. */
 typedef float (*operand_fn)(float);
-static float same(float f) { return f; }
+static float same(float f) {
+  return f;
+}
 static int gemm_bf16(const numguard_problem* p, uint64_t* out, operand_fn read, int ftz_products) {
   if (p->alpha != 1.0 || p->beta != 0.0) return NUMGUARD_UNSUPPORTED;
   for (int64_t i = 0; i < p->m; ++i)
@@ -117,18 +125,29 @@ static int layernorm_eps_outside(const numguard_problem* p, uint64_t* out, int64
 }
 
 static const numguard_kernel2 kernels[] = {
-    {.name = "planted.gemm.bf16.daz", .op = "gemm", .run = gemm_daz,
+    {.name = "planted.gemm.bf16.daz",
+     .op = "gemm",
+     .run = gemm_daz,
      .recipe = {.in = "bf16", .acc = "fp32", .out = "fp32", .order = "sequential"}},
-    {.name = "planted.gemm.bf16.ftz_products", .op = "gemm", .run = gemm_ftz_products,
+    {.name = "planted.gemm.bf16.ftz_products",
+     .op = "gemm",
+     .run = gemm_ftz_products,
      .recipe = {.in = "bf16", .acc = "fp32", .out = "fp32", .order = "sequential"}},
-    {.name = "planted.gemm.fp32.tf32_mode", .op = "gemm", .run = gemm_tf32_mode,
+    {.name = "planted.gemm.fp32.tf32_mode",
+     .op = "gemm",
+     .run = gemm_tf32_mode,
      .recipe = {.in = "fp32", .acc = "fp32", .out = "fp32", .order = "sequential"}},
-    {.name = "planted.softmax.bf16.exp_in_bf16", .op = "softmax", .run = softmax_bf16_exp,
-     .recipe = {.in = "bf16", .acc = "fp32", .out = "bf16", .method = "two_pass",
-                .math_ulps = 2.5}},
-    {.name = "planted.gelu.fp32.one_plus_erf", .op = "gelu", .run = gelu_one_plus_erf,
+    {.name = "planted.softmax.bf16.exp_in_bf16",
+     .op = "softmax",
+     .run = softmax_bf16_exp,
+     .recipe =
+         {.in = "bf16", .acc = "fp32", .out = "bf16", .method = "two_pass", .math_ulps = 2.5}},
+    {.name = "planted.gelu.fp32.one_plus_erf",
+     .op = "gelu",
+     .run = gelu_one_plus_erf,
      .recipe = {.in = "fp32", .acc = "fp32", .out = "fp32", .math_ulps = 4}},
-    {.name = "planted.layernorm.fp32.eps_outside_sqrt", .op = "layernorm",
+    {.name = "planted.layernorm.fp32.eps_outside_sqrt",
+     .op = "layernorm",
      .run = layernorm_eps_outside,
      .recipe = {.in = "fp32", .acc = "fp32", .out = "fp32", .method = "two_pass"}},
 };
