@@ -90,8 +90,7 @@ void with_order(const ReductionVariant& v, F&& f) {
   const Accumulation& s = r.shape;
   switch (s.order) {
     case Order::pairwise:
-      if (v.pairwise_leaf_bug) return f(kernels::PairwiseLeafBug{});
-      return f(kernels::Pairwise{});
+      return f(kernels::Pairwise{.three_term_leaf_bug = v.pairwise_leaf_bug});
     case Order::blocked:
       return f(kernels::BlockedRuntime{.block = s.block});
     case Order::tree:

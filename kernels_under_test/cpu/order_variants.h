@@ -1,6 +1,7 @@
 // Summation orders with run-time parameters and the order bugs real kernels have: the planted
 // mutants run these, and `numguard explain` (harness/explain/) runs them as hypotheses about
-// any reduction kernel, so each is written once.
+// any reduction kernel, so each is written once. (Pairwise's three-term leaf bug is a switch of
+// pairwise.h.)
 #pragma once
 
 #include <algorithm>
@@ -10,33 +11,6 @@
 #include "kernels_under_test/cpu/sequential.h"
 
 namespace numguard::kernels {
-
-// Pairwise summation whose unrolled three-term leaf indexes the right pair from the node's
-// start: x0 + (x0 + x1) instead of x0 + (x1 + x2) (one term counted twice, one dropped). Right
-// whenever no node of the tree has three terms.
-struct PairwiseLeafBug {
-  template <class R, bool P>
-  double operator()(const R& round, const Terms<P>& t) const {
-    return t.k == 0 ? 0.0 : reduce(round, t, 0, t.k);
-  }
-
- private:
-  template <class R, bool P>
-  static double reduce(const R& round, const Terms<P>& t, int64_t lo, int64_t n) {
-    switch (n) {
-      case 1:
-        return round(t[lo]);
-      case 2:
-        return add(round, round(t[lo]), round(t[lo + 1]));
-      case 3:  // the bug: the right pair should be t[lo + 1] + t[lo + 2]
-        return add(round, round(t[lo]), add(round, round(t[lo]), round(t[lo + 1])));
-      default: {
-        const int64_t h = n / 2;
-        return add(round, reduce(round, t, lo, h), reduce(round, t, lo + h, n - h));
-      }
-    }
-  }
-};
 
 // Blocked summation with the block size chosen at run time (blocked.h's order).
 struct BlockedRuntime {

@@ -16,6 +16,11 @@ namespace numguard::kernels {
 struct Pairwise {
   static constexpr std::string_view name = "pairwise";
   static constexpr bool fuses_products = false;
+  // The bug of a hand-unrolled three-term leaf that indexes its right pair from the node's
+  // start: x0 + (x0 + x1) instead of x0 + (x1 + x2), one term counted twice and one dropped
+  // (mutants/pairwise_wrong_index.cpp, explain's pairwise_leaf_index).
+  bool three_term_leaf_bug = false;
+
   Accumulation shape() const { return {.order = Order::pairwise}; }
 
   template <class R, bool P>
@@ -25,8 +30,10 @@ struct Pairwise {
 
  private:
   template <class R, bool P>
-  static double reduce(const R& round, const Terms<P>& t, int64_t lo, int64_t n) {
+  double reduce(const R& round, const Terms<P>& t, int64_t lo, int64_t n) const {
     if (n == 1) return round(t[lo]);
+    if (n == 3 && three_term_leaf_bug)
+      return add(round, round(t[lo]), add(round, round(t[lo]), round(t[lo + 1])));
     const int64_t h = n / 2;
     const double left = reduce(round, t, lo, h);
     const double right = reduce(round, t, lo + h, n - h);

@@ -5,7 +5,6 @@
 // mechanisms: dropped or double-counted tail tiles). Exactly right whenever no node of the
 // tree has three terms (every power-of-two length, and 2, 4, 8, 9, 16, 17, ...) or the two
 // terms involved are equal.
-#include "kernels_under_test/cpu/order_variants.h"
 #include "kernels_under_test/cpu/pairwise.h"
 #include "kernels_under_test/mutants/register_mutant.h"
 
@@ -16,12 +15,14 @@ const bool registered = [] {
   const Pairwise imitated;
   const Arithmetic actual{
       .sum = true, .in = Format::fp32, .acc = Format::fp32, .out = Format::fp32};
-  register_mutant(
-      "mutant.sum.fp32.pairwise_wrong_index", "sum", "sum.fp32.fp32acc.pairwise",
-      "the three-term node of the pairwise tree reads x0 + (x0 + x1)", "pairwise_leaf_index",
-      reduction_recipe("sum", Format::fp32, Format::fp32, imitated.shape(),
-                       Pairwise::fuses_products, Format::fp32),
-      [actual](const Problem& p, Tensor& y) { run_reduction(PairwiseLeafBug{}, actual, p, y); });
+  register_mutant("mutant.sum.fp32.pairwise_wrong_index", "sum", "sum.fp32.fp32acc.pairwise",
+                  "the three-term node of the pairwise tree reads x0 + (x0 + x1)",
+                  "pairwise_leaf_index",
+                  reduction_recipe("sum", Format::fp32, Format::fp32, imitated.shape(),
+                                   Pairwise::fuses_products, Format::fp32),
+                  [actual](const Problem& p, Tensor& y) {
+                    run_reduction(Pairwise{.three_term_leaf_bug = true}, actual, p, y);
+                  });
   return true;
 }();
 
