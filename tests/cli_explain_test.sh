@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ctest "cli_explain": `numguard explain` from the outside. Planted bugs no in-tree mutant has
 # (tests/plugins/explain_plugin.c) must be named by their mechanism: DAZ, FTZ of the products,
-# a silent TF32 input cast, exponentials rounded to bf16, layernorm's eps outside the square
+# DAZ under an undocumented (pairwise) order, a silent TF32 input cast, exponentials rounded to bf16, layernorm's eps outside the square
 # root, and GELU's 1 + erf cancellation (named as the most likely mechanism: the plugin's erff
 # is not the model's). Also: the JSON's shape, exit 0 on a correct kernel, `check --explain`,
 # the `--case` explain line, and exit 2 with one line for every usage error.
@@ -27,6 +27,7 @@ PY
 done <<'EOF_TABLE'
 planted.gemm.bf16.daz daz 0
 planted.gemm.bf16.ftz_products ftz=products 0
+planted.gemm.bf16.any_order_daz daz 0
 planted.gemm.fp32.tf32_mode input_cast=tf32 0
 planted.softmax.bf16.exp_in_bf16 stage=bf16 0
 planted.layernorm.fp32.eps_outside_sqrt eps_outside_sqrt 0
@@ -34,6 +35,10 @@ planted.gelu.fp32.one_plus_erf gelu_one_plus_erf 1
 EOF_TABLE
 grep -q "^verdict: most likely mechanism gelu_one_plus_erf" e.txt ||
   fail "the GELU verdict names the likely mechanism: $(grep verdict e.txt)"
+
+# A kernel declaring an undocumented order: the structure (pairwise) is fitted first.
+"$NG" explain --plugin "$PLUGIN" --kernel planted.gemm.bf16.any_order_daz >a.txt
+grep -q "^  structure: order=pairwise" a.txt || fail "explain fits the structure first: $(head -5 a.txt)"
 
 # The JSON has the documented keys; hypotheses best first.
 "$NG" explain --kernel mutant.gemm.fp16.fp16_accumulation --json m.json >m.txt ||

@@ -21,6 +21,11 @@ std::string explanation_text(const explain::Explanation& e, size_t rows) {
   s += fmt::format("  {} cases: {} failing, {} passing, {} not judged (domain limits, refused)\n",
                    e.cases, e.failing, e.passing, e.skipped);
   if (e.failing > 0) s += fmt::format("  failing cases: {}\n", index_list(e.failing_cases, 20));
+  if (!e.structure.empty())
+    s += fmt::format(
+        "  structure: {} reproduces the passing cases clearly more often than the declared "
+        "order; the hypotheses below are built on it\n",
+        e.structure);
   if (!e.hypotheses.empty()) {
     size_t width = 10;
     for (size_t i = 0; i < e.hypotheses.size() && i < rows; ++i)
@@ -74,6 +79,7 @@ nlohmann::json explanation_json(const explain::Explanation& e) {
           {"not_judged", e.skipped},
           {"failing_case_indices", e.failing_cases},
           {"modelled", e.modelled},
+          {"structure", e.structure.empty() ? nlohmann::json() : nlohmann::json(e.structure)},
           {"probes", e.probes},
           {"probed", e.probed},
           {"hypotheses", hyps},

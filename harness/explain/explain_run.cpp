@@ -127,6 +127,8 @@ std::string verdict_text(const Explanation& e) {
         "hypotheses with: no hypothesis explains the failures.",
         e.kernel, cases_text(e.failing));
   const Score& top = e.hypotheses.front();
+  const std::string on = e.structure.empty() ? std::string()
+                                             : fmt::format(" (built on the fitted {})", e.structure);
   const std::string evidence = fmt::format(
       "Its model reproduces {} of {} failing cases bit for bit ({} within the bound), agrees "
       "with {} of {} passing ones{}",
@@ -138,15 +140,15 @@ std::string verdict_text(const Explanation& e) {
         "for this recipe is too tight (numguard's bug: please report it). {}.",
         evidence);
   if (explains_all(top, e))
-    return fmt::format("mechanism {}: {}. {}.", top.tag, top.description, evidence);
+    return fmt::format("mechanism {}: {}{}. {}.", top.tag, top.description, on, evidence);
   const Score* second = e.hypotheses.size() > 1 ? &e.hypotheses[1] : nullptr;
   if (top.breaks_passing == 0 && 10 * top.within_bound >= 9 * e.failing &&
       (!second || 2 * second->within_bound <= top.within_bound || second->breaks_passing > 0))
     return fmt::format(
-        "most likely mechanism {}: {}. {}; the other {} failing cases differ from its model by "
+        "most likely mechanism {}: {}{}. {}; the other {} failing cases differ from its model by "
         "more than the bound (first: {}), so the kernel also differs in a detail the model does "
         "not have (its own exp, erf or rounding of an intermediate).",
-        top.tag, top.description, evidence, e.failing - top.within_bound,
+        top.tag, top.description, on, evidence, e.failing - top.within_bound,
         top.unexplained.empty() ? std::string("-") : std::to_string(top.unexplained.front()));
   std::string closest;
   for (size_t i = 0; i < e.hypotheses.size() && i < 3; ++i)
@@ -190,11 +192,11 @@ bool explains_all(const Score& s, const Explanation& e) {
   return e.failing > 0 && s.within_bound == e.failing && s.breaks_passing == 0;
 }
 
-Explanation explain_kernel(const KernelDesc& k, const ExplainOptions& opt) {
-  Explanation e;
-  e.kernel = k.name;
-  const std::vector<Hypothesis> cat = catalogue(k.op, k.recipe);
-  e.modelled = !cat.empty();
+namespace {
+
+// One pass over the cases: every hypothesis of `cat` scored on each.
+Tally run_pass(const KernelDesc& k, const std::vector<Hypothesis>& cat,
+               const ExplainOptions& opt) {
   const int64_t total = opt.cases * static_cast<int64_t>(case_generators().size());
   unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<int64_t>(threads, std::max<int64_t>(total, 1)));
@@ -236,7 +238,45 @@ Explanation explain_kernel(const KernelDesc& k, const ExplainOptions& opt) {
   work();
   for (std::thread& th : pool) th.join();
   if (error) std::rethrow_exception(error);
+  return all;
+}
 
+// The structure to build the other hypotheses on: the summation order that reproduces the
+// passing cases bit for bit clearly more often than the declared one (a vendor kernel that
+// declares "any", a plugin that declares the wrong order), or nullptr to keep the declared one.
+// An expert finds the structure first and the bug second.
+const Hypothesis* fitted_structure(const std::vector<Hypothesis>& cat, const Tally& t) {
+  if (cat.empty() || t.failing == 0) return nullptr;
+  const int64_t declared = t.scores[0].passing_reproduced;
+  const Hypothesis* best = nullptr;
+  int64_t best_agree = declared + std::max<int64_t>(5, t.passing / 20);
+  for (size_t h = 1; h < cat.size(); ++h)
+    if (cat[h].structure && t.scores[h].breaks_passing == 0 &&
+        t.scores[h].passing_reproduced > best_agree) {
+      best = &cat[h];
+      best_agree = t.scores[h].passing_reproduced;
+    }
+  return best;
+}
+
+}  // namespace
+
+Explanation explain_kernel(const KernelDesc& k, const ExplainOptions& opt) {
+  Explanation e;
+  e.kernel = k.name;
+  std::vector<Hypothesis> cat = catalogue(k.op, k.recipe);
+  e.modelled = !cat.empty();
+  Tally all = run_pass(k, cat, opt);
+  if (const Hypothesis* base = fitted_structure(cat, all)) {
+    e.structure = base->tag;
+    const std::string description = base->description;
+    const Recipe fitted = *base->structure;
+    cat = catalogue(k.op, fitted);
+    // The fitted structure's own model stands in the table under its order= tag.
+    cat.front().tag = e.structure;
+    cat.front().description = description;
+    all = run_pass(k, cat, opt);
+  }
   e.cases = all.cases;
   e.failing = all.failing;
   e.passing = all.passing;

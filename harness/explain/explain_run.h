@@ -40,6 +40,10 @@ struct Explanation {
   std::string internal_error;
   std::vector<int64_t> failing_cases;  // every failing case index
   bool modelled = false;               // the catalogue has a model of the kernel's op and recipe
+  // The summation structure the hypotheses were built on when it is not the declared one: the
+  // order= tag that reproduces the passing cases clearly better (a vendor kernel declaring
+  // "any"); "" for the declared recipe.
+  std::string structure;
   std::vector<Score> hypotheses;       // best first, one per tag (its best variant)
   // Probes run to separate the hypotheses that fit the cases equally well (probes.h), and
   // which ones they separated.

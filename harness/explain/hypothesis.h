@@ -11,6 +11,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,9 @@ struct Hypothesis {
   std::string tag;          // e.g. "acc_format=bf16", "daz", "k_tail_dropped=32"
   std::string description;  // one line: what the kernel would be doing
   Model predict;
+  // A summation structure (an order= hypothesis): the varied recipe, on which explain rebuilds
+  // the other hypotheses when it fits the passing cases clearly better than the declared one.
+  std::optional<Recipe> structure;
 };
 
 // One family of ops: its declared model and its variants for a kernel of `op` declaring `r`.

@@ -135,10 +135,13 @@ void variants(std::string_view op, const Recipe& r, std::vector<Hypothesis>& out
   for (const Accumulation& s : order_search(r, op))
     if (!same_order(s, r.shape) &&
         !(fused(s) && fused(r.shape) && s.block == r.shape.block &&
-          s.operand_exponents == r.shape.operand_exponents))  // frac_bits=F below says those
+          s.operand_exponents == r.shape.operand_exponents)) {  // frac_bits=F below says those
+      const ReductionVariant v = with([&s](Recipe& x) { x.shape = s; });
       add(fmt::format("order={}", order_text(s)),
           fmt::format("summed in the order {} (declared: {})", order_text(s), order_text(r.shape)),
-          with([&s](Recipe& x) { x.shape = s; }));
+          v);
+      if (!out.empty() && out.back().tag.starts_with("order=")) out.back().structure = v.r;
+    }
   if (fused(r.shape))
     for (int d : {-1, -2, -3, 1}) {
       ReductionVariant v{.r = r};

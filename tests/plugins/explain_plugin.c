@@ -62,6 +62,24 @@ static int gemm_ftz_products(const numguard_problem* p, uint64_t* out, int64_t n
   return gemm_bf16(p, out, same, 1);
 }
 
+/* Pairwise (recursive halving) sum of the products a[i][l] b[l][j], l in [lo, lo + n). */
+static float pairwise(const numguard_problem* p, int64_t i, int64_t j, int64_t lo, int64_t n) {
+  if (n == 1)
+    return flush(bf16_float(p->a.bits[i * p->k + lo])) * flush(bf16_float(p->b.bits[lo * p->n + j]));
+  const int64_t h = n / 2;
+  return pairwise(p, i, j, lo, h) + pairwise(p, i, j, lo + h, n - h);
+}
+/* A vendor-style bf16 gemm that declares an undocumented order ("any"), sums pairwise and reads
+ * subnormal inputs as zero: explain has to find the structure before the mechanism. */
+static int gemm_pairwise_daz(const numguard_problem* p, uint64_t* out, int64_t n) {
+  (void)n;
+  if (p->alpha != 1.0 || p->beta != 0.0) return NUMGUARD_UNSUPPORTED;
+  for (int64_t i = 0; i < p->m; ++i)
+    for (int64_t j = 0; j < p->n; ++j)
+      out[i * p->n + j] = as_bits(p->k == 0 ? 0.0f : pairwise(p, i, j, 0, p->k));
+  return 0;
+}
+
 /* fp32 gemm whose inputs are silently rounded to tf32 (a "TF32 mode" left on). */
 static int gemm_tf32_mode(const numguard_problem* p, uint64_t* out, int64_t n) {
   (void)n;
@@ -133,6 +151,10 @@ static const numguard_kernel2 kernels[] = {
      .op = "gemm",
      .run = gemm_ftz_products,
      .recipe = {.in = "bf16", .acc = "fp32", .out = "fp32", .order = "sequential"}},
+    {.name = "planted.gemm.bf16.any_order_daz",
+     .op = "gemm",
+     .run = gemm_pairwise_daz,
+     .recipe = {.in = "bf16", .acc = "fp32", .out = "fp32", .order = "any"}},
     {.name = "planted.gemm.fp32.tf32_mode",
      .op = "gemm",
      .run = gemm_tf32_mode,
