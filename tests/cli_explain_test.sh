@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ctest "cli_explain": `numguard explain` from the outside. Planted bugs no in-tree mutant has
 # (tests/plugins/explain_plugin.c) must be named by their mechanism: DAZ, FTZ of the products,
-# DAZ under an undocumented (pairwise) order, a silent TF32 input cast, exponentials rounded to bf16, layernorm's eps outside the square
+# DAZ under an undocumented (pairwise) order, a silent TF32 input cast, a residue K tile summed
+# twice, an accumulator of 20 fraction bits, exponentials rounded to bf16, layernorm's eps outside the square
 # root, and GELU's 1 + erf cancellation (named as the most likely mechanism: the plugin's erff
 # is not the model's). Also: the JSON's shape, exit 0 on a correct kernel, `check --explain`,
 # the `--case` explain line, and exit 2 with one line for every usage error.
@@ -29,6 +30,8 @@ planted.gemm.bf16.daz daz 0
 planted.gemm.bf16.ftz_products ftz=products 0
 planted.gemm.bf16.any_order_daz daz 0
 planted.gemm.fp32.tf32_mode input_cast=tf32 0
+planted.sum.fp32.tail_twice k_tail_duplicated=16 0
+planted.dot.fp16.acc20 acc_frac_bits=20 0
 planted.softmax.bf16.exp_in_bf16 stage=bf16 0
 planted.layernorm.fp32.eps_outside_sqrt eps_outside_sqrt 0
 planted.gelu.fp32.one_plus_erf gelu_one_plus_erf 1

@@ -100,6 +100,11 @@ void variants(std::string_view op, const Recipe& r, std::vector<Hypothesis>& out
         add(fmt::format("acc_format={}", name(f)),
             fmt::format("the accumulator is {} where the recipe declares {}", name(f), name(r.acc)),
             with([f](Recipe& x) { x.acc = f; }));
+    if (r.acc == Format::fp32 && r.acc_rounding == Rounding::rne && !r.ftz.acc)
+      for (int f : {22, 21, 20, 16})
+        add(fmt::format("acc_frac_bits={}", f),
+            fmt::format("the accumulator keeps {} fraction bits (fp32 keeps 23)", f),
+            ReductionVariant{.r = r, .acc_frac_bits = f});
     for (Rounding m : {Rounding::rz, Rounding::rd, Rounding::ru, Rounding::rna})
       if (m != r.acc_rounding)
         add(fmt::format("acc_rounding={}", name(m)),
@@ -157,6 +162,11 @@ void variants(std::string_view op, const Recipe& r, std::vector<Hypothesis>& out
     add(fmt::format("k_tail_dropped={}", tile),
         fmt::format("the last K mod {} terms are never summed (no residue tile)", tile),
         ReductionVariant{.r = r, .tile = tile});
+  for (int64_t tile : {8, 16, 32, 64, 128, 256})
+    add(fmt::format("k_tail_duplicated={}", tile),
+        fmt::format("the last K mod {} terms are summed twice (the residue tile loaded twice)",
+                    tile),
+        ReductionVariant{.r = r, .duplicate_tile = tile});
   if (r.shape.order == Order::pairwise)
     add("pairwise_leaf_index", "the pairwise tree's three-term leaf sums x0 + (x0 + x1)",
         ReductionVariant{.r = r, .pairwise_leaf_bug = true});

@@ -30,6 +30,25 @@ struct ModeRound {
   }
 };
 
+// Round to nearest even at `frac` fraction bits with fp32's exponent range (subnormals kept,
+// overflow to inf), by the magic-number trick of acc_arithmetic.h's NarrowRound.
+struct FracBitsRound {
+  Format format = Format::fp32;  // the format the split-K partials compare against
+  int frac;
+  double operator()(double x) const {
+    const uint64_t bits = std::bit_cast<uint64_t>(x);
+    const int biased = static_cast<int>((bits >> 52) & 0x7ff);
+    if (biased == 0x7ff || x == 0) return x;
+    const int e = biased - 1023;
+    const int q = std::max(e, -126) - frac;
+    const double magic =
+        std::bit_cast<double>((static_cast<uint64_t>(q + 52 + 1023) << 52) | (uint64_t{1} << 51));
+    double r = std::copysign((x + magic) - magic, x);
+    if (std::fabs(r) > 0x1.fffffep127) r = std::copysign(INFINITY, x);
+    return r;
+  }
+};
+
 bool fused(const Accumulation& s) {
   return s.order == Order::fused_block || (s.order == Order::split_k && s.frac_bits > 0);
 }
@@ -37,11 +56,33 @@ bool fused(const Accumulation& s) {
 // A fused block's acc_rounding is the block's own final rounding (tc::TcModel); what runs
 // outside the blocks (split-K sums, the epilogue) rounds to nearest even, as CUDA cores do.
 template <class F>
-void with_round(const Recipe& r, F&& f) {
+void with_round(const Recipe& r, int acc_frac_bits, F&& f) {
+  if (acc_frac_bits > 0) return f(FracBitsRound{.frac = acc_frac_bits});
   const bool fast = r.acc == Format::fp32 || r.acc == Format::fp16 || r.acc == Format::bf16;
   if (fast && (r.acc_rounding == Rounding::rne || fused(r.shape)) && !r.ftz.acc)
     return kernels::with_acc_rounding(r.acc, f);
   f(ModeRound{r.acc, r.acc_rounding, r.ftz.acc, desc(r.acc).min_normal()});
+}
+
+// The last K mod tile terms appended once more: a residue tile loaded twice.
+Problem duplicate_tail(std::string_view op, const Problem& p, int64_t tile) {
+  const int64_t kept = p.k / tile * tile, extra = p.k - kept, k2 = p.k + extra;
+  if (extra == 0) return p;
+  Problem q = p;
+  q.k = k2;
+  q.a = Tensor(p.a.format, {p.m, k2});
+  for (int64_t i = 0; i < p.m; ++i)
+    for (int64_t l = 0; l < k2; ++l)
+      q.a.bits[static_cast<size_t>(i * k2 + l)] =
+          p.a.bits[static_cast<size_t>(i * p.k + (l < p.k ? l : kept + l - p.k))];
+  if (op != "sum" && op != "sumsq") {
+    q.b = Tensor(p.b.format, {k2, p.n});
+    for (int64_t l = 0; l < k2; ++l)
+      for (int64_t j = 0; j < p.n; ++j)
+        q.b.bits[static_cast<size_t>(l * p.n + j)] =
+            p.b.bits[static_cast<size_t>((l < p.k ? l : kept + l - p.k) * p.n + j)];
+  }
+  return q;
 }
 
 // Levels of sequential sums of `fanin` terms (recipe.h Order::tree).
@@ -142,6 +183,11 @@ bool reduction_emulable(std::string_view op, const Recipe& r) {
 
 void emulate_reduction(std::string_view op, const ReductionVariant& v, const Problem& p,
                        Tensor& out) {
+  if (v.duplicate_tile > 0) {
+    ReductionVariant once = v;
+    once.duplicate_tile = 0;
+    return emulate_reduction(op, once, duplicate_tail(op, p, v.duplicate_tile), out);
+  }
   const Recipe& r = v.r;
   const bool sum = op == "sum", squares = op == "sumsq";
   const int64_t m = p.m, n = sum || squares ? 1 : p.n, k = p.k;
@@ -162,7 +208,7 @@ void emulate_reduction(std::string_view op, const ReductionVariant& v, const Pro
   const int64_t kept = v.tile > 0 ? k / v.tile * v.tile : k;
   const double flush_below = r.ftz.products ? desc(r.acc).min_normal() : 0.0;
   const RoundOptions o{.mode = r.out_rounding, .ftz = r.ftz.out};
-  with_round(r, [&](const auto& round) {
+  with_round(r, v.acc_frac_bits, [&](const auto& round) {
     with_order(v, [&](const auto& algo) {
       for (int64_t i = 0; i < m; ++i)
         for (int64_t j = 0; j < n; ++j) {

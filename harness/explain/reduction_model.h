@@ -14,7 +14,11 @@ namespace numguard::explain {
 
 struct ReductionVariant {
   Recipe r;
-  int64_t tile = 0;  // > 0: the last K mod tile terms are never summed
+  int64_t tile = 0;            // > 0: the last K mod tile terms are never summed
+  int64_t duplicate_tile = 0;  // > 0: the last K mod tile terms are summed twice
+  // > 0: the accumulator keeps this many fraction bits (fp32's exponent range, RNE), where the
+  // recipe's accumulation format keeps more: a narrower hardware accumulator.
+  int acc_frac_bits = 0;
   bool pairwise_leaf_bug = false;
   bool repeated_offset = false;        // strided: butterfly offsets lanes/2, ..., 2, 2
   std::optional<Format> split_reduce;  // split-K partials summed in this format

@@ -65,7 +65,8 @@ static int gemm_ftz_products(const numguard_problem* p, uint64_t* out, int64_t n
 /* Pairwise (recursive halving) sum of the products a[i][l] b[l][j], l in [lo, lo + n). */
 static float pairwise(const numguard_problem* p, int64_t i, int64_t j, int64_t lo, int64_t n) {
   if (n == 1)
-    return flush(bf16_float(p->a.bits[i * p->k + lo])) * flush(bf16_float(p->b.bits[lo * p->n + j]));
+    return flush(bf16_float(p->a.bits[i * p->k + lo])) *
+           flush(bf16_float(p->b.bits[lo * p->n + j]));
   const int64_t h = n / 2;
   return pairwise(p, i, j, lo, h) + pairwise(p, i, j, lo + h, n - h);
 }
@@ -142,6 +143,47 @@ static int layernorm_eps_outside(const numguard_problem* p, uint64_t* out, int64
   return 0;
 }
 
+/* fp32 sum in K tiles of 16 whose residue tile is added twice (loaded again after the loop). */
+static int sum_tail_twice(const numguard_problem* p, uint64_t* out, int64_t n) {
+  (void)n;
+  for (int64_t r = 0; r < p->m; ++r) {
+    const uint64_t* x = p->a.bits + r * p->k;
+    float s = 0.0f;
+    for (int64_t i = 0; i < p->k; ++i) s += as_float(x[i]);
+    for (int64_t i = p->k / 16 * 16; i < p->k; ++i) s += as_float(x[i]); /* the bug */
+    out[r] = as_bits(s);
+  }
+  return 0;
+}
+
+/* fp16 -> float, exactly. */
+static float half_float(uint64_t h) {
+  const int e = (int)((h >> 10) & 0x1f), f = (int)(h & 0x3ff);
+  const float v = e == 0    ? ldexpf((float)f, -24)
+                  : e == 31 ? (f ? NAN : INFINITY)
+                            : ldexpf((float)(f | 0x400), e - 25);
+  return (h & 0x8000) ? -v : v;
+}
+/* x rounded to nearest even at 20 fraction bits with fp32's exponent range: one rounding of
+ * an exact sum, as a narrower hardware accumulator does. */
+static double keep20(double x) {
+  if (x == 0 || !isfinite(x)) return x;
+  int e;
+  frexp(x, &e); /* |x| in [2^(e-1), 2^e) */
+  const double q = ldexp(1.0, (e - 1 > -126 ? e - 1 : -126) - 20);
+  return nearbyint(x / q) * q;
+}
+/* fp16 dot product accumulated in an fp32-range accumulator of 20 fraction bits (a product of
+ * two fp16 values and a 21-bit accumulator add exactly in double). */
+static int dot_acc20(const numguard_problem* p, uint64_t* out, int64_t n) {
+  (void)n;
+  double acc = 0.0;
+  for (int64_t i = 0; i < p->k; ++i)
+    acc = keep20(acc + (double)half_float(p->a.bits[i]) * half_float(p->b.bits[i]));
+  out[0] = as_bits((float)acc);
+  return 0;
+}
+
 static const numguard_kernel2 kernels[] = {
     {.name = "planted.gemm.bf16.daz",
      .op = "gemm",
@@ -155,6 +197,14 @@ static const numguard_kernel2 kernels[] = {
      .op = "gemm",
      .run = gemm_pairwise_daz,
      .recipe = {.in = "bf16", .acc = "fp32", .out = "fp32", .order = "any"}},
+    {.name = "planted.sum.fp32.tail_twice",
+     .op = "sum",
+     .run = sum_tail_twice,
+     .recipe = {.in = "fp32", .acc = "fp32", .out = "fp32", .order = "sequential"}},
+    {.name = "planted.dot.fp16.acc20",
+     .op = "dot",
+     .run = dot_acc20,
+     .recipe = {.in = "fp16", .acc = "fp32", .out = "fp32", .order = "sequential"}},
     {.name = "planted.gemm.fp32.tf32_mode",
      .op = "gemm",
      .run = gemm_tf32_mode,
