@@ -9,6 +9,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -97,6 +100,36 @@ TEST(Explain, DeclaredReductionModelReproducesTheCorrectKernels) {
     }
   }
   EXPECT_GT(checked, 0);
+}
+
+const Hypothesis& tagged(const std::vector<Hypothesis>& cat, const std::string& tag) {
+  const auto it = std::ranges::find(cat, tag, &Hypothesis::tag);
+  if (it == cat.end()) throw std::runtime_error("no hypothesis " + tag);
+  return *it;
+}
+
+Tensor fp32_tensor(std::vector<int64_t> shape, const std::vector<float>& v) {
+  Tensor t(Format::fp32, std::move(shape));
+  for (size_t i = 0; i < v.size(); ++i) t.bits[i] = std::bit_cast<uint32_t>(v[i]);
+  return t;
+}
+
+// alpha folded into A before the products overflows where alpha times the sum does not (the
+// cuBLAS behaviour of docs/GPU_RESULTS.md): reference 2 * (2e38 - 1.9e38) = 2e37.
+TEST(Explain, AlphaToInputsOverflowsWhereAlphaOnTheSumDoesNot) {
+  const KernelDesc* k = registry().find("gemm.fp32.fp32acc.sequential");
+  ASSERT_NE(k, nullptr);
+  const std::vector<Hypothesis> cat = catalogue("gemm", k->recipe);
+  Problem p{.m = 1, .n = 1, .k = 2};
+  p.a = fp32_tensor({1, 2}, {2e38f, -1.9e38f});
+  p.b = fp32_tensor({2, 1}, {1.0f, 1.0f});
+  p.alpha = 2;
+  Tensor declared(Format::fp32, {1, 1}), folded(Format::fp32, {1, 1});
+  tagged(cat, "as_declared").predict(p, declared);
+  tagged(cat, "alpha_to_inputs").predict(p, folded);
+  EXPECT_FLOAT_EQ(std::bit_cast<float>(static_cast<uint32_t>(declared.bits[0])), 2e37f);
+  EXPECT_TRUE(
+      std::isnan(std::bit_cast<float>(static_cast<uint32_t>(folded.bits[0]))));  // inf - inf
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ planted.gemm.fp32.tf32_mode input_cast=tf32 0
 planted.sum.fp32.tail_twice k_tail_duplicated=16 0
 planted.dot.fp16.acc20 acc_frac_bits=20 0
 planted.softmax.bf16.exp_in_bf16 stage=bf16 0
+planted.softmax.bf16.exp_numerator_in_bf16 stage=bf16 0
 planted.layernorm.fp32.eps_outside_sqrt eps_outside_sqrt 0
 planted.gelu.fp32.one_plus_erf gelu_one_plus_erf 1
 EOF_TABLE

@@ -190,6 +190,12 @@ void variants(std::string_view op, const Recipe& r, std::vector<Hypothesis>& out
       }
   // alpha / beta semantics (gemm).
   if (op == "gemm")
+    add("alpha_to_inputs",
+        fmt::format("alpha multiplied into A's elements ({}) before the products instead of into "
+                    "the sum",
+                    name(r.acc)),
+        ReductionVariant{.r = r, .alpha_to_inputs = true});
+  if (op == "gemm")
     add(r.alpha_beta == AlphaBeta::blas ? "alpha_beta=arithmetic" : "alpha_beta=blas",
         r.alpha_beta == AlphaBeta::blas
             ? "alpha * (a b) + beta * c computed as written: alpha = 0 still reads a and b, beta "

@@ -191,7 +191,13 @@ void emulate_reduction(std::string_view op, const ReductionVariant& v, const Pro
   const Recipe& r = v.r;
   const bool sum = op == "sum", squares = op == "sumsq";
   const int64_t m = p.m, n = sum || squares ? 1 : p.n, k = p.k;
-  const std::vector<double> a = operand(p.a, r);
+  std::vector<double> a = operand(p.a, r);
+  double alpha = p.alpha;
+  if (v.alpha_to_inputs && alpha != 1 && alpha != 0) {
+    const double scale = round_value(r.acc, alpha);
+    for (double& x : a) x = round_value(r.acc, scale * x);
+    alpha = 1;
+  }
   std::vector<double> bt;
   if (!sum && !squares) {
     const std::vector<double> b = operand(p.b, r);
@@ -204,7 +210,8 @@ void emulate_reduction(std::string_view op, const ReductionVariant& v, const Pro
   const std::vector<double> c =
       (p.beta != 0 || arithmetic) && !p.c.empty() ? p.c.values(r.daz) : std::vector<double>{};
   const Format in = r.input_cast.value_or(r.in);
-  const bool all_fp32 = sum ? in != Format::fp64 : kernels::product_exact_in(in, Format::fp32);
+  const bool all_fp32 =
+      sum ? in != Format::fp64 : kernels::product_exact_in(in, Format::fp32) && alpha == p.alpha;
   const int64_t kept = v.tile > 0 ? k / v.tile * v.tile : k;
   const double flush_below = r.ftz.products ? desc(r.acc).min_normal() : 0.0;
   const RoundOptions o{.mode = r.out_rounding, .ftz = r.ftz.out};
@@ -214,7 +221,7 @@ void emulate_reduction(std::string_view op, const ReductionVariant& v, const Pro
         for (int64_t j = 0; j < n; ++j) {
           const double* row = a.data() + i * k;
           double acc = 0.0;
-          if (p.alpha != 0 || arithmetic) {
+          if (alpha != 0 || arithmetic) {
             if (sum) {
               acc = algo(round, Terms<false>{row, nullptr, kept, all_fp32});
             } else {
@@ -224,12 +231,12 @@ void emulate_reduction(std::string_view op, const ReductionVariant& v, const Pro
           }
           const double cij = c.empty() ? 0.0 : c[static_cast<size_t>(i * n + j)];
           double y;
-          if (arithmetic && !(p.alpha == 1 && p.beta == 0 && c.empty())) {
+          if (arithmetic && !(alpha == 1 && p.beta == 0 && c.empty())) {
             // As written: alpha * acc + beta * c, every operation performed (0 * NaN = NaN).
-            y = kernels::add(round, kernels::mul(round, round(p.alpha), acc),
+            y = kernels::add(round, kernels::mul(round, round(alpha), acc),
                              kernels::mul(round, round(p.beta), round(cij)));
           } else {
-            y = kernels::epilogue(round, p.alpha, p.beta, acc, cij);
+            y = kernels::epilogue(round, alpha, p.beta, acc, cij);
           }
           out.bits[static_cast<size_t>(i * n + j)] = round_double(r.out, y, o).bits;
         }

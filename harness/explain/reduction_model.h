@@ -19,6 +19,9 @@ struct ReductionVariant {
   // > 0: the accumulator keeps this many fraction bits (fp32's exponent range, RNE), where the
   // recipe's accumulation format keeps more: a narrower hardware accumulator.
   int acc_frac_bits = 0;
+  // gemm: alpha multiplied into A's elements (rounded to the accumulation format) before the
+  // products, as vendor GEMMs do, instead of into the sum.
+  bool alpha_to_inputs = false;
   bool pairwise_leaf_bug = false;
   bool repeated_offset = false;        // strided: butterfly offsets lanes/2, ..., 2, 2
   std::optional<Format> split_reduce;  // split-K partials summed in this format

@@ -77,6 +77,12 @@ void softmax_variants(std::string_view op, const Recipe& r, std::vector<Hypothes
           fmt::format("exp(x - max) rounded to {} before the sum and the division (two roundings)",
                       name(f)),
           a);
+      a.stage_numerator_only = true;
+      add(fmt::format("stage={}", name(f)),
+          fmt::format("exp(x - max) rounded to {} in the numerators (two roundings; the sum from "
+                      "the unrounded values)",
+                      name(f)),
+          a);
     }
 }
 

@@ -96,7 +96,9 @@ void softmax_rows(const SoftmaxAlgo& a, const Problem& p, Tensor& out) {
   const std::vector<float> x = to_floats(p.a);
   for (int64_t r = 0; r < p.m; ++r) {
     const float* row = x.data() + r * p.n;
-    const Online s = row_sum(a, row, p.n);
+    SoftmaxAlgo summed = a;
+    if (a.stage_numerator_only) summed.stage.reset();
+    const Online s = row_sum(summed, row, p.n);
     const float ls = a.log ? fm::log(s.s) : 0.0f;
     for (int64_t j = 0; j < p.n; ++j) {
       const float y = a.log ? (row[j] - s.m) - ls : numerator(a, row[j], s.m) / s.s;

@@ -25,6 +25,10 @@ struct SoftmaxAlgo {
   // two_pass, strided: the sum's butterfly repeats its next-to-last offset (lanes/2, ..., 2, 2)
   // instead of ending at 1, every lane adding its xor partner, so the odd lanes never count.
   bool repeated_last_offset = false;
+  // The stage format rounds only the numerators of the division; the sum adds the unrounded
+  // exponentials (explain's stage=F, a kernel that writes exp(x - max) to a narrow buffer but
+  // reduces in registers).
+  bool stage_numerator_only = false;
 };
 
 // Every row of p.a (m x n) into out (m x n).

@@ -110,6 +110,21 @@ static int softmax_bf16_exp(const numguard_problem* p, uint64_t* out, int64_t n)
   return 0;
 }
 
+/* bf16 softmax that writes exp(x - max) to a bf16 buffer and divides it by the sum of the
+ * unrounded exponentials (reduced in registers). */
+static int softmax_bf16_numerator(const numguard_problem* p, uint64_t* out, int64_t n) {
+  (void)n;
+  for (int64_t r = 0; r < p->m; ++r) {
+    const uint64_t* x = p->a.bits + r * p->n;
+    float mx = -INFINITY, sum = 0.0f;
+    for (int64_t j = 0; j < p->n; ++j) mx = fmaxf(mx, bf16_float(x[j]));
+    for (int64_t j = 0; j < p->n; ++j) sum += expf(bf16_float(x[j]) - mx);
+    for (int64_t j = 0; j < p->n; ++j)
+      out[r * p->n + j] = bf16_bits(bf16_round(expf(bf16_float(x[j]) - mx)) / sum);
+  }
+  return 0;
+}
+
 /* fp32 GELU as 0.5 x (1 + erf(x / sqrt 2)): cancels for negative x. */
 static int gelu_one_plus_erf(const numguard_problem* p, uint64_t* out, int64_t n) {
   (void)n;
@@ -212,6 +227,11 @@ static const numguard_kernel2 kernels[] = {
     {.name = "planted.softmax.bf16.exp_in_bf16",
      .op = "softmax",
      .run = softmax_bf16_exp,
+     .recipe =
+         {.in = "bf16", .acc = "fp32", .out = "bf16", .method = "two_pass", .math_ulps = 2.5}},
+    {.name = "planted.softmax.bf16.exp_numerator_in_bf16",
+     .op = "softmax",
+     .run = softmax_bf16_numerator,
      .recipe =
          {.in = "bf16", .acc = "fp32", .out = "bf16", .method = "two_pass", .math_ulps = 2.5}},
     {.name = "planted.gelu.fp32.one_plus_erf",
