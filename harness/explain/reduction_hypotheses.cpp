@@ -112,6 +112,22 @@ void variants(std::string_view op, const Recipe& r, std::vector<Hypothesis>& out
                         name(r.acc_rounding)),
             with([m](Recipe& x) { x.acc_rounding = m; }));
   }
+  // Products stored in a format before they are summed (no FMA: CUDA cores with -fmad=false,
+  // a tensor of products written out).
+  if (!r.product && !fused(r.shape) && op != "sum")
+    for (Format f : {Format::fp32, Format::tf32, Format::bf16, Format::fp16})
+      if (!narrower(r.acc, f))
+        add(fmt::format("product_format={}", name(f)),
+            fmt::format("each product rounded to {} before it is summed (no fused multiply-add)",
+                        name(f)),
+            with([f](Recipe& x) { x.product = f; }));
+  // The output stored in a narrower format on its way out (a bf16 workspace, an fp16 epilogue).
+  for (Format f : {Format::bf16, Format::fp16})
+    if (narrower(f, r.out) && narrower(f, r.acc))
+      add(fmt::format("output_double_rounding={}", name(f)),
+          fmt::format("the result rounded to {} and then to {} (two roundings)", name(f),
+                      name(r.out)),
+          ReductionVariant{.r = r, .out_through = f});
   // The output conversion, where it rounds.
   if (narrower(r.out, r.acc))
     for (Rounding m : {Rounding::rz, Rounding::rd, Rounding::ru, Rounding::rna})
@@ -120,14 +136,18 @@ void variants(std::string_view op, const Recipe& r, std::vector<Hypothesis>& out
             fmt::format("the output conversion to {} rounds {} where the recipe declares {}",
                         name(r.out), name(m), name(r.out_rounding)),
             with([m](Recipe& x) { x.out_rounding = m; }));
-  // The input conversion: a cast nobody declared (TF32 mode, a bf16 compute type), or the
-  // declared cast rounding otherwise.
+  // The input conversion: a cast nobody declared (TF32 mode, a bf16 compute type: a search
+  // over the conversion's rounding), or the declared cast rounding otherwise.
   if (!r.input_cast) {
     for (Format f : {Format::tf32, Format::bf16, Format::fp16})
       if (narrower(f, r.in))
-        add(fmt::format("input_cast={}", name(f)),
-            fmt::format("inputs rounded to {} before use", name(f)),
-            with([f](Recipe& x) { x.input_cast = f; }));
+        for (Rounding m : {Rounding::rne, Rounding::rna, Rounding::rz})
+          add(fmt::format("input_cast={}", name(f)),
+              fmt::format("inputs rounded to {} ({}) before use", name(f), name(m)),
+              with([f, m](Recipe& x) {
+                x.input_cast = f;
+                x.input_cast_rounding = m;
+              }));
   } else {
     for (Rounding m : {Rounding::rne, Rounding::rna, Rounding::rz})
       if (m != r.input_cast_rounding)

@@ -49,6 +49,26 @@ struct FracBitsRound {
   }
 };
 
+// RNE into the product formats a kernel may store a product in.
+template <Format F>
+double round_into(double x) {
+  return round_value(F, x);
+}
+double (*product_rounding(Format f))(double) {
+  switch (f) {
+    case Format::fp32:
+      return round_into<Format::fp32>;
+    case Format::tf32:
+      return round_into<Format::tf32>;
+    case Format::bf16:
+      return round_into<Format::bf16>;
+    case Format::fp16:
+      return round_into<Format::fp16>;
+    default:
+      return nullptr;
+  }
+}
+
 bool fused(const Accumulation& s) {
   return s.order == Order::fused_block || (s.order == Order::split_k && s.frac_bits > 0);
 }
@@ -167,10 +187,8 @@ std::vector<double> operand(const Tensor& t, const Recipe& r) {
 }  // namespace
 
 bool reduction_emulable(std::string_view op, const Recipe& r) {
-  // A product rounded to the accumulator is what the orders that do not fuse (pairwise's
-  // leaves) already do; another product format the model does not have.
-  if (r.acc == Format::fp64 || desc(r.acc).precision > 51 || (r.product && *r.product != r.acc))
-    return false;
+  if (r.acc == Format::fp64 || desc(r.acc).precision > 51) return false;
+  if (r.product && *r.product != r.acc && !product_rounding(*r.product)) return false;
   const Accumulation& s = r.shape;
   if (fused(s) && (op == "sum" || op == "sumsq" || s.block <= 0)) return false;
   if (fused(s) && (r.acc_rounding == Rounding::sr || r.ftz.acc)) return false;
@@ -210,10 +228,15 @@ void emulate_reduction(std::string_view op, const ReductionVariant& v, const Pro
   const std::vector<double> c =
       (p.beta != 0 || arithmetic) && !p.c.empty() ? p.c.values(r.daz) : std::vector<double>{};
   const Format in = r.input_cast.value_or(r.in);
-  const bool all_fp32 =
+  bool all_fp32_terms =
       sum ? in != Format::fp64 : kernels::product_exact_in(in, Format::fp32) && alpha == p.alpha;
   const int64_t kept = v.tile > 0 ? k / v.tile * v.tile : k;
   const double flush_below = r.ftz.products ? desc(r.acc).min_normal() : 0.0;
+  // A product rounded to the accumulator is what the orders that do not fuse (pairwise's
+  // leaves) already do; a product format of its own is rounded into here.
+  double (*round_product)(double) =
+      r.product && *r.product != r.acc ? product_rounding(*r.product) : nullptr;
+  if (round_product) all_fp32_terms = true;  // every rounded product is an fp32 value
   const RoundOptions o{.mode = r.out_rounding, .ftz = r.ftz.out};
   with_round(r, v.acc_frac_bits, [&](const auto& round) {
     with_order(v, [&](const auto& algo) {
@@ -223,10 +246,11 @@ void emulate_reduction(std::string_view op, const ReductionVariant& v, const Pro
           double acc = 0.0;
           if (alpha != 0 || arithmetic) {
             if (sum) {
-              acc = algo(round, Terms<false>{row, nullptr, kept, all_fp32});
+              acc = algo(round, Terms<false>{row, nullptr, kept, all_fp32_terms});
             } else {
               const double* col = squares ? row : bt.data() + j * k;
-              acc = algo(round, Terms<true>{row, col, kept, all_fp32, flush_below});
+              acc = algo(round,
+                         Terms<true>{row, col, kept, all_fp32_terms, flush_below, round_product});
             }
           }
           const double cij = c.empty() ? 0.0 : c[static_cast<size_t>(i * n + j)];
@@ -238,6 +262,7 @@ void emulate_reduction(std::string_view op, const ReductionVariant& v, const Pro
           } else {
             y = kernels::epilogue(round, alpha, p.beta, acc, cij);
           }
+          if (v.out_through) y = round_value(*v.out_through, y);
           out.bits[static_cast<size_t>(i * n + j)] = round_double(r.out, y, o).bits;
         }
     });

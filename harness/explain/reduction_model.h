@@ -22,13 +22,16 @@ struct ReductionVariant {
   // gemm: alpha multiplied into A's elements (rounded to the accumulation format) before the
   // products, as vendor GEMMs do, instead of into the sum.
   bool alpha_to_inputs = false;
+  // The output rounded to this format first, then to the recipe's output format.
+  std::optional<Format> out_through;
   bool pairwise_leaf_bug = false;
   bool repeated_offset = false;        // strided: butterfly offsets lanes/2, ..., 2, 2
   std::optional<Format> split_reduce;  // split-K partials summed in this format
 };
 
 // Whether the model can compute kernels of `op` declaring v.r (an accumulator of at most 51
-// bits, an order with its parameters, fused blocks only over products).
+// bits, products exact or rounded to fp32, tf32, bf16 or fp16, an order with its parameters,
+// fused blocks only over products).
 bool reduction_emulable(std::string_view op, const Recipe& r);
 
 // The output of `op` on p as the variant computes it, into `out` (allocated: format r.out,

@@ -42,17 +42,21 @@ struct Terms {
   // Products below this magnitude read as a zero of their sign (FTZ of the products, a model
   // `numguard explain` tests); 0 for every kernel.
   double flush_below = 0;
+  // Each product rounded by this before it is summed (no FMA: a product format, another model
+  // explain tests); nullptr for every kernel.
+  double (*round_product)(double) = nullptr;
 
   double operator[](int64_t i) const {
     if constexpr (Products) {
-      const double v = a[i] * b[i];
+      double v = a[i] * b[i];
+      if (round_product) v = round_product(v);
       return std::fabs(v) < flush_below ? std::copysign(0.0, v) : v;
     } else {
       return a[i];
     }
   }
   Terms sub(int64_t lo, int64_t n) const {
-    return {a + lo, Products ? b + lo : nullptr, n, all_fp32, flush_below};
+    return {a + lo, Products ? b + lo : nullptr, n, all_fp32, flush_below, round_product};
   }
 };
 
