@@ -40,6 +40,12 @@ EOF_TABLE
 grep -q "^verdict: most likely mechanism gelu_one_plus_erf" e.txt ||
   fail "the GELU verdict names the likely mechanism: $(grep verdict e.txt)"
 
+# An M tail bug shows only at a shape with an M tail: 56 rows, tiles of 16 (not 32: 48 vs 32 rows).
+"$NG" explain --plugin "$PLUGIN" --kernel planted.gemm.bf16.m_tail --shape 56x24x64 --cases 10 \
+  --json t.json >t.txt || fail "explain --shape names the M tail: $(grep verdict t.txt)"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["hypotheses"][0]["tag"]=="m_tail_dropped=16"' t.json ||
+  fail "explain --shape 56x24x64 ranks m_tail_dropped=16 first: $(grep verdict t.txt)"
+
 # A kernel declaring an undocumented order: the structure (pairwise) is fitted first.
 "$NG" explain --plugin "$PLUGIN" --kernel planted.gemm.bf16.any_order_daz >a.txt
 grep -q "^  structure: order=pairwise" a.txt || fail "explain fits the structure first: $(head -5 a.txt)"

@@ -1,4 +1,5 @@
 #include "harness/cli/repro_line.h"
+#include "harness/engine/case_shapes.h"
 
 #include <fmt/format.h>
 
@@ -33,6 +34,8 @@ bool selects_only(const std::string& glob, bool include_mutants, const KernelDes
 std::string repro_line(const KernelDesc& k, uint64_t seed, int64_t case_index) {
   std::string flags = selects_only(k.name, false, k) ? "" : " --include-mutants";
   if (!k.plugin.empty()) flags += fmt::format(" --plugin {}", shell_quote(k.plugin));
+  // Case I's shape is (I / G) % S of the run's shapes, in their order (case_shapes.h).
+  for (const std::string& s : case_shapes()) flags += fmt::format(" --shape {}", shell_quote(s));
   return fmt::format("numguard check --kernel {}{} --seed {} --case {}", shell_quote(k.name), flags,
                      seed, case_index);
 }

@@ -25,6 +25,7 @@
 #include "harness/cli/plugin_option.h"
 #include "harness/cli/runnable_selection.h"
 #include "harness/cli/seed_option.h"
+#include "harness/cli/shape_option.h"
 #include "harness/cli/verb.h"
 #include "harness/engine/generators.h"
 
@@ -43,6 +44,7 @@ struct CheckCommand {
   std::string json_path;
   std::string device = "auto";
   bool explain = false;  // run `numguard explain` on every failing kernel after the table
+  std::vector<std::string> shapes;  // --shape: the run's shapes (case_shapes.h)
   std::vector<std::string> plugins;
   kernel_worker::Limits limits;  // of the plugin kernels' worker processes
 };
@@ -91,6 +93,7 @@ std::vector<const KernelDesc*> validate(CheckCommand& c) {
     const std::string error = probe_writable(c.json_path);
     if (!error.empty()) throw UsageError("--json: " + error);
   }
+  apply_shapes(c.shapes, kernels);
   return runnable_selection(kernels, c.engine.device);
 }
 
@@ -191,6 +194,7 @@ VerbAction setup_check(CLI::App& app) {
                  "match their CPU twins bit for bit), otherwise their CPU twins are checked in "
                  "their place; cpu: always the twins; cuda: a GPU is required")
       ->type_name("cpu|cuda|auto");
+  add_shape_option(app, c->shapes);
   app.add_flag("--explain", c->explain,
                "After the table, run `numguard explain` on every failing kernel (same seed and "
                "cases): the ranked hypotheses and the mechanism");

@@ -17,6 +17,7 @@
 #include "harness/cli/plugin_option.h"
 #include "harness/cli/runnable_selection.h"
 #include "harness/cli/seed_option.h"
+#include "harness/cli/shape_option.h"
 #include "harness/cli/verb.h"
 #include "harness/engine/check_runner.h"
 #include "harness/engine/registry.h"
@@ -28,6 +29,7 @@ struct ExplainCommand {
   std::string kernel;
   explain::ExplainOptions options;
   std::string json_path;
+  std::vector<std::string> shapes;
   std::vector<std::string> plugins;
   kernel_worker::Limits limits;
 };
@@ -42,6 +44,7 @@ int run_explain(ExplainCommand& c) {
   if (named.size() != 1)
     throw UsageError(fmt::format("--kernel must name exactly one kernel ('{}' matches {})",
                                  c.kernel, named.size()));
+  apply_shapes(c.shapes, named);
   const std::vector<const KernelDesc*> kernels = runnable_selection(named, DeviceChoice::automatic);
   const explain::Explanation e = explain::explain_kernel(*kernels.front(), c.options);
   fmt::print("{}", explanation_text(e));
@@ -80,6 +83,7 @@ VerbAction setup_explain(CLI::App& app) {
                  "Also write the explanation as JSON to FILE (via a temporary file, renamed)")
       ->type_name("FILE")
       ->check([](const std::string& s) { return s.empty() ? "needs a file name" : std::string(); });
+  add_shape_option(app, c->shapes);
   add_plugin_option(app, c->plugins);
   add_kernel_limit_options(app, c->limits);
   app.footer(

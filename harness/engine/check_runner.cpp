@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "harness/device/device.h"
+#include "harness/engine/case_shapes.h"
 #include "harness/engine/case_trace.h"
 #include "harness/engine/generators.h"
 #include "harness/engine/kernel_worker.h"
@@ -78,6 +79,14 @@ Problem make_case(const KernelDesc& k, uint64_t seed, int64_t index, std::string
   const Generator& g = gens[static_cast<size_t>(index) % gens.size()];
   if (generator) *generator = g.name;
   Rng rng(case_seed(seed, static_cast<uint64_t>(index)));
+  const std::vector<std::string>& shapes = case_shapes();
+  if (shapes.empty()) return op_of(k).make(k, rng, g.name);
+  // Shape (I / G) % S (case_shapes.h); the CLI has checked every shape against the op.
+  const std::string& text = shapes[static_cast<size_t>(index) / gens.size() % shapes.size()];
+  ShapeRequest req;
+  const std::string error = parse_shape(op_of(k), text, &req);
+  if (!error.empty()) throw std::invalid_argument(error);
+  const ForcedShape forced(req);
   return op_of(k).make(k, rng, g.name);
 }
 

@@ -139,8 +139,20 @@ std::string verdict_text(const Explanation& e) {
         "the kernel computes as its recipe declares, yet fails: numguard's bound "
         "for this recipe is too tight (numguard's bug: please report it). {}.",
         evidence);
+  // A runner-up with the same evidence in every column: these cases cannot tell them apart.
+  std::string tie;
+  if (e.hypotheses.size() > 1) {
+    const Score& s = e.hypotheses[1];
+    if (s.within_bound == top.within_bound && s.breaks_passing == top.breaks_passing &&
+        s.probe_agree == top.probe_agree &&
+        s.reproduces + s.passing_reproduced == top.reproduces + top.passing_reproduced)
+      tie = fmt::format(
+          " {} fits these cases exactly as well: cases that separate them (another "
+          "--shape, more --cases) would tell which.",
+          s.tag);
+  }
   if (explains_all(top, e))
-    return fmt::format("mechanism {}: {}{}. {}.", top.tag, top.description, on, evidence);
+    return fmt::format("mechanism {}: {}{}. {}.{}", top.tag, top.description, on, evidence, tie);
   const Score* second = e.hypotheses.size() > 1 ? &e.hypotheses[1] : nullptr;
   if (top.breaks_passing == 0 && 10 * top.within_bound >= 9 * e.failing &&
       (!second || 2 * second->within_bound <= top.within_bound || second->breaks_passing > 0))

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/engine/case_shapes.h"
 #include "harness/explain/hypothesis.h"
 #include "harness/explain/reduction_model.h"
 
@@ -67,6 +68,18 @@ std::vector<Accumulation> order_search(const Recipe& r, std::string_view op) {
                        .frac_bits = f,
                        .operand_exponents = operand});
   return v;
+}
+
+// Whether one of the run's shapes has a partial tile of `tile` in dimension d.
+bool has_tail(Dim d, int64_t tile) {
+  const OpInfo* gemm = find_op("gemm");
+  for (const std::string& text : case_shapes()) {
+    ShapeRequest req;
+    if (!gemm || !parse_shape(*gemm, text, &req).empty()) continue;
+    const std::optional<int64_t> v = d == Dim::m ? req.m : req.n;
+    if (v && *v > tile && *v % tile != 0) return true;
+  }
+  return false;
 }
 
 bool same_order(const Accumulation& a, const Accumulation& b) {
@@ -187,6 +200,25 @@ void variants(std::string_view op, const Recipe& r, std::vector<Hypothesis>& out
         fmt::format("the last K mod {} terms are summed twice (the residue tile loaded twice)",
                     tile),
         ReductionVariant{.r = r, .duplicate_tile = tile});
+  // M and N tails left unwritten (the output's zeros stay): testable only where the run's
+  // shapes (--shape) have a tail, the generators' own gemm shapes being at most 6 x 6.
+  if (op == "gemm")
+    for (Dim d : {Dim::m, Dim::n})
+      for (int64_t tile : {8, 16, 32, 64, 128, 256}) {
+        if (!has_tail(d, tile)) continue;
+        const Model declared = model(o, ReductionVariant{.r = r});
+        out.push_back({fmt::format("{}_tail_dropped={}", name(d), tile),
+                       fmt::format("output {} past the last full {}-wide tile are never written",
+                                   d == Dim::m ? "rows" : "columns", tile),
+                       [declared, d, tile](const Problem& p, Tensor& y) {
+                         declared(p, y);
+                         const int64_t kept = (d == Dim::m ? p.m : p.n) / tile * tile;
+                         for (int64_t i = 0; i < p.m; ++i)
+                           for (int64_t j = 0; j < p.n; ++j)
+                             if ((d == Dim::m ? i : j) >= kept)
+                               y.bits[static_cast<size_t>(i * p.n + j)] = 0;
+                       }});
+      }
   if (r.shape.order == Order::pairwise)
     add("pairwise_leaf_index", "the pairwise tree's three-term leaf sums x0 + (x0 + x1)",
         ReductionVariant{.r = r, .pairwise_leaf_bug = true});

@@ -81,6 +81,21 @@ static int gemm_pairwise_daz(const numguard_problem* p, uint64_t* out, int64_t n
   return 0;
 }
 
+/* bf16 gemm with 16-row tiles and no predicated residue: rows past the last full tile are
+ * never written (seen only at shapes with an M tail: explain --shape). */
+static int gemm_m_tail(const numguard_problem* p, uint64_t* out, int64_t n) {
+  (void)n;
+  if (p->alpha != 1.0 || p->beta != 0.0) return NUMGUARD_UNSUPPORTED;
+  for (int64_t i = 0; i < p->m / 16 * 16; ++i) /* the bug */
+    for (int64_t j = 0; j < p->n; ++j) {
+      float acc = -0.0f;
+      for (int64_t l = 0; l < p->k; ++l)
+        acc = fmaf(bf16_float(p->a.bits[i * p->k + l]), bf16_float(p->b.bits[l * p->n + j]), acc);
+      out[i * p->n + j] = as_bits(acc);
+    }
+  return 0;
+}
+
 /* fp32 gemm whose inputs are silently rounded to tf32 (a "TF32 mode" left on). */
 static int gemm_tf32_mode(const numguard_problem* p, uint64_t* out, int64_t n) {
   (void)n;
@@ -220,6 +235,10 @@ static const numguard_kernel2 kernels[] = {
      .op = "dot",
      .run = dot_acc20,
      .recipe = {.in = "fp16", .acc = "fp32", .out = "fp32", .order = "sequential"}},
+    {.name = "planted.gemm.bf16.m_tail",
+     .op = "gemm",
+     .run = gemm_m_tail,
+     .recipe = {.in = "bf16", .acc = "fp32", .out = "fp32", .order = "sequential"}},
     {.name = "planted.gemm.fp32.tf32_mode",
      .op = "gemm",
      .run = gemm_tf32_mode,

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/engine/case_shapes.h"
 #include "harness/engine/check_runner.h"
 #include "harness/engine/generators.h"
 #include "harness/engine/ops/activation_op.h"
@@ -21,8 +22,8 @@ Problem make_case(const ActivationFormula& f, const KernelDesc& kd, Rng& r, std:
   const Format in = kd.recipe.in;
   Problem p;
   // Elementwise: no reduction length to exercise, so short rows keep the MPFR work small.
-  p.m = r.integer(1, 2);
-  p.n = row_length(g, 64, 32, r);
+  p.m = dim_or(Dim::m, r.integer(1, 2));
+  p.n = dim_or(Dim::n, row_length(g, 64, 32, r));
   // Spread 4..8: the region where the activations bend and their tails are still
   // representable; log_uniform and near_overflow reach the whole range and its top binades.
   const double spread = r.uniform(4, 8);

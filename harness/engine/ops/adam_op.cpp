@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/engine/case_shapes.h"
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
 #include "harness/engine/ops/row_study.h"
@@ -35,7 +36,7 @@ Problem make_step(const KernelDesc& kd, Rng& r, std::string_view g) {
   const Format in = kd.recipe.in;
   Problem p;
   p.m = 1;
-  p.n = row_length(g, 256, 32, r);
+  p.n = dim_or(Dim::n, row_length(g, 256, 32, r));
   // Kingma and Ba's defaults; lr as in common fine-tuning and pre-training settings.
   p.scalars = {fp32(r.coin() ? 1e-3 : 1e-4), fp32(0.9), fp32(0.999), fp32(1e-8),
                static_cast<double>(r.log_uniform(1, 10000))};

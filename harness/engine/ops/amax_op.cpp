@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "harness/engine/case_shapes.h"
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
 #include "harness/engine/ops/row_study.h"
@@ -17,8 +18,8 @@ namespace {
 Problem make_rows(const KernelDesc& kd, Rng& r, std::string_view g) {
   const Format in = kd.recipe.in;
   Problem p;
-  p.m = r.integer(1, 16);
-  p.n = row_length(g, 256, std::max(kd.recipe.shape.lanes, 32), r);
+  p.m = dim_or(Dim::m, r.integer(1, 16));
+  p.n = dim_or(Dim::n, row_length(g, 256, std::max(kd.recipe.shape.lanes, 32), r));
   p.a = fill_tensor(in, {p.m, p.n}, r, values_for(g, in, 8, r));
   if (g == "special") plant_specials(p.a, r);
   return p;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "harness/engine/case_shapes.h"
 #include "harness/engine/generators.h"
 #include "harness/engine/ops/attention_bound.h"
 #include "harness/engine/ops/op_cases.h"
@@ -39,9 +40,9 @@ Problem make_attention(const KernelDesc& kd, Rng& r, std::string_view g) {
   const Format in = kd.recipe.in;
   const FormatDesc& fd = desc(in);
   Problem p;
-  p.m = r.log_uniform(1, kMaxRows);
-  p.n = row_length(g, kMaxKeys, std::max(kd.recipe.shape.block, 8), r);
-  p.k = r.log_uniform(1, kMaxDim);
+  p.m = dim_or(Dim::m, r.log_uniform(1, kMaxRows));
+  p.n = dim_or(Dim::n, row_length(g, kMaxKeys, std::max(kd.recipe.shape.block, 8), r));
+  p.k = dim_or(Dim::k, r.log_uniform(1, kMaxDim));
   const double scale = fp32(1 / std::sqrt(static_cast<double>(p.k)));
   p.scalars = {scale};
   const double spread = r.uniform(1, 3);

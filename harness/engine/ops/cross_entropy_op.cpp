@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/engine/case_shapes.h"
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
 #include "harness/engine/ops/row_study.h"
@@ -23,8 +24,8 @@ Problem make_batch(const KernelDesc& kd, Rng& r, std::string_view g) {
   Problem p;
   // Up to 64 rows (log-uniform: the MPFR cost grows with m n): batch sums of losses ~5-10
   // reach a few hundred, where a narrow batch accumulator keeps 2 fraction bits.
-  p.m = r.log_uniform(1, 64);
-  p.n = row_length(g, 256, std::max(kd.recipe.shape.lanes, 32), r);
+  p.m = dim_or(Dim::m, r.log_uniform(1, 64));
+  p.n = dim_or(Dim::n, row_length(g, 256, std::max(kd.recipe.shape.lanes, 32), r));
   ValueFn v = values_for(g, in, 8, r);
   if ((g == "uniform" || g == "normal" || g == "tile_edges") && r.coin(0.3)) {
     // A large common offset: lse = max + log(sum) then carries the rounding of |max|.

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/engine/case_shapes.h"
 #include "harness/engine/generators.h"
 #include "harness/engine/ops/norm_bound.h"
 #include "harness/engine/ops/op_cases.h"
@@ -59,8 +60,8 @@ Tensor make_x(Format in, int64_t m, int64_t n, Rng& r, std::string_view g) {
 Problem make_case(Kind kind, bool backward, const KernelDesc& kd, Rng& r, std::string_view g) {
   const Format in = kd.recipe.in;
   Problem p;
-  p.m = r.integer(1, 4);
-  p.n = row_length(g, 256, std::max(kd.recipe.shape.lanes, 32), r);
+  p.m = dim_or(Dim::m, r.integer(1, 4));
+  p.n = dim_or(Dim::n, row_length(g, 256, std::max(kd.recipe.shape.lanes, 32), r));
   p.a = make_x(in, p.m, p.n, r, g);
   // gamma around 1, sometimes negative; beta small; dy of order 1.
   p.b = fill_tensor(in, {p.n}, r, [](Rng& x) {

@@ -1,5 +1,6 @@
 #include "harness/engine/ops/reduction_cases.h"
 
+#include "harness/engine/case_shapes.h"
 #include "harness/engine/generators.h"
 
 #include <cmath>
@@ -26,7 +27,8 @@ Shape random_shape(const ReductionForm& f, Rng& r) {
   } else {
     s.k = r.log_uniform(1, 2048);
   }
-  return s;
+  // A requested shape (case_shapes.h) replaces the drawn one, dimension by dimension.
+  return {dim_or(Dim::m, s.m), dim_or(Dim::n, s.n), dim_or(Dim::k, s.k)};
 }
 
 double clamp_to_format(Format f, double v) {
@@ -129,6 +131,27 @@ Problem small_integers(const ReductionForm& f, const KernelDesc& kd, Rng& r) {
       f, kd, s, r, [m](Rng& g) { return static_cast<double>(g.integer(-m, m)); }, false);
 }
 
+// GenDot builds one ill-conditioned pair (x, y); at a requested M x N (case_shapes.h) every row
+// of A is x and every column of B is y, so every output element is that dot product.
+Problem at_requested_rows(const ReductionForm& f, Problem p) {
+  const int64_t m = dim_or(Dim::m, p.m), n = f.gemm ? dim_or(Dim::n, p.n) : p.n;
+  if (m == p.m && n == p.n) return p;
+  const int64_t k = p.k;
+  Problem q = p;
+  q.m = m;
+  q.n = n;
+  q.a = Tensor(p.a.format, {m, k});
+  for (int64_t i = 0; i < m; ++i)
+    std::copy(p.a.bits.begin(), p.a.bits.end(), q.a.bits.begin() + i * k);
+  if (f.has_b) {
+    q.b = Tensor(p.b.format, {k, n});
+    for (int64_t l = 0; l < k; ++l)
+      for (int64_t j = 0; j < n; ++j)
+        q.b.bits[static_cast<size_t>(l * n + j)] = p.b.bits[static_cast<size_t>(l)];
+  }
+  return q;
+}
+
 // Ill-conditioned dot products after Ogita, Rump and Oishi (2005), "GenDot" (docs/REFERENCE.md),
 // with the running partial dot product kept exactly; sums use the same scheme with y = 1.
 Problem gendot_attempt(Format in, bool has_b, Rng& r, int64_t n, double b) {
@@ -196,7 +219,7 @@ double condition(const Problem& p) {
 // one within [c/3, 3c].
 Problem ill_conditioned(const ReductionForm& f, const KernelDesc& kd, Rng& r) {
   const FormatDesc& d = desc(kd.recipe.in);
-  const int64_t n = r.log_uniform(6, 512);
+  const int64_t n = dim_or(Dim::k, r.log_uniform(6, 512));
   // log2 of the target condition: 10^2 .. 10^8, limited so 2^(b/2+1) stays finite in fp8.
   double b = std::log2(std::pow(10.0, static_cast<double>(r.integer(1, 4)) * 2));
   b = std::min(b, 2.0 * (d.emax() - 2));
@@ -212,7 +235,7 @@ Problem ill_conditioned(const ReductionForm& f, const KernelDesc& kd, Rng& r) {
     }
     if (best_miss <= std::log(3.0)) break;
   }
-  return best;
+  return at_requested_rows(f, best);
 }
 
 // Uniform inputs with a few special values (+-0, +-inf, NaN) planted.
@@ -241,7 +264,7 @@ Problem tile_edges(const ReductionForm& f, const KernelDesc& kd, Rng& r) {
   const int64_t choices[] = {0, 1,  2,  t - 1, t,  t + 1, t * mult - 1, t * mult + 1,
                              7, 31, 61, 127,   251};
   Shape s = random_shape(f, r);
-  s.k = std::max<int64_t>(0, choices[r.integer(0, std::size(choices) - 1)]);
+  s.k = dim_or(Dim::k, std::max<int64_t>(0, choices[r.integer(0, std::size(choices) - 1)]));
   return fill(f, kd, s, r, [](Rng& g) { return g.uniform(-1, 1); });
 }
 

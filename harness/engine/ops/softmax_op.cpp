@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "harness/core/reduce_order.h"
+#include "harness/engine/case_shapes.h"
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
 #include "harness/engine/ops/row_study.h"
@@ -19,8 +20,8 @@ namespace {
 Problem make_rows(const KernelDesc& kd, Rng& r, std::string_view g) {
   const Format in = kd.recipe.in;
   Problem p;
-  p.m = r.integer(1, 4);
-  p.n = row_length(g, 256, std::max(kd.recipe.shape.lanes, 32), r);
+  p.m = dim_or(Dim::m, r.integer(1, 4));
+  p.n = dim_or(Dim::n, row_length(g, 256, std::max(kd.recipe.shape.lanes, 32), r));
   // Logits: spread 8 (softmax's interesting region), the whole range for log_uniform and
   // near_overflow, a large offset for ill_conditioned.
   const ValueFn v = values_for(g, in, 8, r);
