@@ -108,6 +108,31 @@ const Hypothesis& tagged(const std::vector<Hypothesis>& cat, const std::string& 
   return *it;
 }
 
+// Mechanisms no mutant plants: a kernel that runs the hypothesis's own model under the correct
+// kernel's recipe must be explained as that hypothesis (the catalogue names what it can model,
+// and no other hypothesis is the same model on these cases).
+TEST(Explain, AKernelRunningAHypothesisModelIsExplainedAsThatHypothesis) {
+  const std::pair<const char*, const char*> table[] = {
+      {"layernorm.fp16.fp32acc.warp32_welford.twin", "welford_merge_without_delta"},
+      {"gemm.bf16.fp32acc.sequential", "acc_frac_bits=16"},
+      {"gemm.bf16.fp32acc.sequential", "ftz=acc"},
+      {"sum.fp32.fp32acc.pairwise", "order=sequential"},
+      {"gemm.fp16.fp32acc.sequential", "product_format=fp16"},
+      {"softmax.fp16.fp32acc.twopass", "stage=fp16"},
+  };
+  ASSERT_GT(std::size(table), 0u);
+  for (const auto& [kernel, tag] : table) {
+    const KernelDesc* k = registry().find(kernel);
+    ASSERT_NE(k, nullptr) << kernel;
+    KernelDesc planted = *k;
+    planted.name = std::string("planted.") + tag;
+    planted.run = tagged(catalogue(k->op, k->recipe), tag).predict;
+    const Explanation e = explain_kernel(planted, {.seed = 1, .cases = 100});
+    ASSERT_GT(e.failing, 0) << tag << " makes " << kernel << " fail no case";
+    EXPECT_EQ(e.hypotheses.front().tag, tag) << kernel << ": " << e.verdict;
+  }
+}
+
 Tensor fp32_tensor(std::vector<int64_t> shape, const std::vector<float>& v) {
   Tensor t(Format::fp32, std::move(shape));
   for (size_t i = 0; i < v.size(); ++i) t.bits[i] = std::bit_cast<uint32_t>(v[i]);

@@ -112,6 +112,10 @@ void norm_variants(std::string_view op, const Recipe& r, std::vector<Hypothesis>
     add("welford_equal_count_combine",
         "the Welford combine weights both sides as if they held equal counts (mean += delta / 2)",
         a);
+    NormAlgo b = d;
+    b.combine_without_delta = true;
+    add("welford_merge_without_delta",
+        "the Welford combine adds the two M2s without the delta^2 n_a n_b / n term", b);
   }
   if (!op.ends_with("_backward")) {
     NormAlgo a = d;

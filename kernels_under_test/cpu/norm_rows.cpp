@@ -48,7 +48,8 @@ Stats row_stats(const NormAlgo& a, const float* x, int64_t n, float eps) {
       w.m2 = w.m2 + delta * (xi - w.mean);
       return w;
     };
-    auto combine = [equal = a.equal_count_combine](const Welford& p, const Welford& q) {
+    auto combine = [equal = a.equal_count_combine, no_delta = a.combine_without_delta](
+                       const Welford& p, const Welford& q) {
       if (p.c == 0) return q;
       if (q.c == 0) return p;
       Welford t;
@@ -60,6 +61,10 @@ Stats row_stats(const NormAlgo& a, const float* x, int64_t n, float eps) {
         return t;
       }
       t.mean = p.mean + delta * (q.c / t.c);
+      if (no_delta) {
+        t.m2 = p.m2 + q.m2;
+        return t;
+      }
       t.m2 = (p.m2 + q.m2) + (delta * delta) * ((p.c * q.c) / t.c);
       return t;
     };

@@ -29,6 +29,9 @@ struct NormAlgo {
   // welford: the combine weights both sides as if they held a.c elements (mean += delta / 2,
   // M2 += delta^2 a.c / 2): the CUDA equal-count mutant's twin.
   bool equal_count_combine = false;
+  // welford: the combine adds the two M2s and forgets the delta^2 a.c b.c / (a.c + b.c) term
+  // (explain's welford_merge_without_delta).
+  bool combine_without_delta = false;
   // rstd = 1 / (sqrt(var) + eps) instead of 1 / sqrt(var + eps) (explain's formula variant).
   bool eps_outside_sqrt = false;
 };
