@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -23,6 +24,11 @@
 
 namespace numguard::explain {
 namespace {
+
+// Cases per generator where a test runs explain over many kernels: fewer under the sanitizers
+// (CMake sets NUMGUARD_SANITIZED there), where every case costs several times more; every
+// mutant is still named at 40 (measured with numguard explain --cases 40).
+int64_t table_cases() { return std::getenv("NUMGUARD_SANITIZED") ? 40 : 100; }
 
 std::vector<const KernelDesc*> cpu_kernels(bool mutants) {
   std::vector<const KernelDesc*> v;
@@ -47,7 +53,7 @@ TEST(Explain, NamesEveryCpuMutantsPlantedMechanismFirst) {
   const auto mutants = cpu_kernels(true);
   ASSERT_FALSE(mutants.empty());
   for (const KernelDesc* k : mutants) {
-    const Explanation e = explain_kernel(*k, {.seed = 1, .cases = 100});
+    const Explanation e = explain_kernel(*k, {.seed = 1, .cases = table_cases()});
     ASSERT_GT(e.failing, 0) << k->name << " fails no case: nothing for explain to find";
     ASSERT_FALSE(e.hypotheses.empty()) << k->name;
     EXPECT_EQ(e.hypotheses.front().tag, k->mechanism) << k->name << ": " << e.verdict;
@@ -127,7 +133,7 @@ TEST(Explain, AKernelRunningAHypothesisModelIsExplainedAsThatHypothesis) {
     KernelDesc planted = *k;
     planted.name = std::string("planted.") + tag;
     planted.run = tagged(catalogue(k->op, k->recipe), tag).predict;
-    const Explanation e = explain_kernel(planted, {.seed = 1, .cases = 100});
+    const Explanation e = explain_kernel(planted, {.seed = 1, .cases = table_cases()});
     ASSERT_GT(e.failing, 0) << tag << " makes " << kernel << " fail no case";
     EXPECT_EQ(e.hypotheses.front().tag, tag) << kernel << ": " << e.verdict;
   }
