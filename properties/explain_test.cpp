@@ -10,8 +10,8 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstdlib>
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,7 +28,9 @@ namespace {
 // Cases per generator where a test runs explain over many kernels: fewer under the sanitizers
 // (CMake sets NUMGUARD_SANITIZED there), where every case costs several times more; every
 // mutant is still named at 40 (measured with numguard explain --cases 40).
-int64_t table_cases() { return std::getenv("NUMGUARD_SANITIZED") ? 40 : 100; }
+int64_t table_cases() {
+  return std::getenv("NUMGUARD_SANITIZED") ? 40 : 100;
+}
 
 std::vector<const KernelDesc*> cpu_kernels(bool mutants) {
   std::vector<const KernelDesc*> v;

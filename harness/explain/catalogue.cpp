@@ -42,12 +42,12 @@ std::vector<Hypothesis> catalogue(std::string_view op, const Recipe& r) {
   if (!declared) return out;
   out.push_back({"as_declared", "the kernel computes as its recipe declares", declared});
   if (!r.daz) {
-    out.push_back({"daz", "subnormal inputs read as zero (DAZ)",
-                   [declared](const Problem& p, Tensor& y) {
-                     Problem q = p;
-                     for (Tensor* t : {&q.a, &q.b, &q.c, &q.d}) flush_subnormals(*t);
-                     declared(q, y);
-                   }});
+    out.push_back(
+        {"daz", "subnormal inputs read as zero (DAZ)", [declared](const Problem& p, Tensor& y) {
+           Problem q = p;
+           for (Tensor* t : {&q.a, &q.b, &q.c, &q.d}) flush_subnormals(*t);
+           declared(q, y);
+         }});
     // DAZ on one operand only (a load path that flushes, another that does not), where the op
     // reads several in the input format.
     const OpInfo* info = find_op(op);
@@ -57,16 +57,14 @@ std::vector<Hypothesis> catalogue(std::string_view op, const Recipe& r) {
         if (o.format == OperandFormat::input) inputs.push_back(&o);
     if (inputs.size() > 1)
       for (const Operand* o : inputs)
-        out.push_back({fmt::format("daz={}", o->name),
-                       fmt::format("subnormal values of {} (only) read as zero", o->name),
-                       [declared, slot = o->slot](const Problem& p, Tensor& y) {
-                         Problem q = p;
-                         flush_subnormals(slot == 'a'   ? q.a
-                                          : slot == 'b' ? q.b
-                                          : slot == 'c' ? q.c
-                                                        : q.d);
-                         declared(q, y);
-                       }});
+        out.push_back(
+            {fmt::format("daz={}", o->name),
+             fmt::format("subnormal values of {} (only) read as zero", o->name),
+             [declared, slot = o->slot](const Problem& p, Tensor& y) {
+               Problem q = p;
+               flush_subnormals(slot == 'a' ? q.a : slot == 'b' ? q.b : slot == 'c' ? q.c : q.d);
+               declared(q, y);
+             }});
   }
   if (!r.ftz.out)
     out.push_back({"ftz=out", "subnormal outputs flushed to zero (FTZ at the output)",

@@ -44,7 +44,7 @@ struct Explanation {
   // order= tag that reproduces the passing cases clearly better (a vendor kernel declaring
   // "any"); "" for the declared recipe.
   std::string structure;
-  std::vector<Score> hypotheses;       // best first, one per tag (its best variant)
+  std::vector<Score> hypotheses;  // best first, one per tag (its best variant)
   // Probes run to separate the hypotheses that fit the cases equally well (probes.h), and
   // which ones they separated.
   int64_t probes = 0;
