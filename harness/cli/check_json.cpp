@@ -5,6 +5,7 @@
 #include "harness/cli/json_number.h"
 #include "harness/cli/repro_line.h"
 #include "harness/engine/registry.h"
+#include "harness/engine/user_inputs.h"
 
 namespace numguard::cli {
 namespace {
@@ -89,6 +90,13 @@ nlohmann::json kernel_summary_json(const KernelSummary& s, const CheckResults& r
                     : nlohmann::json(nullptr)},
       {"verdicts", verdict_counts(s)},
       {"generators", generators},
+      // Sampled verification (--sample): output elements verified exactly of those produced,
+      // over the judged cases, and how many cases were verified at a sample.
+      {"elements",
+       {{"verified", s.verified_elements},
+        {"total", s.output_elements},
+        {"sampled_cases", s.sampled_cases},
+        {"largest_case", {{"verified", s.largest_verified}, {"total", s.largest_output}}}}},
       {"domain",
        {{"max_sum_abs_inside", any_inside ? json_number(s.domain_max_in) : nullptr},
         {"min_sum_abs_outside", s.domain_limits > 0 ? json_number(s.domain_min_out) : nullptr}}},
@@ -108,6 +116,12 @@ nlohmann::json check_json(const CheckResults& r) {
       r.options.only_case ? nlohmann::json(nullptr) : nlohmann::json(r.options.cases);
   if (r.options.only_case) j["case"] = *r.options.only_case;
   j["generators"] = r.generators;
+  // --inputs: the user's files, case I being file I.
+  if (!input_cases().empty()) {
+    nlohmann::json files = nlohmann::json::array();
+    for (const InputCase& c : input_cases()) files.push_back(c.source);
+    j["inputs"] = files;
+  }
   // The tensor-core architecture the twins (and their recipes) model in this run.
   j["tc_arch"] = {{"arch", registry().tc_arch().arch}, {"source", registry().tc_arch().source}};
   j["passed"] = r.passed();

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "harness/cli/repro_line.h"
+#include "harness/engine/user_inputs.h"
 
 namespace numguard::cli {
 namespace {
@@ -21,6 +22,9 @@ std::string num(double v) {
 std::string header(const CheckResults& r) {
   std::string names;
   for (const std::string& g : r.generators) names += (names.empty() ? "" : ", ") + g;
+  if (!input_cases().empty())  // --inputs: the cases are the user's files
+    return fmt::format("numguard check: {} case{} from --inputs {}\n\n", input_cases().size(),
+                       input_cases().size() == 1 ? "" : "s", inputs_path());
   return fmt::format("numguard check: seed {}, {} cases per kernel per generator ({})\n\n",
                      r.options.seed, r.options.cases, names);
 }
@@ -121,6 +125,19 @@ std::string failing_cases(const KernelSummary& s) {
   return out;
 }
 
+// Kernels whose large outputs were verified at a sample (--sample, output_sampling.h).
+std::string sample_notes(const CheckResults& r) {
+  std::string out;
+  for (const KernelSummary& s : r.kernels)
+    if (s.sampled_cases > 0)
+      out += fmt::format(
+          "sampled {}: {} of {} output elements verified exactly over {} of {} cases (the "
+          "largest case: {} of {}); --sample all verifies every element\n",
+          s.kernel->name, s.verified_elements, s.output_elements, s.sampled_cases, s.cases,
+          s.largest_verified, s.largest_output);
+  return out.empty() ? out : "\n" + out;
+}
+
 std::string failure_details(const CheckResults& r) {
   std::string out;
   for (const KernelSummary& s : r.kernels) {
@@ -166,7 +183,7 @@ std::string check_report_table(const CheckResults& r) {
   const int64_t failed = r.failed();
   const int64_t passed = r.passed();
   const int64_t internal = r.internal_errors();
-  return header(r) + table(r) + domain_notes(r) + failure_details(r) +
+  return header(r) + table(r) + domain_notes(r) + sample_notes(r) + failure_details(r) +
          fmt::format(
              "\n{} kernel{}: {} passed, {} failed{} ({:.1f} s)\n", r.kernels.size(),
              r.kernels.size() == 1 ? "" : "s", passed, failed,

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "harness/engine/registry.h"
+#include "harness/engine/user_inputs.h"
 
 namespace numguard::cli {
 namespace {
@@ -36,6 +37,15 @@ std::string repro_line(const KernelDesc& k, uint64_t seed, int64_t case_index) {
   if (!k.plugin.empty()) flags += fmt::format(" --plugin {}", shell_quote(k.plugin));
   // Case I's shape is (I / G) % S of the run's shapes, in their order (case_shapes.h).
   for (const std::string& s : case_shapes()) flags += fmt::format(" --shape {}", shell_quote(s));
+  // With --inputs, case I is input file I (user_inputs.h).
+  if (!inputs_path().empty()) {
+    flags += fmt::format(" --inputs {}", shell_quote(inputs_path()));
+    if (input_bits_as() != BitsAs::none)
+      flags += input_bits_as() == BitsAs::bf16 ? " --as bf16" : " --as fp16";
+  }
+  if (!inputs_path().empty())  // the case is the file: no seed
+    return fmt::format("numguard check --kernel {}{} --case {}", shell_quote(k.name), flags,
+                       case_index);
   return fmt::format("numguard check --kernel {}{} --seed {} --case {}", shell_quote(k.name), flags,
                      seed, case_index);
 }

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -20,6 +21,7 @@
 #include "harness/cli/check_report_table.h"
 #include "harness/cli/check_results.h"
 #include "harness/cli/explain_output.h"
+#include "harness/cli/inputs_option.h"
 #include "harness/cli/kernel_selection.h"
 #include "harness/cli/numeric_option.h"
 #include "harness/cli/plugin_option.h"
@@ -28,6 +30,7 @@
 #include "harness/cli/shape_option.h"
 #include "harness/cli/verb.h"
 #include "harness/engine/generators.h"
+#include "harness/engine/output_sampling.h"
 
 namespace numguard::cli {
 namespace {
@@ -45,6 +48,9 @@ struct CheckCommand {
   std::string device = "auto";
   bool explain = false;  // run `numguard explain` on every failing kernel after the table
   std::vector<std::string> shapes;  // --shape: the run's shapes (case_shapes.h)
+  InputsRequest inputs;             // --inputs: the user's tensors as the cases (user_inputs.h)
+  std::string sample;               // --sample N|all (output_sampling.h); "" automatic
+  int64_t input_count = 0;          // cases --inputs gave (0: generated cases)
   std::vector<std::string> plugins;
   kernel_worker::Limits limits;  // of the plugin kernels' worker processes
 };
@@ -93,7 +99,26 @@ std::vector<const KernelDesc*> validate(CheckCommand& c) {
     const std::string error = probe_writable(c.json_path);
     if (!error.empty()) throw UsageError("--json: " + error);
   }
+  c.input_count = apply_inputs(c.inputs, c.shapes, kernels);
+  if (c.input_count > 0) {
+    if (!c.generators.empty()) throw UsageError("--inputs gives the cases; drop --generator");
+    if (c.case_index && *c.case_index >= c.input_count)
+      throw UsageError(fmt::format("--case {} is past the {} case{} --inputs gives (0..{})",
+                                   *c.case_index, c.input_count, c.input_count == 1 ? "" : "s",
+                                   c.input_count - 1));
+  }
   apply_shapes(c.shapes, kernels);
+  if (c.sample == "all") {
+    set_sample_setting({.automatic = false, .count = std::nullopt});
+  } else if (!c.sample.empty()) {
+    int64_t n = 0;
+    const auto [end, ec] = std::from_chars(c.sample.data(), c.sample.data() + c.sample.size(), n);
+    if (ec != std::errc() || end != c.sample.data() + c.sample.size() || n < 1 ||
+        n > (int64_t{1} << 22))
+      throw UsageError("--sample must be 'all' or a number of elements from 1 to 4194304, not '" +
+                       c.sample + "'");
+    set_sample_setting({.automatic = false, .count = n});
+  }
   return runnable_selection(kernels, c.engine.device);
 }
 
@@ -101,7 +126,9 @@ CheckResults run(const CheckCommand& c, const std::vector<const KernelDesc*>& ke
   CheckResults r;
   r.options = c.engine;
   const auto all = case_generators();
-  if (c.case_index)
+  if (c.input_count > 0)
+    r.generators = case_source_names();
+  else if (c.case_index)
     r.generators.push_back(all[static_cast<size_t>(*c.case_index) % all.size()].name);
   else
     for (const Generator& g : all)
@@ -138,6 +165,29 @@ void explain_failures(const CheckCommand& c, const CheckResults& r) {
   }
 }
 
+// `--inputs`: the worst elements of the user's cases, as `--case` shows them: every case of a
+// lone kernel (failing ones first, at most kShownInputCases), else the failing cases of each
+// failing kernel.
+void print_input_details(const CheckCommand& c, const CheckResults& r) {
+  constexpr size_t kShownInputCases = 8;
+  for (const KernelSummary& s : r.kernels) {
+    if (!s.kernel || !s.crashed.empty()) continue;
+    std::vector<int64_t> shown;
+    for (const auto& [index, verdict] : s.failing) shown.push_back(index);
+    if (r.kernels.size() == 1)
+      for (int64_t i = 0; i < c.input_count; ++i)
+        if (std::find(shown.begin(), shown.end(), i) == shown.end()) shown.push_back(i);
+    for (size_t j = 0; j < shown.size() && j < kShownInputCases; ++j) {
+      fmt::print("\n");
+      (void)print_case_details(*s.kernel, c.engine.seed, shown[j]);
+    }
+    if (shown.size() > kShownInputCases)
+      fmt::print("\n({} more input cases: --case I shows case I)\n",
+                 shown.size() - kShownInputCases);
+  }
+  std::fflush(stdout);
+}
+
 int run_check_verb(CheckCommand& c) {
   const std::vector<const KernelDesc*> kernels = validate(c);
   if (c.case_index) {
@@ -152,6 +202,7 @@ int run_check_verb(CheckCommand& c) {
   const CheckResults r = run(c, kernels);
   fmt::print("{}", check_report_table(r));
   std::fflush(stdout);
+  if (c.input_count > 0) print_input_details(c, r);
   if (c.explain) explain_failures(c, r);
   const int status = write_json(c, r);
   if (status != kExitOk) return status;
@@ -195,6 +246,14 @@ VerbAction setup_check(CLI::App& app) {
                  "their place; cpu: always the twins; cuda: a GPU is required")
       ->type_name("cpu|cuda|auto");
   add_shape_option(app, c->shapes);
+  add_inputs_option(app, c->inputs);
+  app.add_option("--sample", c->sample,
+                 fmt::format("Verify N output elements of each case exactly (tile corners and "
+                             "edges for tiles 16..256, first and last rows and columns, "
+                             "extreme-norm rows, then random ones), or 'all'. Default: every "
+                             "element of outputs up to {} elements, {} of larger ones",
+                             kAutoFullElements, kDefaultSample))
+      ->type_name("N|all");
   app.add_flag("--explain", c->explain,
                "After the table, run `numguard explain` on every failing kernel (same seed and "
                "cases): the ranked hypotheses and the mechanism");
@@ -206,6 +265,7 @@ VerbAction setup_check(CLI::App& app) {
       "  numguard check --kernel 'dot.*' --cases 1000 --json build/check.json\n"
       "  numguard check --include-mutants --kernel 'mutant.*' --generator tile_edges\n"
       "  numguard check --kernel mutant.gemm.fp16.dropped_k_tail --seed 1 --case 3\n"
+      "  numguard check --kernel 'gemm.bf16.*' --inputs layer3.npz\n"
       "Exit status: 0 every kernel passed (or the --case passed), 1 a kernel failed (a violation, "
       "a "
       "CRASH, too many unsupported cases), 2 usage error or a bad plugin, 3 numguard internal "

@@ -12,6 +12,7 @@
 
 #include "harness/cli/atomic_file.h"
 #include "harness/cli/explain_output.h"
+#include "harness/cli/inputs_option.h"
 #include "harness/cli/kernel_selection.h"
 #include "harness/cli/numeric_option.h"
 #include "harness/cli/plugin_option.h"
@@ -30,6 +31,7 @@ struct ExplainCommand {
   explain::ExplainOptions options;
   std::string json_path;
   std::vector<std::string> shapes;
+  InputsRequest inputs;
   std::vector<std::string> plugins;
   kernel_worker::Limits limits;
 };
@@ -44,6 +46,7 @@ int run_explain(ExplainCommand& c) {
   if (named.size() != 1)
     throw UsageError(fmt::format("--kernel must name exactly one kernel ('{}' matches {})",
                                  c.kernel, named.size()));
+  apply_inputs(c.inputs, c.shapes, named);
   apply_shapes(c.shapes, named);
   const std::vector<const KernelDesc*> kernels = runnable_selection(named, DeviceChoice::automatic);
   const explain::Explanation e = explain::explain_kernel(*kernels.front(), c.options);
@@ -84,6 +87,7 @@ VerbAction setup_explain(CLI::App& app) {
       ->type_name("FILE")
       ->check([](const std::string& s) { return s.empty() ? "needs a file name" : std::string(); });
   add_shape_option(app, c->shapes);
+  add_inputs_option(app, c->inputs);
   add_plugin_option(app, c->plugins);
   add_kernel_limit_options(app, c->limits);
   app.footer(
@@ -93,6 +97,7 @@ VerbAction setup_explain(CLI::App& app) {
       "Examples:\n"
       "  numguard explain --kernel mutant.gemm.fp16.fp16_accumulation\n"
       "  numguard explain --plugin ./libmykernels.so --kernel my_gemm --json explain.json\n"
+      "  numguard explain --plugin ./libmykernels.so --kernel my_gemm --inputs dumps/\n"
       "Exit status: 0 the kernel passes or a hypothesis explains every failure, 1 failures stay "
       "unexplained, 2 usage error or a bad plugin, 3 numguard internal error.");
   return [c] { return run_explain(*c); };

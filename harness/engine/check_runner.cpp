@@ -18,8 +18,10 @@
 #include "harness/engine/generators.h"
 #include "harness/engine/kernel_worker.h"
 #include "harness/engine/op.h"
+#include "harness/engine/output_sampling.h"
 #include "harness/engine/random.h"
 #include "harness/engine/registry.h"
+#include "harness/engine/user_inputs.h"
 
 namespace numguard {
 namespace {
@@ -75,6 +77,12 @@ std::vector<const KernelDesc*> runnable_kernels(const std::vector<const KernelDe
 }
 
 Problem make_case(const KernelDesc& k, uint64_t seed, int64_t index, std::string* generator) {
+  // Users' own tensors (user_inputs.h): case I is file I; the CLI has fitted each to the op.
+  if (const std::vector<InputCase>& inputs = input_cases(); !inputs.empty()) {
+    const InputCase& c = inputs[static_cast<size_t>(index) % inputs.size()];
+    if (generator) *generator = c.source;
+    return input_problem(k, c, input_bits_as());
+  }
   const auto gens = case_generators();
   const Generator& g = gens[static_cast<size_t>(index) % gens.size()];
   if (generator) *generator = g.name;
@@ -105,7 +113,8 @@ std::optional<Tensor> twin_output(const KernelDesc& k, const Problem& p, const T
 // Folds element i's judgement into the case: a twin difference overrides the verdict, a
 // domain-limited element cannot fail (except against its twin), the worst element is kept.
 void fold_element(CaseOutcome& c, const Recipe& r, size_t i, ElementCheck e, bool limited,
-                  double sum_abs, const Tensor& out, const std::optional<Tensor>& twin) {
+                  double sum_abs, const Tensor& out, const std::optional<Tensor>& twin,
+                  bool first) {
   if (twin && twin->bits[i] != out.bits[i] &&
       !(is_nan(r.out, twin->bits[i]) && is_nan(r.out, out.bits[i]))) {
     if (!c.twin_diff) {
@@ -125,7 +134,7 @@ void fold_element(CaseOutcome& c, const Recipe& r, size_t i, ElementCheck e, boo
   const bool worse =
       severity(e.verdict) > severity(c.worst.verdict) ||
       (severity(e.verdict) == severity(c.worst.verdict) && e.ratio() > c.worst.ratio());
-  if (i == 0 || worse) {
+  if (first || worse) {
     c.worst = e;
     c.worst_element = i;
     c.sum_abs = sum_abs;
@@ -188,22 +197,40 @@ Problem with_daz(const Problem& p) {
 
 }  // namespace
 
-CaseElements evaluate_elements(const KernelDesc& k, const Problem& p) {
+size_t CaseElements::position(size_t element) const {
+  if (!sample) return element;
+  const std::vector<size_t>& ix = sample->indices();
+  return static_cast<size_t>(std::lower_bound(ix.begin(), ix.end(), element) - ix.begin());
+}
+
+CaseElements evaluate_elements(const KernelDesc& k, const Problem& p, bool sampled) {
   const OpInfo& op = op_of(k);
   CaseElements ce;
   const Recipe& r = k.recipe;
+  if (sampled) ce.sample = choose_sample(op, p);
+  // Built-in CPU kernels and the references compute only the sampled elements.
+  const OutputSampleScope scope(ce.sample ? &*ce.sample : nullptr);
   ce.out = Tensor(r.out, op.out_shape(p));
   run_kernel(k, p, ce.out);
   ce.elements = r.daz ? op.judge(r, with_daz(p)) : op.judge(r, p);
-  if (ce.elements.size() != ce.out.size())
+  const size_t judged = ce.sample ? ce.sample->indices().size() : ce.out.size();
+  if (ce.sample && ce.elements.size() == ce.out.size() && judged != ce.out.size()) {
+    // An op whose reference does not read the sample judged everything: keep the sample's.
+    std::vector<OpElement> kept;
+    kept.reserve(judged);
+    for (size_t i : ce.sample->indices()) kept.push_back(std::move(ce.elements[i]));
+    ce.elements = std::move(kept);
+  }
+  if (ce.elements.size() != judged)
     throw std::runtime_error(k.name + ": the op judged " + std::to_string(ce.elements.size()) +
-                             " elements of an output of " + std::to_string(ce.out.size()));
+                             " elements of an output of " + std::to_string(ce.out.size()) +
+                             (ce.sample ? " (sampled: " + std::to_string(judged) + ")" : ""));
   if (op.case_domain) ce.case_reason = op.case_domain(r, p);
   for (OpElement& el : ce.elements)
     if (el.domain.empty() && std::isinf(el.bound) && std::isfinite(el.value))
       el.domain = "the worst-case bound is vacuous here (infinite: (1 + u)^depth overflows)";
   for (const OpElement& el : ce.elements) {
-    const uint64_t bits = ce.out.bits[ce.checks.size()];
+    const uint64_t bits = ce.out.bits[ce.element(ce.checks.size())];
     ElementCheck e = judge_value(r, el.value, el.bound, el.estimate, bits, el.out_cast);
     // Bit-accurate recipes: inside the domain and the bound, the model's bits are the contract.
     if (el.model_bits && el.domain.empty() && e.verdict == Verdict::within_bound &&
@@ -217,20 +244,30 @@ CaseElements evaluate_elements(const KernelDesc& k, const Problem& p) {
 }
 
 CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out_copy,
-                          CaseElements* elements) {
-  CaseElements ce = evaluate_elements(k, p);
+                          CaseElements* elements, bool sampled) {
+  CaseElements ce = evaluate_elements(k, p, sampled);
   CaseOutcome c;
   const Recipe& r = k.recipe;
   c.domain_reason = ce.case_reason;
-  const std::optional<Tensor> twin = twin_output(k, p, ce.out);
-  for (size_t i = 0; i < ce.checks.size(); ++i) {
-    const bool limited = !ce.domain[i].empty();
+  c.output_elements = static_cast<int64_t>(ce.out.size());
+  c.verified = static_cast<int64_t>(ce.checks.size());
+  c.structured = ce.sample ? static_cast<int64_t>(ce.sample->structured()) : 0;
+  std::optional<Tensor> twin;
+  {
+    const OutputSampleScope scope(ce.sample ? &*ce.sample : nullptr);
+    twin = twin_output(k, p, ce.out);
+  }
+  bool first = true;
+  for (size_t at = 0; at < ce.checks.size(); ++at) {
+    const size_t i = ce.element(at);
+    const bool limited = !ce.domain[at].empty();
     if (limited) {
       c.domain_limit = true;
-      if (c.domain_reason.empty()) c.domain_reason = ce.domain[i];
+      if (c.domain_reason.empty()) c.domain_reason = ce.domain[at];
     }
-    c.case_sum_abs = std::max(c.case_sum_abs, ce.scale[i]);
-    fold_element(c, r, i, ce.checks[i], limited, ce.scale[i], ce.out, twin);
+    c.case_sum_abs = std::max(c.case_sum_abs, ce.scale[at]);
+    fold_element(c, r, i, ce.checks[at], limited, ce.scale[at], ce.out, twin, first);
+    first = false;
   }
   finish_case(c);
   if (out_copy) *out_copy = elements ? ce.out : std::move(ce.out);
@@ -257,6 +294,13 @@ void KernelSummary::merge(const KernelSummary& other) {
     first_internal = other.first_internal;
   failures += other.failures;
   domain_limits += other.domain_limits;
+  verified_elements += other.verified_elements;
+  output_elements += other.output_elements;
+  sampled_cases += other.sampled_cases;
+  if (other.largest_output > largest_output) {
+    largest_output = other.largest_output;
+    largest_verified = other.largest_verified;
+  }
   max_ulps = std::max(max_ulps, other.max_ulps);
   max_bound_ratio = std::max(max_bound_ratio, other.max_bound_ratio);
   max_prob_ratio = std::max(max_prob_ratio, other.max_prob_ratio);
@@ -279,6 +323,18 @@ void KernelSummary::merge(const KernelSummary& other) {
     first_failure = other.first_failure;
 }
 
+int64_t run_case_count(int64_t cases_per_generator) {
+  if (!input_cases().empty()) return static_cast<int64_t>(input_cases().size());
+  return cases_per_generator * static_cast<int64_t>(case_generators().size());
+}
+
+std::vector<std::string> case_source_names() {
+  if (!input_cases().empty()) return {"inputs"};
+  std::vector<std::string> out;
+  for (const Generator& g : case_generators()) out.push_back(g.name);
+  return out;
+}
+
 namespace {
 
 // Case indices: all of them, or those whose generator was selected, or the one asked for.
@@ -288,6 +344,8 @@ std::vector<int64_t> case_indices(const CheckOptions& opt) {
   std::vector<int64_t> indices;
   if (opt.only_case) {
     indices.push_back(*opt.only_case);
+  } else if (!input_cases().empty()) {
+    for (int64_t i = 0; i < run_case_count(opt.cases); ++i) indices.push_back(i);
   } else {
     const int64_t total = opt.cases * static_cast<int64_t>(all_gens.size());
     for (int64_t i = 0; i < total; ++i)
@@ -303,7 +361,7 @@ std::vector<int64_t> case_indices(const CheckOptions& opt) {
 KernelSummary empty_summary(const KernelDesc* k) {
   KernelSummary s;
   s.kernel = k;
-  for (const Generator& g : case_generators()) s.generators.push_back({g.name});
+  for (const std::string& g : case_source_names()) s.generators.push_back({g});
   return s;
 }
 
@@ -340,7 +398,7 @@ void check_case(const KernelDesc& k, uint64_t seed, int64_t index, KernelSummary
     const Problem p = make_case(k, seed, index, &gname);
     shape = shape_text(p);
     case_trace::describe(gname.c_str(), p.m, p.n, p.k);
-    c = evaluate_case(k, p);
+    c = evaluate_case(k, p, nullptr, nullptr, /*sampled=*/true);
     injected_fault(index);
   } catch (const KernelDied& e) {
     case_trace::leave();
@@ -378,6 +436,13 @@ void check_case(const KernelDesc& k, uint64_t seed, int64_t index, KernelSummary
     if (!local.first_internal || index < local.first_internal->index)
       local.first_internal = InternalError{index, gname, shape, c.domain_reason};
     return;
+  }
+  local.verified_elements += c.verified;
+  local.output_elements += c.output_elements;
+  if (c.verified < c.output_elements) ++local.sampled_cases;
+  if (c.output_elements > local.largest_output) {
+    local.largest_output = c.output_elements;
+    local.largest_verified = c.verified;
   }
   if (c.domain_limit) {
     if (is_failure(c.verdict)) count_failure(local, gs, c);  // e.g. a device/twin mismatch

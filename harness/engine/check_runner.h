@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "harness/core/kernel.h"
+#include "harness/core/output_sample.h"
 #include "harness/engine/op.h"
 #include "harness/engine/verdict.h"
 
@@ -50,6 +51,9 @@ struct CaseOutcome {
   double max_ulps = 0, max_ratio = 0, max_prob_ratio = 0;
   double sum_abs = 0;       // S of the worst element
   double case_sum_abs = 0;  // the largest S over the case's elements (domain reach)
+  // Elements verified of the output's (sampled verification: output_sampling.h), and how many
+  // of them were chosen by structure rather than at random.
+  int64_t verified = 0, output_elements = 0, structured = 0;
   // Device kernels: the first element whose bits differ from the twin's, if any.
   std::optional<size_t> twin_diff;
   uint64_t twin_bits = 0, device_bits = 0;
@@ -82,6 +86,10 @@ struct KernelSummary {
   // Every failing case (index, verdict), sorted by index after run_check; at most
   // kMaxListedFailures kept, the rest only counted in `failures`.
   std::vector<std::pair<int64_t, Verdict>> failing;
+  // Output elements verified and produced over the judged cases; cases verified by a sample.
+  int64_t verified_elements = 0, output_elements = 0, sampled_cases = 0;
+  // The largest output of one case, and how many of its elements that case verified.
+  int64_t largest_output = 0, largest_verified = 0;
   double domain_max_in = 0;   // largest S seen inside the domain
   double domain_min_out = 0;  // smallest S among domain limits (0: none)
   // Plugin kernels run in worker processes (harness/engine/kernel_worker.h). The cases whose
@@ -105,14 +113,30 @@ struct KernelSummary {
 
 inline constexpr size_t kMaxListedFailures = size_t{1} << 20;
 
-// Builds case `index` for kernel `k` (same inputs on every machine and thread).
+// How many cases a run draws: one per input file with --inputs (user_inputs.h), else
+// cases_per_generator for each generator.
+int64_t run_case_count(int64_t cases_per_generator);
+// The rows a summary counts cases in: the generators, or the one row "inputs".
+std::vector<std::string> case_source_names();
+
+// Builds case `index` for kernel `k` (same inputs on every machine and thread); with --inputs,
+// the input file index % files, *generator receiving its path.
 Problem make_case(const KernelDesc& k, uint64_t seed, int64_t index,
                   std::string* generator = nullptr);
 
 // Every element of one evaluated case: the kernel's output, each element's judgement (the
 // verdict before any twin comparison), why it lies outside the kernel's promise ("" inside)
 // and the magnitude its bound scales with (S for reductions).
+//
+// With `sampled` (check and --case), a large output is verified at a sample of its elements
+// (output_sampling.h): then elements, checks, domain and scale hold the sampled elements in
+// `sample`'s order, and out holds the kernel's values there (built-in CPU kernels compute
+// nothing else).
 struct CaseElements {
+  std::optional<OutputSample> sample;
+  // The output element at position `at` of the judged elements, and back.
+  size_t element(size_t at) const { return sample ? sample->indices()[at] : at; }
+  size_t position(size_t element) const;
   Tensor out;
   std::vector<OpElement> elements;  // the op's judgement of each element
   std::vector<ElementCheck> checks;
@@ -120,7 +144,7 @@ struct CaseElements {
   std::vector<double> scale;
   std::string case_reason;  // the whole case lies outside the promise ("" when it does not)
 };
-CaseElements evaluate_elements(const KernelDesc& k, const Problem& p);
+CaseElements evaluate_elements(const KernelDesc& k, const Problem& p, bool sampled = false);
 
 // An exception out of a kernel's run (other than KernelUnsupported), wrapped so that it is told
 // apart from one out of numguard's own code.
@@ -138,7 +162,7 @@ std::string shape_text(const Problem& p);
 // Evaluates one case: runs the kernel and judges every element; *out receives the output and
 // *elements every element's judgement, when given.
 CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out = nullptr,
-                          CaseElements* elements = nullptr);
+                          CaseElements* elements = nullptr, bool sampled = false);
 
 using Progress = std::function<void(int64_t done, int64_t total)>;
 std::vector<KernelSummary> run_check(const std::vector<const KernelDesc*>& kernels,

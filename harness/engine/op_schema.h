@@ -42,6 +42,10 @@ struct Operand {
   OperandFormat format = OperandFormat::input;
   Presence presence = Presence::required;
   std::string meaning;  // one line for `numguard ops`
+  // Users' own tensors (`--inputs`, user_inputs.h): the value every element takes when the
+  // file does not hold this operand (layernorm's gamma = 1, as frameworks initialize it);
+  // nullopt: a required operand must be in the file.
+  std::optional<double> fill;
 
   int64_t count(const Problem& p) const;
   std::string shape_text() const;  // "m x k"
@@ -58,6 +62,9 @@ struct Integers {
 struct Scalar {
   std::string name;  // "eps"
   std::string meaning;
+  // `--inputs`: the value when the file does not give it (PyTorch's default eps), computed
+  // from the problem's dimensions; empty: the file must give it.
+  std::function<double(const Problem&)> fallback;
 };
 
 struct OpSchema {

@@ -208,7 +208,7 @@ namespace {
 
 // One pass over the cases: every hypothesis of `cat` scored on each.
 Tally run_pass(const KernelDesc& k, const std::vector<Hypothesis>& cat, const ExplainOptions& opt) {
-  const int64_t total = opt.cases * static_cast<int64_t>(case_generators().size());
+  const int64_t total = run_case_count(opt.cases);
   unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<int64_t>(threads, std::max<int64_t>(total, 1)));
   std::atomic<int64_t> next{0};

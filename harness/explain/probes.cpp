@@ -5,6 +5,7 @@
 #include "harness/engine/check_runner.h"
 #include "harness/engine/generators.h"
 #include "harness/engine/op.h"
+#include "harness/engine/user_inputs.h"
 
 namespace numguard::explain {
 namespace {
@@ -42,15 +43,19 @@ ProbeResult run_probes(const KernelDesc& k, const std::vector<const Hypothesis*>
   ProbeResult r;
   r.agree.assign(tied.size(), 0);
   const OpInfo& op = *find_op(k.op);
-  const auto gens = static_cast<int64_t>(case_generators().size());
+  // Case j is scaled by a power of two chosen per round of `period` cases; users' own tensors
+  // (--inputs) give one round of their files per scale.
+  const auto period =
+      static_cast<int64_t>(input_cases().empty() ? case_generators().size() : input_cases().size());
   constexpr auto kScaleCount = static_cast<int64_t>(std::size(kScales));
+  const int64_t candidates = input_cases().empty() ? kCandidates : period * kScaleCount;
   const uint64_t probe_seed = case_seed(seed, 0, /*salt=*/0x70726f6265);  // "probe"
-  for (int64_t j = 0; j < kCandidates && r.probes < kMaxProbes; ++j) {
+  for (int64_t j = 0; j < candidates && r.probes < kMaxProbes; ++j) {
     Problem p;
     std::vector<Tensor> predicted;
     try {
       p = make_case(k, probe_seed, j);
-      const int s = kScales[(j / gens) % kScaleCount];
+      const int s = kScales[(j / period) % kScaleCount];
       for (Tensor* t : {&p.a, &p.b, &p.c}) scale(*t, s);
       for (const Hypothesis* h : tied) {
         Tensor y(k.recipe.out, op.out_shape(p));

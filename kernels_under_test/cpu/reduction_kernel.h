@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "harness/core/kernel.h"
+#include "harness/core/output_sample.h"
 #include "kernels_under_test/cpu/acc_arithmetic.h"
 
 namespace numguard::kernels {
@@ -101,9 +102,11 @@ double epilogue(const R& round, double alpha, double beta, double acc, double c)
   return add(round, ab, bc);
 }
 
-// Runs `algo` over every output element of p with the arithmetic `arith`.
+// Runs `algo` over every output element of p with the arithmetic `arith` (only the sampled
+// ones while numguard verifies a sample: harness/core/output_sample.h).
 template <class Algo>
 void run_reduction(const Algo& algo, const Arithmetic& arith, const Problem& p, Tensor& out) {
+  const OutputSample* sample = current_output_sample();
   const Operands ops = decode_operands(p, arith);
   out = Tensor(arith.out, {ops.m, ops.n});
   const auto convert = arith.convert ? arith.convert : round_output;
@@ -112,6 +115,7 @@ void run_reduction(const Algo& algo, const Arithmetic& arith, const Problem& p, 
   with_acc_rounding(arith.acc, [&](const auto& round) {
     for (int64_t i = 0; i < ops.m; ++i) {
       for (int64_t j = 0; j < ops.n; ++j) {
+        if (sample && !sample->wanted(static_cast<size_t>(i * ops.n + j))) continue;
         const double* row = ops.a.data() + i * ops.k;
         double acc = 0.0;
         if (p.alpha != 0) {

@@ -211,7 +211,12 @@ OpInfo attention_op() {
                           .count = Dim::m,
                           .meaning = "keys j < visible[i] that query row i sees (causal and "
                                      "padding masks both)"},
-      .scalars = {{.name = "scale", .meaning = "the score scale, fp32(1 / sqrt(k))"}},
+      .scalars = {{.name = "scale",
+                   .meaning = "the score scale, fp32(1 / sqrt(k))",
+                   .fallback =
+                       [](const Problem& p) {
+                         return round_value(Format::fp32, 1 / std::sqrt(static_cast<double>(p.k)));
+                       }}},
       .out = {Dim::m, Dim::k},
       .out_meaning = "one output row per query"};
   o.reduction_length = "n, the keys per query (the softmax and the weighted sum of V)";

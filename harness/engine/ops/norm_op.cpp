@@ -222,16 +222,27 @@ OpInfo make_op(std::string name, Kind kind, bool backward, int rank) {
                                 : "dx, dgamma, dbeta of layernorm for the upstream gradient dy");
   std::vector<Operand> operands = {
       {.slot = 'a', .name = "x", .shape = {Dim::m, Dim::n}, .meaning = "the rows normalized"},
-      {.slot = 'b', .name = "gamma", .shape = {Dim::n}, .meaning = "the per-column scale"}};
+      {.slot = 'b',
+       .name = "gamma",
+       .shape = {Dim::n},
+       .meaning = "the per-column scale",
+       .fill = 1.0}};
   if (backward)
     operands.push_back(
         {.slot = 'c', .name = "dy", .shape = {Dim::m, Dim::n}, .meaning = "the upstream gradient"});
   else if (!rms)
-    operands.push_back(
-        {.slot = 'c', .name = "beta", .shape = {Dim::n}, .meaning = "the per-column shift"});
-  op.schema = {.dims = {{Dim::m, "rows"}, {Dim::n, "row length (features)"}},
-               .operands = std::move(operands),
-               .scalars = {{.name = "eps", .meaning = "added to the variance (fp32)"}}};
+    operands.push_back({.slot = 'c',
+                        .name = "beta",
+                        .shape = {Dim::n},
+                        .meaning = "the per-column shift",
+                        .fill = 0.0});
+  op.schema = {
+      .dims = {{Dim::m, "rows"}, {Dim::n, "row length (features)"}},
+      .operands = std::move(operands),
+      .scalars = {{.name = "eps",
+                   .meaning = "added to the variance (fp32)",
+                   // torch.nn.LayerNorm's default eps
+                   .fallback = [](const Problem&) { return round_value(Format::fp32, 1e-5); }}}};
   if (!backward) {
     op.schema.out = {Dim::m, Dim::n};
     op.schema.out_meaning = "the normalized rows";

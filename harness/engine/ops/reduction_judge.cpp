@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "harness/core/output_sample.h"
 #include "harness/engine/bound.h"
 #include "harness/engine/ops/reduction_reference.h"
 #include "harness/engine/ops/tensor_core_conformance.h"
@@ -120,21 +121,25 @@ std::string reduction_case_domain(const Recipe& r, const Problem& p) {
 }
 
 std::vector<OpElement> judge_reduction(const ReductionForm& f, const Recipe& r, const Problem& p) {
+  // Sampled verification (output_sample.h): only the sampled elements, in their order.
+  const OutputSample* sample = current_output_sample();
+  const std::vector<size_t>* elements = sample ? &sample->indices() : nullptr;
   const std::vector<ElementReference> refs =
-      reduction_reference(p, f.has_b, !f.has_b && f.quadratic);
+      reduction_reference(p, f.has_b, !f.has_b && f.quadratic, elements);
   const bool epilogue = f.gemm && (p.alpha != 1.0 || p.beta != 0.0);
   const BoundModel base = derive_bound(r, p.k, epilogue, std::fabs(p.alpha));
   const std::string case_reason = reduction_case_domain(r, p);
   const std::optional<Tensor> model = f.has_b ? model_output(r, p) : std::nullopt;
-  const int64_t cols = refs.size() == static_cast<size_t>(p.m * p.n) ? p.n : 1;
+  const int64_t cols = f.has_b ? p.n : 1;
   std::vector<OpElement> out;
   out.reserve(refs.size());
-  for (size_t i = 0; i < refs.size(); ++i) {
+  for (size_t at = 0; at < refs.size(); ++at) {
+    const size_t i = elements ? (*elements)[at] : at;
     const int64_t row = static_cast<int64_t>(i) / cols, col = static_cast<int64_t>(i) % cols;
     const double inflation = align_inflation(r, p, row, col);
     const BoundModel m =
         inflation == 1.0 ? base : derive_bound(r, p.k, epilogue, std::fabs(p.alpha), inflation);
-    const ElementReference& ref = refs[i];
+    const ElementReference& ref = refs[at];
     OpElement e;
     e.value = ref.value;
     e.exact = ref.exact;

@@ -20,8 +20,10 @@ struct ElementReference {
 };
 
 // `products`: alpha a b + beta c (dot, gemm); otherwise the sums of a's rows, of their squares
-// when `squares` (sum, sumsq).
+// when `squares` (sum, sumsq). With `elements` (sampled verification, output_sample.h): only
+// those output elements, in their order.
 std::vector<ElementReference> reduction_reference(const Problem& p, bool products,
-                                                  bool squares = false);
+                                                  bool squares = false,
+                                                  const std::vector<size_t>* elements = nullptr);
 
 }  // namespace numguard::ops

