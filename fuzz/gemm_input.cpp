@@ -63,19 +63,24 @@ std::optional<GemmInput> decode_gemm_input(std::span<const uint8_t> data,
     p.b = Tensor(f, {p.k, p.n});
     for (uint64_t& b : p.b.bits) b = element(f, in.modes[1], s);
   }
-  // C is read only when beta != 0, so it exists only then (as the engine's generators do).
-  if (p.beta != 0) {
+  // C is read only when beta != 0; with bit 6 of byte 6 a beta = 0 case gives one anyway,
+  // which BLAS semantics must leave unread (NaN planted there must not reach the output).
+  const bool unread_c = epilogue && p.beta == 0 && (h.u8(6) & 0x40);
+  if (p.beta != 0 || unread_c) {
     p.c = Tensor(k.recipe.out, {p.m, p.n});
     for (uint64_t& b : p.c.bits) b = element(k.recipe.out, in.modes[2], s);
   }
 
   in.plant = static_cast<SpecialKind>(h.u8(7) & 7);
-  const size_t slots = p.a.size() + p.b.size();
+  const size_t slots = p.a.size() + p.b.size() + (unread_c ? p.c.size() : 0);
   if (in.plant != SpecialKind::none && slots > 0) {
     in.plant_index = h.u16(8) % slots;
-    Tensor& t = in.plant_index < p.a.size() ? p.a : p.b;
-    const size_t at = in.plant_index < p.a.size() ? in.plant_index : in.plant_index - p.a.size();
-    t.bits[at] = special_bits(f, in.plant);
+    const size_t ab = p.a.size() + p.b.size();
+    Tensor& t = in.plant_index < p.a.size() ? p.a : in.plant_index < ab ? p.b : p.c;
+    const size_t at = in.plant_index < p.a.size() ? in.plant_index
+                      : in.plant_index < ab       ? in.plant_index - p.a.size()
+                                                  : in.plant_index - ab;
+    t.bits[at] = special_bits(t.format, in.plant);
   } else {
     in.plant = SpecialKind::none;
   }

@@ -10,11 +10,13 @@
 //   5       1      value modes: bits 0-1 A, bits 2-3 B, bits 4-5 C (ValueMode)
 //   6       1      epilogue, ops that read alpha and beta (gemm): bit 7 clear: alpha = 1,
 //                  beta = 0; set: alpha =
-//                  kAlphas[bits 0-2], beta = kBetas[bits 3-5]
+//                  kAlphas[bits 0-2], beta = kBetas[bits 3-5]; bit 6 with beta = 0: C is
+//                  given anyway (BLAS must not read it) and the plant may land in it
 //   7       1      planted special value: bits 0-2 kind (0: none, SpecialKind)
-//   8       2      position of the plant in A then B (little-endian u16, mod |A| + |B|)
-//   10      ...    value stream: the elements of A (row-major), then B, then C (only when
-//                  beta != 0), each taking the bytes its mode reads
+//   8       2      position of the plant in A then B (then C when bit 6 gave an unread C;
+//                  little-endian u16, mod the slots)
+//   10      ...    value stream: the elements of A (row-major), then B, then C (when
+//                  beta != 0, or given by bit 6), each taking the bytes its mode reads
 //
 // Why this shape: the fields libFuzzer must hit exactly (kernel, shape, modes) sit at fixed
 // offsets at the front, where its comparison tracing and byte mutations find them. A header

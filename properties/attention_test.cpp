@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "harness/engine/check_runner.h"
+#include "harness/engine/generators.h"
 #include "harness/engine/op.h"
 #include "harness/engine/random.h"
 #include "harness/engine/registry.h"
@@ -80,7 +81,8 @@ TEST(Attention, FiniteSentinelUnmasksWithoutEmptyRows) {
   const KernelDesc* k = find_kernel("mutant.attention.fp16.finite_mask_sentinel");
   ASSERT_NE(k, nullptr);
   int caught = 0;
-  for (int64_t i = 4; i < 2000; i += 10) {  // generator 4: near_overflow
+  const auto gens = static_cast<int64_t>(case_generators().size());
+  for (int64_t i = 4; i < 200 * gens; i += gens) {  // generator 4: near_overflow
     std::string g;
     Problem p = make_case(*k, 1, i, &g);
     ASSERT_EQ(g, "near_overflow");

@@ -22,7 +22,7 @@ for c in 0 7 9; do
   "$NG" check --kernel gemm.bf16.fp32acc.blocked32 --shape 33x17x100 --case $c >case.txt
   grep -q "^shape      m=33 n=17 k=100" case.txt || fail "--case $c at --shape 33x17x100: $(grep ^shape case.txt)"
 done
-# Two shapes: case I uses shape (I / 10) % 2 (10 generators).
+# Two shapes: case I uses shape (I / 11) % 2 (11 generators).
 "$NG" check --kernel sum.fp32.fp32acc.sequential --shape 3x50 --shape 2x70 --case 12 >two.txt
 grep -q "^shape      m=2 n=1 k=70" two.txt || fail "case 12 of two shapes uses the second: $(grep ^shape two.txt)"
 

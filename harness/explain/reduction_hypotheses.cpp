@@ -256,6 +256,15 @@ void variants(std::string_view op, const Recipe& r, std::vector<Hypothesis>& out
         with([](Recipe& x) {
           x.alpha_beta = x.alpha_beta == AlphaBeta::blas ? AlphaBeta::arithmetic : AlphaBeta::blas;
         }));
+  // One of BLAS's two branches missing (the other kept).
+  if (op == "gemm" && r.alpha_beta == AlphaBeta::blas) {
+    add("beta0_reads_c",
+        "beta = 0 still reads C (alpha ab + 0 * c): NaN or inf in C reaches the output",
+        ReductionVariant{.r = r, .c_at_beta0 = true});
+    add("alpha0_reads_ab",
+        "alpha = 0 still computes a b (0 * acc): NaN or inf in A or B reaches the output",
+        ReductionVariant{.r = r, .ab_at_alpha0 = true});
+  }
 }
 
 }  // namespace

@@ -225,8 +225,9 @@ void emulate_reduction(std::string_view op, const ReductionVariant& v, const Pro
         bt[static_cast<size_t>(j * k + l)] = b[static_cast<size_t>(l * n + j)];
   }
   const bool arithmetic = r.alpha_beta == AlphaBeta::arithmetic;
-  const std::vector<double> c =
-      (p.beta != 0 || arithmetic) && !p.c.empty() ? p.c.values(r.daz) : std::vector<double>{};
+  const std::vector<double> c = (p.beta != 0 || arithmetic || v.c_at_beta0) && !p.c.empty()
+                                    ? p.c.values(r.daz)
+                                    : std::vector<double>{};
   const Format in = r.input_cast.value_or(r.in);
   bool all_fp32_terms =
       sum ? in != Format::fp64 : kernels::product_exact_in(in, Format::fp32) && alpha == p.alpha;
@@ -244,7 +245,7 @@ void emulate_reduction(std::string_view op, const ReductionVariant& v, const Pro
         for (int64_t j = 0; j < n; ++j) {
           const double* row = a.data() + i * k;
           double acc = 0.0;
-          if (alpha != 0 || arithmetic) {
+          if (alpha != 0 || arithmetic || v.ab_at_alpha0) {
             if (sum) {
               acc = algo(round, Terms<false>{row, nullptr, kept, all_fp32_terms});
             } else {
@@ -260,7 +261,8 @@ void emulate_reduction(std::string_view op, const ReductionVariant& v, const Pro
             y = kernels::add(round, kernels::mul(round, round(alpha), acc),
                              kernels::mul(round, round(p.beta), round(cij)));
           } else {
-            y = kernels::epilogue(round, alpha, p.beta, acc, cij);
+            y = kernels::epilogue(round, alpha, p.beta, acc, cij, v.ab_at_alpha0,
+                                  v.c_at_beta0 && !c.empty());
           }
           if (v.out_through) y = round_value(*v.out_through, y);
           out.bits[static_cast<size_t>(i * n + j)] = round_double(r.out, y, o).bits;

@@ -22,6 +22,9 @@ struct ReductionVariant {
   // gemm: alpha multiplied into A's elements (rounded to the accumulation format) before the
   // products, as vendor GEMMs do, instead of into the sum.
   bool alpha_to_inputs = false;
+  // gemm: BLAS's alpha == 0 (beta == 0) branch missing: a b (c) read anyway (Arithmetic's bugs).
+  bool ab_at_alpha0 = false;
+  bool c_at_beta0 = false;
   // The output rounded to this format first, then to the recipe's output format.
   std::optional<Format> out_through;
   bool pairwise_leaf_bug = false;

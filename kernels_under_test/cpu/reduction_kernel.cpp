@@ -66,7 +66,7 @@ Operands decode_operands(const Problem& p, const Arithmetic& arith) {
       for (int64_t j = 0; j < p.n; ++j)
         o.bt[static_cast<size_t>(j * p.k + r)] = b[static_cast<size_t>(r * p.n + j)];
   }
-  if (p.beta != 0) {
+  if (p.beta != 0 || (arith.c_at_beta0 && !p.c.empty())) {
     require(p.c.size() == static_cast<size_t>(o.m * o.n), "kernel: c must hold m*n elements");
     o.c = decode_all(p.c);
   }

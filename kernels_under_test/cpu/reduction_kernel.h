@@ -73,6 +73,11 @@ struct Arithmetic {
   Rounding out_rounding = Rounding::rne;
   // Converts the epilogue's value (a value of `acc`) to the bits of `out`.
   uint64_t (*convert)(double y, Format out, Rounding mode) = nullptr;  // nullptr: round_double
+  // Epilogue bugs (BLAS says alpha == 0 reads neither a nor b, beta == 0 does not read c):
+  // alpha * (a b) computed even when alpha == 0 (0 * NaN = NaN), and beta * c added even when
+  // beta == 0 when c is given. False for every correct kernel.
+  bool ab_at_alpha0 = false;
+  bool c_at_beta0 = false;
 };
 
 // The operands of one problem, decoded, with b transposed so that every output element reads
@@ -90,10 +95,13 @@ uint64_t round_output(double y, Format out, Rounding mode);
 // True when every product of two `in` values is exact in `acc` (precision and range).
 bool product_exact_in(Format in, Format acc);
 
+// ab_always / c_always: the epilogue bugs of Arithmetic (the term is computed although its
+// scalar is zero).
 template <class R>
-double epilogue(const R& round, double alpha, double beta, double acc, double c) {
-  if (alpha == 1 && beta == 0) return acc;
-  const bool has_ab = alpha != 0, has_c = beta != 0;
+double epilogue(const R& round, double alpha, double beta, double acc, double c,
+                bool ab_always = false, bool c_always = false) {
+  const bool has_ab = alpha != 0 || ab_always, has_c = beta != 0 || c_always;
+  if (alpha == 1 && !has_c) return acc;
   if (!has_ab && !has_c) return 0.0;
   const double ab = has_ab ? mul(round, round(alpha), acc) : 0.0;
   const double bc = has_c ? mul(round, round(beta), round(c)) : 0.0;
@@ -118,13 +126,14 @@ void run_reduction(const Algo& algo, const Arithmetic& arith, const Problem& p, 
         if (sample && !sample->wanted(static_cast<size_t>(i * ops.n + j))) continue;
         const double* row = ops.a.data() + i * ops.k;
         double acc = 0.0;
-        if (p.alpha != 0) {
+        if (p.alpha != 0 || arith.ab_at_alpha0) {
           acc = arith.sum
                     ? algo(round, Terms<false>{row, nullptr, ops.k, all_fp32})
                     : algo(round, Terms<true>{row, ops.bt.data() + j * ops.k, ops.k, all_fp32});
         }
         const double c = ops.c.empty() ? 0.0 : ops.c[static_cast<size_t>(i * ops.n + j)];
-        const double y = epilogue(round, p.alpha, p.beta, acc, c);
+        const double y = epilogue(round, p.alpha, p.beta, acc, c, arith.ab_at_alpha0,
+                                  arith.c_at_beta0 && !ops.c.empty());
         out.bits[static_cast<size_t>(i * ops.n + j)] = convert(y, arith.out, arith.out_rounding);
       }
     }

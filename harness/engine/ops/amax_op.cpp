@@ -22,6 +22,7 @@ Problem make_rows(const KernelDesc& kd, Rng& r, std::string_view g) {
   p.n = dim_or(Dim::n, row_length(g, 256, std::max(kd.recipe.shape.lanes, 32), r));
   p.a = fill_tensor(in, {p.m, p.n}, r, values_for(g, in, 8, r));
   if (g == "special") plant_specials(p.a, r);
+  if (g == "api_corners") plant_row_corners(p.a, p.n, r);
   return p;
 }
 

@@ -90,6 +90,11 @@ Problem make_attention(const KernelDesc& kd, Rng& r, std::string_view g) {
     if (which & 4) plant_specials(p.c, r);
   }
   p.lengths = make_lengths(p.m, p.n, r);
+  if (g == "api_corners") {  // fully masked rows (no visible key) and a row corner of Q
+    for (int64_t i = 0, planted = r.integer(1, 2); i < planted; ++i)
+      p.lengths[static_cast<size_t>(r.integer(0, p.m - 1))] = 0;
+    if (r.coin()) plant_row_corners(p.a, p.k, r);
+  }
   return p;
 }
 

@@ -34,6 +34,7 @@ Problem make_batch(const KernelDesc& kd, Rng& r, std::string_view g) {
   }
   p.a = fill_tensor(in, {p.m, p.n}, r, v);
   if (g == "special") plant_specials(p.a, r);
+  if (g == "api_corners") plant_row_corners(p.a, p.n, r);
   p.lengths.resize(static_cast<size_t>(p.m));
   for (auto& t : p.lengths) t = r.integer(0, p.n - 1);
   return p;

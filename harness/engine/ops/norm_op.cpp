@@ -54,6 +54,7 @@ Tensor make_x(Format in, int64_t m, int64_t n, Rng& r, std::string_view g) {
   }
   Tensor t = fill_tensor(in, {m, n}, r, values_for(g, in, 2, r));
   if (g == "special") plant_specials(t, r);
+  if (g == "api_corners") plant_row_corners(t, n, r);
   return t;
 }
 

@@ -72,6 +72,34 @@ void plant_specials(Tensor& t, Rng& r) {
         specials[r.integer(0, 4)];
 }
 
+void plant_row_corners(Tensor& t, int64_t n, Rng& r) {
+  if (t.empty() || n <= 0) return;
+  const FormatDesc& d = desc(t.format);
+  const int64_t rows = static_cast<int64_t>(t.size()) / n;
+  const int64_t planted = std::min<int64_t>(rows, r.integer(1, 2));
+  for (int64_t k = 0; k < planted; ++k) {
+    const int64_t row = r.integer(0, rows - 1);
+    uint64_t* x = t.bits.data() + row * n;
+    const int64_t at = r.integer(0, n - 1);
+    switch (r.integer(0, 4)) {
+      case 0:  // every element -inf (the largest negative finite where the format has no inf)
+        std::fill(x, x + n, d.has_inf() ? d.inf_bits(true) : to_bits(t.format, -d.max_finite()));
+        break;
+      case 1:
+        x[at] = d.nan_bits();
+        break;
+      case 2:
+        x[at] = d.has_inf() ? d.inf_bits(false) : d.nan_bits();
+        break;
+      case 3:  // constant: zero variance, every softmax weight equal
+        std::fill(x, x + n, x[at]);
+        break;
+      default:
+        std::fill(x, x + n, uint64_t{0});
+    }
+  }
+}
+
 int64_t row_length(std::string_view g, int64_t max_n, int64_t tile, Rng& r) {
   if (g == "tile_edges") {
     const int64_t mult = r.integer(1, 4);
@@ -112,6 +140,9 @@ std::vector<std::pair<std::string, std::string>> value_notes(double scale,
                               fmt::format("{:g}", scale * 0.01) + " x N(0, 1)"},
       {"special", "uniform with 1 to 3 of +-0, +-inf, NaN planted"},
       {"tile_edges", lengths + " at the recipe's tile or lane multiples +-1, 1, 2 and primes"},
+      {"api_corners",
+       "uniform with one or two rows all -inf, all zero, constant (zero variance), or with a "
+       "single NaN or +inf"},
   };
 }
 

@@ -26,6 +26,10 @@ Tensor fill_tensor(Format in, std::vector<int64_t> shape, Rng& r, const ValueFn&
 // Plants 1..3 special values (+-0, +-inf, NaN) in t.
 void plant_specials(Tensor& t, Rng& r);
 
+// api_corners: one or two of t's rows (rows of n) replaced by a corner that frameworks define:
+// every element -inf, a single NaN, a single +inf, a constant row (zero variance) or all zeros.
+void plant_row_corners(Tensor& t, int64_t n, Rng& r);
+
 // Row lengths: log-uniform in [1, max_n]; for tile_edges, a multiple of `tile` +- 1, 1, or a
 // prime.
 int64_t row_length(std::string_view g, int64_t max_n, int64_t tile, Rng& r);

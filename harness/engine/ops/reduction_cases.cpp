@@ -268,6 +268,66 @@ Problem tile_edges(const ReductionForm& f, const KernelDesc& kd, Rng& r) {
   return fill(f, kd, s, r, [](Rng& g) { return g.uniform(-1, 1); });
 }
 
+// A NaN, +inf or -inf (the format's NaN where it has no inf) at 1..3 random places of t.
+void plant_nonfinite(Tensor& t, Rng& r) {
+  if (t.empty()) return;
+  const FormatDesc& d = desc(t.format);
+  const uint64_t bad[] = {d.nan_bits(), d.has_inf() ? d.inf_bits(false) : d.nan_bits(),
+                          d.has_inf() ? d.inf_bits(true) : d.nan_bits()};
+  for (int64_t i = 0, n = r.integer(1, 3); i < n; ++i)
+    t.bits[static_cast<size_t>(r.integer(0, static_cast<int64_t>(t.size()) - 1))] =
+        bad[r.integer(0, 2)];
+}
+
+// API corner semantics, judged by BLAS's rules (the kernel's declared alpha_beta): alpha = 0
+// with NaN or inf in A or B (not read), beta = 0 with NaN or inf in a C that is given (not
+// read), beta = 1 and alpha = 1 exactly, K = 0 (the result is beta C), an empty M or N. dot,
+// sum and sumsq: K = 0, or a single NaN or inf.
+Problem api_corners(const ReductionForm& f, const KernelDesc& kd, Rng& r) {
+  Shape s = random_shape(f, r);
+  const auto uniform_value = [](Rng& g) { return g.uniform(-1, 1); };
+  if (!f.gemm) {
+    if (r.coin()) s.k = dim_or(Dim::k, 0);
+    Problem p = fill(f, kd, s, r, uniform_value, false);
+    if (p.k > 0) plant_nonfinite(r.coin() || p.b.empty() ? p.a : p.b, r);
+    return p;
+  }
+  const int64_t corner = r.integer(0, 4);
+  if (corner == 3) s.k = dim_or(Dim::k, 0);
+  if (corner == 4) {  // an empty output
+    if (r.coin())
+      s.m = dim_or(Dim::m, 0);
+    else
+      s.n = dim_or(Dim::n, 0);
+  }
+  Problem p = fill(f, kd, s, r, uniform_value, false);
+  const Format out = kd.recipe.out;
+  p.c = Tensor(out, {p.m, p.n});
+  for (auto& b : p.c.bits) b = to_bits(out, r.uniform(-1, 1));
+  const double scalars[] = {0.5, 2.0, -1.0};
+  switch (corner) {
+    case 0:  // alpha = 0: A and B not read, whatever they hold
+      p.alpha = 0;
+      p.beta = r.coin() ? 1.0 : scalars[r.integer(0, 2)];
+      plant_nonfinite(r.coin() ? p.a : p.b, r);
+      break;
+    case 1:  // beta = 0: C given but not read
+      p.alpha = r.coin() ? 1.0 : scalars[r.integer(0, 2)];
+      p.beta = 0;
+      plant_nonfinite(p.c, r);
+      break;
+    case 2:  // alpha = 1, beta = 1 exactly: y = ab + c, no scaling rounding
+      p.alpha = 1;
+      p.beta = 1;
+      break;
+    default:  // K = 0 (y = beta c) or an empty output, with any scalars
+      p.alpha = r.coin() ? 0.0 : scalars[r.integer(0, 2)];
+      p.beta = r.coin() ? 0.0 : scalars[r.integer(0, 2)];
+  }
+  if (p.beta == 0 && corner != 1 && r.coin()) p.c = Tensor();  // C absent, as BLAS allows
+  return p;
+}
+
 using Make = Problem (*)(const ReductionForm&, const KernelDesc&, Rng&);
 struct Named {
   std::string_view name;
@@ -284,6 +344,7 @@ constexpr Named kMakers[] = {
     {"ill_conditioned", ill_conditioned},
     {"special", special},
     {"tile_edges", tile_edges},
+    {"api_corners", api_corners},
 };
 
 }  // namespace

@@ -16,6 +16,10 @@ const std::vector<std::pair<std::string, std::string>> kNotes = {
      "integers whose every partial sum is exact in the recipe (CUTLASS's "
      "trick): the output equals the reference rounded once"},
     {"tile_edges", "k at 0, 1, the recipe's block (or split) multiples +-1 and primes"},
+    {"api_corners",
+     "gemm: alpha = 0 with NaN/inf in A or B, beta = 0 with NaN/inf in C, alpha = beta = 1, "
+     "K = 0, M or N = 0 (BLAS semantics unless the kernel declares alpha_beta=arithmetic); "
+     "dot, sum: K = 0 or a single NaN or inf"},
 };
 
 OpInfo reduction_op(std::string name, const ReductionForm& f) {

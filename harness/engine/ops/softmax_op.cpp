@@ -27,6 +27,7 @@ Problem make_rows(const KernelDesc& kd, Rng& r, std::string_view g) {
   const ValueFn v = values_for(g, in, 8, r);
   p.a = fill_tensor(in, {p.m, p.n}, r, v);
   if (g == "special") plant_specials(p.a, r);
+  if (g == "api_corners") plant_row_corners(p.a, p.n, r);
   return p;
 }
 

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# ctest "cli_corner": the api_corners generator (issue: API corner semantics). The two BLAS
+# scalar mutants -- beta = 0 still reads C, alpha = 0 still reads A and B -- pass every other
+# generator at many cases and fail api_corners; every correct kernel passes api_corners; and
+# explain names each mutant's mechanism.
+# Usage: tests/cli_corner_test.sh path/to/numguard   (about 20 s on 2 cores)
+set -uo pipefail
+NG=$(realpath "${1:?usage: cli_corner_test.sh path/to/numguard}")
+source "$(dirname "$0")/cli_lib.sh"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+
+old=uniform,normal,positive,log_uniform,near_overflow,subnormal_heavy,small_integers,ill_conditioned,special,tile_edges
+for m in mutant.gemm.fp32.beta0_reads_c mutant.gemm.fp32.alpha0_reads_ab; do
+  "$NG" check --kernel $m --generator $old --cases 1000 >old.txt ||
+    fail "$m passes the generators before api_corners (1000 cases each): $(tail -1 old.txt)"
+  "$NG" check --kernel $m --generator api_corners --cases 200 >new.txt
+  [[ $? -eq 1 ]] || fail "$m is caught by api_corners"
+  grep -q "spurious_nonfinite in api_corners" new.txt || fail "$m: a NaN where BLAS reads nothing: $(grep -A1 ^FAIL new.txt)"
+  mech=${m#mutant.gemm.fp32.}
+  "$NG" explain --kernel $m --cases 100 >e.txt || fail "explain $m: $(grep ^verdict e.txt)"
+  grep -q "^verdict: mechanism $mech:" e.txt || fail "explain names $mech: $(grep ^verdict e.txt)"
+done
+# Every correct CPU kernel passes the corners (BLAS semantics for gemm; K = 0; empty outputs;
+# rows of -inf, NaN, constants; fully masked attention rows).
+"$NG" check --device cpu --generator api_corners --cases 100 >all.txt || fail "correct kernels on api_corners: $(grep -A2 ^FAIL all.txt | head -6)"
+
+if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
+echo "cli_corner: all checks passed"
