@@ -7,10 +7,10 @@
 namespace numguard {
 namespace {
 
-// Every operand, and the output, at most this many elements: the exact references cost about
-// 2 ns per term (docs/PERFORMANCE.md), and reproducer files hold operands of 2^22.
-constexpr int64_t kMaxDim = int64_t{1} << 22;
-constexpr int64_t kMaxElements = int64_t{1} << 22;
+// Every operand, and the output, at most this many elements: 4096 x 4096, a production GEMM
+// whose output is verified at a sample (output_sampling.h; about 1 GiB per case in flight).
+constexpr int64_t kMaxDim = int64_t{1} << 24;
+constexpr int64_t kMaxElements = int64_t{1} << 24;
 
 std::vector<std::string>& shapes() {
   static std::vector<std::string> s;
@@ -79,7 +79,7 @@ std::string parse_shape(const OpInfo& op, std::string_view text, ShapeRequest* o
   int64_t largest = Tensor::count(op.out_shape(p));
   for (const Operand& o : op.schema.operands) largest = std::max(largest, o.count(p));
   if (largest > kMaxElements)
-    return fmt::format("--shape {}: an operand of {} would hold {} elements; at most {} (2^22)",
+    return fmt::format("--shape {}: an operand of {} would hold {} elements; at most {} (2^24)",
                        text, op.name, largest, kMaxElements);
   if (out) *out = r;
   return "";
