@@ -39,9 +39,23 @@ grep -q "^shape      m=9 n=7 k=100" r.txt || fail "the repro line rebuilds the s
 expect_usage check --kernel gemm.bf16.fp32acc.blocked32 --shape 67x45
 expect_usage check --kernel gemm.bf16.fp32acc.blocked32 --shape 0x4x4
 expect_usage check --kernel gemm.bf16.fp32acc.blocked32 --shape 4xx4
-expect_usage check --kernel gemm.bf16.fp32acc.blocked32 --shape 5000x5000x5000
+expect_usage check --kernel gemm.bf16.fp32acc.blocked32 --shape 9000x9000x9000
 expect_usage check --kernel 'gemm.bf16.fp32acc.blocked32,softmax.bf16.fp32acc.twopass' --shape 8x8x8
 expect_usage explain --kernel gemm.bf16.fp32acc.blocked32 --shape 8x8
+
+# Named shape sets: each op at the model's shapes, sampled; ops the set does not cover are left
+# out with one line; an unknown set is exit 2.
+"$NG" check --kernel 'layernorm.bf16.fp32acc.twopass,gemm.bf16.fp32acc.blocked32' --shapes bert-base \
+  --cases 1 --generator uniform --sample 512 >set.txt || fail "--shapes bert-base passes: $(tail -3 set.txt)"
+grep -q "^sampled gemm.bf16.fp32acc.blocked32: 512 of 1179648 " set.txt || fail "gemm at 512x2304x768: $(grep ^sampled set.txt)"
+"$NG" check --kernel layernorm.bf16.fp32acc.twopass --shapes bert-base --sample 64 --case 0 >setc.txt
+grep -q "^shape      m=512 n=768 k=0" setc.txt || fail "layernorm at bert-base's 512x768: $(grep ^shape setc.txt)"
+"$NG" check --kernel 'gemm.bf16.fp32acc.blocked32,softplus.fp32.fp32acc.direct' --shapes bert-base --cases 1 \
+  --generator uniform --sample 64 >/dev/null 2>left.err || fail "--shapes with an op it does not cover"
+grep -q "has no shapes for softplus; those kernels are left out" left.err || fail "the op left out is named: $(cat left.err)"
+expect_usage check --kernel 'softplus.*' --shapes bert-base
+expect_usage check --kernel gemm.bf16.fp32acc.blocked32 --shapes no-such-model
+expect_usage check --kernel gemm.bf16.fp32acc.blocked32 --shapes bert-base --shape 8x8x8
 
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "cli_shape: all checks passed"

@@ -36,7 +36,11 @@ std::string repro_line(const KernelDesc& k, uint64_t seed, int64_t case_index) {
   std::string flags = selects_only(k.name, false, k) ? "" : " --include-mutants";
   if (!k.plugin.empty()) flags += fmt::format(" --plugin {}", shell_quote(k.plugin));
   // Case I's shape is (I / G) % S of the run's shapes, in their order (case_shapes.h).
-  for (const std::string& s : case_shapes()) flags += fmt::format(" --shape {}", shell_quote(s));
+  if (const ShapeSet* set = case_shape_set())
+    flags += fmt::format(" --shapes {}", set->name);
+  else
+    for (const std::string& s : case_shapes(k.op))
+      flags += fmt::format(" --shape {}", shell_quote(s));
   // With --inputs, case I is input file I (user_inputs.h).
   if (!inputs_path().empty()) {
     flags += fmt::format(" --inputs {}", shell_quote(inputs_path()));

@@ -48,6 +48,7 @@ struct CheckCommand {
   std::string device = "auto";
   bool explain = false;  // run `numguard explain` on every failing kernel after the table
   std::vector<std::string> shapes;  // --shape: the run's shapes (case_shapes.h)
+  std::string shape_set;            // --shapes NAME (shape_sets.h)
   InputsRequest inputs;             // --inputs: the user's tensors as the cases (user_inputs.h)
   std::string sample;               // --sample N|all (output_sampling.h); "" automatic
   int64_t input_count = 0;          // cases --inputs gave (0: generated cases)
@@ -99,7 +100,8 @@ std::vector<const KernelDesc*> validate(CheckCommand& c) {
     const std::string error = probe_writable(c.json_path);
     if (!error.empty()) throw UsageError("--json: " + error);
   }
-  c.input_count = apply_inputs(c.inputs, c.shapes, kernels);
+  c.input_count = apply_inputs(
+      c.inputs, c.shape_set.empty() ? c.shapes : std::vector<std::string>{"set"}, kernels);
   if (c.input_count > 0) {
     if (!c.generators.empty()) throw UsageError("--inputs gives the cases; drop --generator");
     if (c.case_index && *c.case_index >= c.input_count)
@@ -107,7 +109,7 @@ std::vector<const KernelDesc*> validate(CheckCommand& c) {
                                    *c.case_index, c.input_count, c.input_count == 1 ? "" : "s",
                                    c.input_count - 1));
   }
-  apply_shapes(c.shapes, kernels);
+  kernels = apply_shapes(c.shapes, c.shape_set, kernels);
   if (c.sample == "all") {
     set_sample_setting({.automatic = false, .count = std::nullopt});
   } else if (!c.sample.empty()) {
@@ -245,7 +247,7 @@ VerbAction setup_check(CLI::App& app) {
                  "match their CPU twins bit for bit), otherwise their CPU twins are checked in "
                  "their place; cpu: always the twins; cuda: a GPU is required")
       ->type_name("cpu|cuda|auto");
-  add_shape_option(app, c->shapes);
+  add_shape_option(app, c->shapes, c->shape_set);
   add_inputs_option(app, c->inputs);
   app.add_option("--sample", c->sample,
                  fmt::format("Verify N output elements of each case exactly (tile corners and "

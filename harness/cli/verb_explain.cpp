@@ -31,6 +31,7 @@ struct ExplainCommand {
   explain::ExplainOptions options;
   std::string json_path;
   std::vector<std::string> shapes;
+  std::string shape_set;
   InputsRequest inputs;
   std::vector<std::string> plugins;
   kernel_worker::Limits limits;
@@ -46,8 +47,9 @@ int run_explain(ExplainCommand& c) {
   if (named.size() != 1)
     throw UsageError(fmt::format("--kernel must name exactly one kernel ('{}' matches {})",
                                  c.kernel, named.size()));
-  apply_inputs(c.inputs, c.shapes, named);
-  apply_shapes(c.shapes, named);
+  apply_inputs(c.inputs, c.shape_set.empty() ? c.shapes : std::vector<std::string>{c.shape_set},
+               named);
+  (void)apply_shapes(c.shapes, c.shape_set, named);
   const std::vector<const KernelDesc*> kernels = runnable_selection(named, DeviceChoice::automatic);
   const explain::Explanation e = explain::explain_kernel(*kernels.front(), c.options);
   fmt::print("{}", explanation_text(e));
@@ -86,7 +88,7 @@ VerbAction setup_explain(CLI::App& app) {
                  "Also write the explanation as JSON to FILE (via a temporary file, renamed)")
       ->type_name("FILE")
       ->check([](const std::string& s) { return s.empty() ? "needs a file name" : std::string(); });
-  add_shape_option(app, c->shapes);
+  add_shape_option(app, c->shapes, c->shape_set);
   add_inputs_option(app, c->inputs);
   add_plugin_option(app, c->plugins);
   add_kernel_limit_options(app, c->limits);

@@ -7,10 +7,11 @@
 namespace numguard {
 namespace {
 
-// Every operand, and the output, at most this many elements: 4096 x 4096, a production GEMM
-// whose output is verified at a sample (output_sampling.h; about 1 GiB per case in flight).
-constexpr int64_t kMaxDim = int64_t{1} << 24;
-constexpr int64_t kMaxElements = int64_t{1} << 24;
+// Every operand, and the output, at most this many elements: LLaMA-7B's 4096 x 11008 weights
+// and 2048 x 32000 logits (shape_sets.h), verified at a sample (output_sampling.h); a case
+// that size holds a few GiB while it is checked.
+constexpr int64_t kMaxDim = int64_t{1} << 26;
+constexpr int64_t kMaxElements = int64_t{1} << 26;
 
 std::vector<std::string>& shapes() {
   static std::vector<std::string> s;
@@ -79,7 +80,7 @@ std::string parse_shape(const OpInfo& op, std::string_view text, ShapeRequest* o
   int64_t largest = Tensor::count(op.out_shape(p));
   for (const Operand& o : op.schema.operands) largest = std::max(largest, o.count(p));
   if (largest > kMaxElements)
-    return fmt::format("--shape {}: an operand of {} would hold {} elements; at most {} (2^24)",
+    return fmt::format("--shape {}: an operand of {} would hold {} elements; at most {} (2^26)",
                        text, op.name, largest, kMaxElements);
   if (out) *out = r;
   return "";
@@ -88,8 +89,18 @@ std::string parse_shape(const OpInfo& op, std::string_view text, ShapeRequest* o
 void set_case_shapes(std::vector<std::string> texts) {
   shapes() = std::move(texts);
 }
-const std::vector<std::string>& case_shapes() {
-  return shapes();
+namespace {
+const ShapeSet* g_set = nullptr;
+}  // namespace
+
+void set_case_shape_set(const ShapeSet* set) {
+  g_set = set;
+}
+const ShapeSet* case_shape_set() {
+  return g_set;
+}
+std::vector<std::string> case_shapes(std::string_view op) {
+  return g_set ? set_shapes(*g_set, op) : shapes();
 }
 
 std::optional<int64_t> forced_dim(Dim d) {

@@ -5,7 +5,8 @@
 // length), sum and sumsq MxK (rows x terms), dot K, attention MxNxK (queries x keys x head
 // dimension); `numguard ops` prints what each dimension means.
 //
-// The shapes are a setting of the run (like its seed): set once before cases are drawn. Case I
+// The shapes are a setting of the run (like its seed): set once before cases are drawn. A
+// named set (`--shapes llm-7b`, shape_sets.h) gives each op its own list. Case I
 // of a run with S shapes and G generators uses generator I % G and shape (I / G) % S, so every
 // shape meets every generator and `--case I` with the same --shape flags rebuilds case I.
 #pragma once
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "harness/engine/op.h"
+#include "harness/engine/shape_sets.h"
 
 namespace numguard {
 
@@ -33,7 +35,12 @@ std::string parse_shape(const OpInfo& op, std::string_view text, ShapeRequest* o
 
 // The run's shapes (empty: the generators draw their own). Set before any case is drawn.
 void set_case_shapes(std::vector<std::string> texts);
-const std::vector<std::string>& case_shapes();
+// `--shapes NAME` (shape_sets.h): each op at the set's shapes for it; nullptr: none.
+void set_case_shape_set(const ShapeSet* set);
+const ShapeSet* case_shape_set();
+// The shapes cases of `op` are drawn at: the shape set's for the op when one is set, else the
+// --shape list (empty: the generators' own).
+std::vector<std::string> case_shapes(std::string_view op);
 
 // While a case of a requested shape is drawn (make_case): the size of d, where given.
 std::optional<int64_t> forced_dim(Dim d);

@@ -87,7 +87,7 @@ Problem make_case(const KernelDesc& k, uint64_t seed, int64_t index, std::string
   const Generator& g = gens[static_cast<size_t>(index) % gens.size()];
   if (generator) *generator = g.name;
   Rng rng(case_seed(seed, static_cast<uint64_t>(index)));
-  const std::vector<std::string>& shapes = case_shapes();
+  const std::vector<std::string> shapes = case_shapes(k.op);
   if (shapes.empty()) return op_of(k).make(k, rng, g.name);
   // Shape (I / G) % S (case_shapes.h); the CLI has checked every shape against the op.
   const std::string& text = shapes[static_cast<size_t>(index) / gens.size() % shapes.size()];

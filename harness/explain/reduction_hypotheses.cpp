@@ -73,7 +73,7 @@ std::vector<Accumulation> order_search(const Recipe& r, std::string_view op) {
 // Whether one of the run's shapes has a partial tile of `tile` in dimension d.
 bool has_tail(Dim d, int64_t tile) {
   const OpInfo* gemm = find_op("gemm");
-  for (const std::string& text : case_shapes()) {
+  for (const std::string& text : case_shapes("gemm")) {
     ShapeRequest req;
     if (!gemm || !parse_shape(*gemm, text, &req).empty()) continue;
     const std::optional<int64_t> v = d == Dim::m ? req.m : req.n;

@@ -20,10 +20,11 @@ void register_epilogue_mutant(const char* name, const char* bug, const char* mec
                           .out = Format::fp32,
                           .ab_at_alpha0 = ab_at_alpha0,
                           .c_at_beta0 = c_at_beta0};
-  register_mutant(name, "gemm", "gemm.fp32.fp32acc.sequential", bug, mechanism,
-                  reduction_recipe("gemm", Format::fp32, Format::fp32, algo.shape(),
-                                   Sequential::fuses_products, Format::fp32),
-                  [algo, actual](const Problem& p, Tensor& y) { run_reduction(algo, actual, p, y); });
+  register_mutant(
+      name, "gemm", "gemm.fp32.fp32acc.sequential", bug, mechanism,
+      reduction_recipe("gemm", Format::fp32, Format::fp32, algo.shape(), Sequential::fuses_products,
+                       Format::fp32),
+      [algo, actual](const Problem& p, Tensor& y) { run_reduction(algo, actual, p, y); });
 }
 
 const bool registered = [] {
