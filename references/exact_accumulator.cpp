@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "references/gemm_elements.h"
+#include "references/split_dot.h"
+
 namespace numguard {
 namespace {
 
@@ -311,6 +314,15 @@ namespace fixed_ref {
 
 Unpacked dot_exact(Format in, std::span<const uint64_t> a, std::span<const uint64_t> b,
                    Rounding mode) {
+  if (a.size() != b.size()) throw std::invalid_argument("dot: a and b differ in length");
+  if (in != Format::fp64) {
+    thread_local std::vector<float> da, db;
+    da.resize(a.size());
+    db.resize(b.size());
+    if (const auto r = split_dot::dot(split_dot::decode(in, a, da.data()),
+                                      split_dot::decode(in, b, db.data())))
+      return r->unpacked();
+  }
   ExactAccumulator acc(in);
   acc.add_dot(a, b);
   return acc.exact(mode);
@@ -322,6 +334,11 @@ RoundResult dot(Format in, std::span<const uint64_t> a, std::span<const uint64_t
 }
 
 Unpacked sum_exact(Format in, std::span<const uint64_t> x, Rounding mode) {
+  if (in != Format::fp64) {
+    thread_local std::vector<float> dx;
+    dx.resize(x.size());
+    if (const auto r = split_dot::sum(split_dot::decode(in, x, dx.data()))) return r->unpacked();
+  }
   ExactAccumulator acc(in);
   acc.add_sum(x);
   return acc.exact(mode);
@@ -332,36 +349,11 @@ RoundResult sum(Format in, std::span<const uint64_t> x, Format out, const RoundO
 }
 
 std::vector<Unpacked> gemm_exact(const GemmProblem& p, Rounding mode) {
-  validate(p);
-  const size_t m = static_cast<size_t>(p.m), n = static_cast<size_t>(p.n),
-               k = static_cast<size_t>(p.k);
-  std::vector<uint64_t> bt(k * n);  // B's columns, contiguous
-  for (size_t r = 0; r < k; ++r)
-    for (size_t j = 0; j < n; ++j) bt[j * k + r] = p.b[r * n + j];
-  const bool use_ab = p.alpha != 0, use_c = p.beta != 0;
-  const bool plain = p.alpha == 1 && !use_c;  // the common case needs no epilogue
-
+  const GemmElements elements(p);  // validates p
   std::vector<Unpacked> out;
-  out.reserve(m * n);
-  ExactAccumulator acc(p.in);
-  for (size_t i = 0; i < m; ++i) {
-    for (size_t j = 0; j < n; ++j) {
-      acc.clear();
-      if (use_ab) acc.add_dot(p.a.subspan(i * k, k), std::span(bt).subspan(j * k, k));
-      if (plain) {
-        out.push_back(acc.exact(mode));
-        continue;
-      }
-      ExactReal r;  // +0 when both terms are dropped
-      if (use_ab) r = mul(acc.exact_real(mode), p.alpha);
-      if (use_c) {
-        const ExactReal bc =
-            mul(ExactReal::from_double(decode(p.c_format, p.c[i * n + j])), p.beta);
-        r = use_ab ? add(r, bc, mode) : bc;
-      }
-      out.push_back(r.unpacked());
-    }
-  }
+  out.reserve(static_cast<size_t>(p.m * p.n));
+  for (int64_t i = 0; i < p.m; ++i)
+    for (int64_t j = 0; j < p.n; ++j) out.push_back(elements.at(i, j, mode, false).exact);
   return out;
 }
 

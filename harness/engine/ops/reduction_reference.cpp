@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "references/exact_accumulator.h"
+#include "references/gemm_elements.h"
 
 namespace numguard::ops {
 namespace {
@@ -68,59 +69,32 @@ std::vector<ElementReference> reduction_reference(const Problem& p, bool product
     g.c_format = p.c.format;
     g.c = p.c.bits;
   }
-  const std::vector<double> a = p.a.values();
-  // B transposed (n x k), so that every element reads two contiguous rows.
-  std::vector<double> bt(p.b.size());
-  std::vector<uint64_t> bt_bits(p.b.size());
-  for (int64_t l = 0; l < p.k; ++l)
-    for (int64_t j = 0; j < p.n; ++j) {
-      const auto from = static_cast<size_t>(l * p.n + j), to = static_cast<size_t>(j * p.k + l);
-      bt[to] = p.b.value(from);
-      bt_bits[to] = p.b.bits[from];
-    }
-  // S and the flags of element (i, j) around its exact value.
-  auto fill = [&](ElementReference& r, int64_t i, int64_t j) {
-    int64_t terms = 0;
-    for (int64_t l = 0; l < p.k; ++l) {
-      const double x = a[static_cast<size_t>(i * p.k + l)],
-                   y = bt[static_cast<size_t>(j * p.k + l)];
-      if (std::isnan(x) || std::isnan(y) || std::isinf(x) || std::isinf(y)) {
-        r.nonfinite_input = true;
-        continue;
-      }
-      add_abs(r, std::fabs(p.alpha) * x * y, terms);
-      r.acc_abs += std::fabs(x * y);
-      r.max_abs_term = std::max(r.max_abs_term, std::fabs(x * y));
-    }
-    if (p.beta != 0 && !p.c.empty())
-      add_abs(r, p.beta * p.c.value(static_cast<size_t>(i * p.n + j)), terms);
+  // A's rows and B's columns decoded once; each element is one pass over two of them, which
+  // also gives sum |a b| and max |a b| (references/gemm_elements.h).
+  const GemmElements prepared(g);
+  auto element = [&](size_t e) {
+    const int64_t i = static_cast<int64_t>(e) / p.n, j = static_cast<int64_t>(e) % p.n;
+    const GemmElements::Element x = prepared.at(i, j);
+    ElementReference r;
+    r.exact = x.exact;
+    r.nonfinite_input = x.nonfinite;
+    r.acc_abs = x.abs_products;
+    r.max_abs_term = std::max(1.0, std::fabs(p.alpha)) * x.max_product;  // |a b| and |alpha a b|
+    // S = |alpha| sum |a b| + |beta c|: two more roundings, inside the inflation below.
+    r.sum_abs = std::fabs(p.alpha) * x.abs_products;
+    int64_t terms = p.k + 1;
+    if (p.beta != 0 && !p.c.empty()) add_abs(r, p.beta * p.c.value(e), terms);
     inflate(r, terms);
     r.value = to_double(r.exact);
+    return r;
   };
   if (elements) {
-    // One 1 x 1 x k problem per sampled element: row i of A, column j of B, C[i, j].
-    for (size_t e : *elements) {
-      const int64_t i = static_cast<int64_t>(e) / p.n, j = static_cast<int64_t>(e) % p.n;
-      GemmProblem one = g;
-      one.m = one.n = 1;
-      one.a = std::span<const uint64_t>(p.a.bits.data() + i * p.k, static_cast<size_t>(p.k));
-      one.b = std::span<const uint64_t>(bt_bits.data() + j * p.k, static_cast<size_t>(p.k));
-      if (!p.c.empty()) one.c = std::span<const uint64_t>(p.c.bits.data() + e, 1);
-      ElementReference r;
-      r.exact = fixed_ref::gemm_exact(one).front();
-      fill(r, i, j);
-      out.push_back(r);
-    }
-    return out;
+    out.reserve(elements->size());
+    for (size_t e : *elements) out.push_back(element(e));
+  } else {
+    out.reserve(static_cast<size_t>(p.m * p.n));
+    for (size_t e = 0; e < static_cast<size_t>(p.m * p.n); ++e) out.push_back(element(e));
   }
-  const std::vector<Unpacked> exact = fixed_ref::gemm_exact(g);
-  out.resize(exact.size());
-  for (int64_t i = 0; i < p.m; ++i)
-    for (int64_t j = 0; j < p.n; ++j) {
-      ElementReference& r = out[static_cast<size_t>(i * p.n + j)];
-      r.exact = exact[static_cast<size_t>(i * p.n + j)];
-      fill(r, i, j);
-    }
   return out;
 }
 

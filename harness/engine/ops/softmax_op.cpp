@@ -12,7 +12,7 @@
 #include "harness/engine/ops/row_study.h"
 #include "harness/engine/ops/softmax_bound.h"
 #include "harness/engine/relations.h"
-#include "references/row_reference.h"
+#include "references/dd_softmax.h"
 
 namespace numguard::ops {
 namespace {
@@ -37,7 +37,7 @@ std::vector<OpElement> judge_rows(const Recipe& rc, const Problem& p, bool log) 
   const std::string declared = declared_domain_reason(rc, {&p.a});
   for (int64_t row = 0; row < p.m; ++row) {
     const std::vector<double> x = row_values(p.a, p.n, row);
-    const std::vector<double> y = mpfr_ref::softmax(x, log);
+    const std::vector<double> y = dd_ref::softmax(x, log);  // MPFR where it cannot decide
     const std::vector<Val> got = softmax_row_bound(rc, x, log);
     double scale = 0;
     bool pos_inf = false, empty = !x.empty();
