@@ -123,7 +123,7 @@ TEST(Explain, AKernelRunningAHypothesisModelIsExplainedAsThatHypothesis) {
   const std::pair<const char*, const char*> table[] = {
       {"layernorm.fp16.fp32acc.warp32_welford.twin", "welford_merge_without_delta"},
       {"gemm.bf16.fp32acc.sequential", "acc_frac_bits=16"},
-      {"gemm.bf16.fp32acc.sequential", "ftz=acc"},
+      {"sum.fp32.fp32acc.sequential", "ftz=acc"},  // fp32 sums reach fp32 subnormals
       {"sum.fp32.fp32acc.pairwise", "order=sequential"},
       {"gemm.fp16.fp32acc.sequential", "product_format=fp16"},
       {"softmax.fp16.fp32acc.twopass", "stage=fp16"},

@@ -19,12 +19,16 @@ const std::vector<Generator>& table() {
       {"ill_conditioned", "cancellation: ill-conditioned sums, large offsets, small spreads"},
       {"special", "+-0, +-inf and NaN planted among ordinary values"},
       {"tile_edges", "lengths at 0 or 1, tile, block and lane multiples +-1, and primes"},
-      // Last, so that the case indices of the others (I mod their number) stay as they were
-      // for I below 10.
+      // Appended, so that the case indices of the others (I mod their number) stay as they
+      // were for I below 10 (api_corners) and 11 (transformer).
       {"api_corners",
        "API corner semantics: BLAS alpha = 0 / beta = 0 with NaN or inf in the operand not "
        "read, beta = 1, K = 0, empty M or N; rows of all -inf, a single NaN or inf, constant "
        "(zero-variance) rows, fully masked attention rows"},
+      {"transformer",
+       "values of a trained transformer layer: activations with outlier channels 10-1000x the "
+       "rest (and massive activations), post-softmax probabilities with attention sinks, "
+       "attention logits, weights at initialization scales (docs/INPUTS.md)"},
   };
   return t;
 }

@@ -14,6 +14,7 @@
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
 #include "harness/engine/ops/row_study.h"
+#include "harness/engine/ops/transformer_values.h"
 
 namespace numguard::ops {
 namespace {
@@ -27,7 +28,10 @@ Problem make_case(const ActivationFormula& f, const KernelDesc& kd, Rng& r, std:
   // Spread 4..8: the region where the activations bend and their tails are still
   // representable; log_uniform and near_overflow reach the whole range and its top binades.
   const double spread = r.uniform(4, 8);
-  p.a = fill_tensor(in, {p.m, p.n}, r, values_for(g, in, spread, r));
+  p.a = fill_tensor(in, {p.m, p.n}, r,
+                    g == "transformer"  // pre-activations (an FFN's up-projection) with outliers
+                        ? transformer_values(TransformerRole::activations, p.n, p.n, r)
+                        : values_for(g, in, spread, r));
   if (f.bias && r.coin()) p.b = fill_tensor(in, {p.n}, r, values_for(g, in, spread, r));
   if (f.backward) p.c = fill_tensor(in, {p.m, p.n}, r, values_for(g, in, 1, r));
   if (g == "special") {
@@ -193,7 +197,8 @@ OpInfo activation_op(const ActivationFormula& f) {
                .out_meaning = f.backward ? "dy * f'(x + bias)" : "f(x + bias)"};
   op.bound_formula = f.bound_formula;
   op.generator_notes = {{"uniform", "x uniform with a spread of 4..8, where the activations bend"},
-                        {"tile_edges", "row lengths at warp multiples +-1, 1 and primes"}};
+                        {"tile_edges", "row lengths at warp multiples +-1, 1 and primes"},
+                        {"transformer", "pre-activations with outlier channels 10-1000x"}};
   op.make = [f](const KernelDesc& kd, Rng& r, std::string_view g) {
     return make_case(f, kd, r, g);
   };

@@ -226,7 +226,8 @@ OpInfo adam_op() {
       {"ill_conditioned", "gradients of eps's size on zero state: sqrt(vhat) and eps compete"},
       {"small_integers", "integer weights in [-8, 8] and gradients in [-4, 4]"},
       {"special", "+-0, +-inf and NaN planted in the gradients"},
-      {"tile_edges", "parameter counts at 32-multiples +-1, 1, 2 and primes"}};
+      {"tile_edges", "parameter counts at 32-multiples +-1, 1, 2 and primes"},
+      {"transformer", "weights, gradients and moments drawn as activations with outlier channels"}};
   o.make = make_step;
   o.judge = judge_step;
   o.describe = [](const Problem& p, size_t e) {

@@ -9,6 +9,7 @@
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
 #include "harness/engine/ops/row_study.h"
+#include "harness/engine/ops/transformer_values.h"
 #include "harness/engine/relations.h"
 #include "references/row_reference.h"
 
@@ -20,7 +21,11 @@ Problem make_rows(const KernelDesc& kd, Rng& r, std::string_view g) {
   Problem p;
   p.m = dim_or(Dim::m, r.integer(1, 16));
   p.n = dim_or(Dim::n, row_length(g, 256, std::max(kd.recipe.shape.lanes, 32), r));
-  p.a = fill_tensor(in, {p.m, p.n}, r, values_for(g, in, 8, r));
+  // transformer: the activations whose amax sets an fp8 scale, outlier channels included.
+  p.a =
+      fill_tensor(in, {p.m, p.n}, r,
+                  g == "transformer" ? transformer_values(TransformerRole::activations, p.n, p.n, r)
+                                     : values_for(g, in, 8, r));
   if (g == "special") plant_specials(p.a, r);
   if (g == "api_corners") plant_row_corners(p.a, p.n, r);
   return p;

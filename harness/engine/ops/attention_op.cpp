@@ -13,6 +13,7 @@
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
 #include "harness/engine/ops/row_study.h"
+#include "harness/engine/ops/transformer_values.h"
 #include "harness/engine/relations.h"
 #include "references/attention_reference.h"
 
@@ -47,6 +48,10 @@ Problem make_attention(const KernelDesc& kd, Rng& r, std::string_view g) {
   p.scalars = {scale};
   const double spread = r.uniform(1, 3);
   ValueFn qk = values_for(g, in, spread, r), vv = values_for(g, in, spread, r);
+  if (g == "transformer") {  // Q, K, V projected activations with outlier channels along d
+    qk = transformer_values(TransformerRole::activations, p.k, p.k, r, nullptr, 10);
+    vv = transformer_values(TransformerRole::activations, p.k, p.k, r, nullptr, 10);
+  }
   if (g == "log_uniform") {
     // Q, K log-uniform from the smallest subnormal up to 4 (scores the softmax resolves: an
     // fp32 score error must stay far below 1); V over the format's whole range.
@@ -237,6 +242,9 @@ OpInfo attention_op() {
                 "near_overflow",
                 "scores of 1e4..6e4 (where a finite -10000 mask sentinel unmasks)"),
       "ill_conditioned", "Q, K near a common offset: scores 1e2..1e4 that nearly coincide");
+  o.generator_notes = with_note(o.generator_notes, "transformer",
+                                "Q, K, V projected activations with outlier channels (2-10x) "
+                                "along the head dimension");
   o.make = make_attention;
   o.judge = judge;
   o.describe = [](const Problem& p, size_t i) {

@@ -13,6 +13,7 @@
 #include "harness/engine/ops/row_op_common.h"
 #include "harness/engine/ops/row_study.h"
 #include "harness/engine/ops/softmax_bound.h"
+#include "harness/engine/ops/transformer_values.h"
 #include "harness/engine/relations.h"
 #include "references/row_reference.h"
 
@@ -26,7 +27,8 @@ Problem make_batch(const KernelDesc& kd, Rng& r, std::string_view g) {
   // reach a few hundred, where a narrow batch accumulator keeps 2 fraction bits.
   p.m = dim_or(Dim::m, r.log_uniform(1, 64));
   p.n = dim_or(Dim::n, row_length(g, 256, std::max(kd.recipe.shape.lanes, 32), r));
-  ValueFn v = values_for(g, in, 8, r);
+  ValueFn v = g == "transformer" ? transformer_values(TransformerRole::logits, p.n, p.n, r)
+                                 : values_for(g, in, 8, r);
   if ((g == "uniform" || g == "normal" || g == "tile_edges") && r.coin(0.3)) {
     // A large common offset: lse = max + log(sum) then carries the rounding of |max|.
     const double offset = (r.coin() ? -1 : 1) * std::ldexp(1.0, static_cast<int>(r.integer(4, 10)));
@@ -109,6 +111,8 @@ OpInfo cross_entropy_op() {
       with_note(value_notes(8, "1 to 64 rows of up to 256 logits, targets uniform"), "uniform",
                 "logits uniform in [-8, 8], a third of the cases (also normal, tile_edges) with "
                 "a common offset 2^4..2^10: lse then carries the rounding of |max|");
+  o.generator_notes = with_note(o.generator_notes, "transformer",
+                                "logits N(0, s^2), s in 0.5..8, half the cases with a sink column");
   o.make = make_batch;
   o.judge = judge_batch;
   o.describe = [](const Problem& p, size_t) {

@@ -13,6 +13,7 @@
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/row_op_common.h"
 #include "harness/engine/ops/row_study.h"
+#include "harness/engine/ops/transformer_values.h"
 #include "harness/engine/relations.h"
 #include "references/norm_reference.h"
 
@@ -52,7 +53,11 @@ Tensor make_x(Format in, int64_t m, int64_t n, Rng& r, std::string_view g) {
       return x.coin() ? -v : v;
     });
   }
-  Tensor t = fill_tensor(in, {m, n}, r, values_for(g, in, 2, r));
+  // transformer: the residual stream a norm reads, outlier channels and massive activations.
+  Tensor t =
+      fill_tensor(in, {m, n}, r,
+                  g == "transformer" ? transformer_values(TransformerRole::activations, n, n, r)
+                                     : values_for(g, in, 2, r));
   if (g == "special") plant_specials(t, r);
   if (g == "api_corners") plant_row_corners(t, n, r);
   return t;
@@ -262,7 +267,10 @@ OpInfo make_op(std::string name, Kind kind, bool backward, int rank) {
                          "cancels); a quarter of the rows constant (variance 0)"},
                         {"near_overflow",
                          "magnitudes whose squares overflow fp16, or whose sum of squares nears "
-                         "fp32's range"}};
+                         "fp32's range"},
+                        {"transformer",
+                         "the residual stream a norm reads: outlier channels 10-1000x and "
+                         "sometimes a massive activation on the first row"}};
   op.make = [kind, backward](const KernelDesc& kd, Rng& r, std::string_view g) {
     return make_case(kind, backward, kd, r, g);
   };

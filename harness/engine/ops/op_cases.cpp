@@ -1,5 +1,7 @@
 #include "harness/engine/ops/op_cases.h"
 
+#include "harness/engine/ops/transformer_values.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -50,6 +52,9 @@ ValueFn values_for(std::string_view g, Format in, double scale, Rng& r) {
     const double sign = r.coin() ? -1 : 1;
     return [offset, sign, scale](Rng& x) { return sign * offset + scale * 0.01 * x.normal(); };
   }
+  // Ops that know their rows pass them (transformer_values.h); without, activations over rows
+  // of 256 channels.
+  if (g == "transformer") return transformer_values(TransformerRole::activations, 256, 256, r);
   // uniform, special, tile_edges
   return [scale](Rng& x) { return x.uniform(-scale, scale); };
 }
@@ -143,6 +148,9 @@ std::vector<std::pair<std::string, std::string>> value_notes(double scale,
       {"api_corners",
        "uniform with one or two rows all -inf, all zero, constant (zero variance), or with a "
        "single NaN or +inf"},
+      {"transformer",
+       "activations of a trained transformer: N(0, 1) x per-channel gains, a few outlier "
+       "channels 10-1000x larger, sometimes a massive activation (docs/INPUTS.md)"},
   };
 }
 

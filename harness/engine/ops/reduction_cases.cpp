@@ -2,6 +2,8 @@
 
 #include "harness/engine/case_shapes.h"
 #include "harness/engine/generators.h"
+#include "harness/engine/ops/op_cases.h"
+#include "harness/engine/ops/transformer_values.h"
 
 #include <cmath>
 #include <limits>
@@ -328,6 +330,34 @@ Problem api_corners(const ReductionForm& f, const KernelDesc& kd, Rng& r) {
   return p;
 }
 
+// Values of a transformer layer (transformer_values.h): a projection (activations times
+// weights) or attention's P V (probabilities times activations), with the residual added in a
+// quarter of GEMM cases (alpha = beta = 1, C activations); dot: activations and weights; sum:
+// a probability row or activations; sumsq: activations (an RMS norm's sum of squares).
+Problem transformer(const ReductionForm& f, const KernelDesc& kd, Rng& r) {
+  const Shape s = random_shape(f, r);
+  const Format in = kd.recipe.in;
+  using Role = TransformerRole;
+  const bool attention = !f.quadratic && r.coin(f.has_b ? 1.0 / 3 : 0.5);
+  Problem p;
+  p.m = s.m;
+  p.n = s.n;
+  p.k = s.k;
+  p.a = fill_tensor(
+      in, {s.m, s.k}, r,
+      transformer_values(attention ? Role::probabilities : Role::activations, s.k, s.k, r));
+  if (f.has_b)
+    p.b =
+        fill_tensor(in, {s.k, s.n}, r,
+                    transformer_values(attention ? Role::activations : Role::weights, s.n, s.k, r));
+  if (f.gemm && r.coin(0.25)) {
+    p.alpha = p.beta = 1;
+    p.c = fill_tensor(kd.recipe.out, {s.m, s.n}, r,
+                      transformer_values(Role::activations, s.n, s.n, r));
+  }
+  return p;
+}
+
 using Make = Problem (*)(const ReductionForm&, const KernelDesc&, Rng&);
 struct Named {
   std::string_view name;
@@ -345,6 +375,7 @@ constexpr Named kMakers[] = {
     {"special", special},
     {"tile_edges", tile_edges},
     {"api_corners", api_corners},
+    {"transformer", transformer},
 };
 
 }  // namespace

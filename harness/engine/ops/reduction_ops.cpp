@@ -20,6 +20,10 @@ const std::vector<std::pair<std::string, std::string>> kNotes = {
      "gemm: alpha = 0 with NaN/inf in A or B, beta = 0 with NaN/inf in C, alpha = beta = 1, "
      "K = 0, M or N = 0 (BLAS semantics unless the kernel declares alpha_beta=arithmetic); "
      "dot, sum: K = 0 or a single NaN or inf"},
+    {"transformer",
+     "gemm: activations (outlier channels along K) x weights at an init scale, or "
+     "probabilities x activations (attention's P V), the residual added in a quarter of cases; "
+     "dot: activations . weights; sum: a probability row or activations; sumsq: activations"},
 };
 
 OpInfo reduction_op(std::string name, const ReductionForm& f) {

@@ -11,6 +11,7 @@
 #include "harness/engine/ops/row_op_common.h"
 #include "harness/engine/ops/row_study.h"
 #include "harness/engine/ops/softmax_bound.h"
+#include "harness/engine/ops/transformer_values.h"
 #include "harness/engine/relations.h"
 #include "references/dd_softmax.h"
 
@@ -24,7 +25,9 @@ Problem make_rows(const KernelDesc& kd, Rng& r, std::string_view g) {
   p.n = dim_or(Dim::n, row_length(g, 256, std::max(kd.recipe.shape.lanes, 32), r));
   // Logits: spread 8 (softmax's interesting region), the whole range for log_uniform and
   // near_overflow, a large offset for ill_conditioned.
-  const ValueFn v = values_for(g, in, 8, r);
+  const ValueFn v = g == "transformer"
+                        ? transformer_values(TransformerRole::logits, p.n, p.n, r)  // with sinks
+                        : values_for(g, in, 8, r);
   p.a = fill_tensor(in, {p.m, p.n}, r, v);
   if (g == "special") plant_specials(p.a, r);
   if (g == "api_corners") plant_row_corners(p.a, p.n, r);
@@ -110,7 +113,9 @@ OpInfo make_op(std::string name, bool log) {
       {"ill_conditioned",
        "a large common offset with a small spread: exp without the max "
        "subtraction overflows"},
-      {"tile_edges", "row lengths at the recipe's lane multiples +-1, 1 and primes"}};
+      {"tile_edges", "row lengths at the recipe's lane multiples +-1, 1 and primes"},
+      {"transformer",
+       "attention logits N(0, s^2), s in 0.5..8, half the cases with a sink column"}};
   op.make = make_rows;
   op.judge = [log](const Recipe& rc, const Problem& p) { return judge_rows(rc, p, log); };
   op.describe = [](const Problem& p, size_t i) {
