@@ -1,5 +1,6 @@
-// Exact dot products two ways: the fixed-point accumulator (references/exact_accumulator.h)
-// against MPFR (references/mpfr_reference.h: exact products, mpfr_sum at exact precision).
+// Exact dot products two ways: the fixed-point reference (references/exact_accumulator.h; its
+// split accumulation, references/split_dot.h, answers these inputs) against MPFR
+// (references/mpfr_reference.h: exact products, mpfr_sum at exact precision).
 // Both return the correctly rounded fp32 result; the setup of every benchmark checks that the
 // two agree bit for bit on its inputs (exact value in RNE and RD, and rounded into fp32,
 // bf16 and fp16) and aborts otherwise, so a figure is never reported for wrong results.
@@ -12,6 +13,7 @@
 
 #include "references/exact_accumulator.h"
 #include "references/mpfr_reference.h"
+#include "references/split_dot.h"
 
 namespace numguard {
 namespace {
@@ -64,6 +66,30 @@ void BM_ExactAccumulatorDot(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
+// The same with the portable split kernels (2 lanes, no AVX2 or F16C): what a CPU without
+// them gets.
+template <Format F>
+void BM_ExactAccumulatorDotPortable(benchmark::State& state) {
+  split_dot::use_isa(split_dot::Isa::portable);
+  BM_ExactAccumulatorDot<F>(state);
+  split_dot::use_isa(split_dot::Isa::best);
+}
+
+// The integer window alone (ExactAccumulator), the path before split accumulation and the
+// one it falls back to.
+template <Format F>
+void BM_IntegerWindowDot(benchmark::State& state) {
+  const Inputs in = make_inputs(F, static_cast<size_t>(state.range(0)));
+  verify_or_abort(F, in);
+  for (auto _ : state) {
+    ExactAccumulator acc(F);
+    acc.add_dot(in.a, in.b);
+    RoundResult r = acc.round(Format::fp32);
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
 template <Format F>
 void BM_MpfrDot(benchmark::State& state) {
   const Inputs in = make_inputs(F, static_cast<size_t>(state.range(0)));
@@ -76,8 +102,12 @@ void BM_MpfrDot(benchmark::State& state) {
 }
 
 BENCHMARK_TEMPLATE(BM_ExactAccumulatorDot, Format::fp16)->Arg(64)->Arg(4096);
+BENCHMARK_TEMPLATE(BM_ExactAccumulatorDotPortable, Format::fp16)->Arg(4096);
+BENCHMARK_TEMPLATE(BM_IntegerWindowDot, Format::fp16)->Arg(4096);
 BENCHMARK_TEMPLATE(BM_MpfrDot, Format::fp16)->Arg(64)->Arg(4096);
 BENCHMARK_TEMPLATE(BM_ExactAccumulatorDot, Format::bf16)->Arg(64)->Arg(4096);
+BENCHMARK_TEMPLATE(BM_ExactAccumulatorDotPortable, Format::bf16)->Arg(4096);
+BENCHMARK_TEMPLATE(BM_IntegerWindowDot, Format::bf16)->Arg(4096);
 BENCHMARK_TEMPLATE(BM_MpfrDot, Format::bf16)->Arg(64)->Arg(4096);
 
 }  // namespace

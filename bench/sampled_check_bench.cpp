@@ -19,6 +19,7 @@
 #include "harness/engine/random.h"
 #include "harness/engine/registry.h"
 #include "harness/engine/verdict.h"
+#include "references/split_dot.h"
 
 namespace numguard {
 namespace {
@@ -96,6 +97,13 @@ void BM_Gemm1024Full_Numguard(benchmark::State& state) {
   const KernelDesc& k = kernel("gemm.bf16.fp32acc.blocked32");
   own_time(state, k, problem(k, 1024, 1024, 1024), 0);
 }
+// The same with the portable split kernels (no AVX2): what a CPU without them gets.
+void BM_Gemm1024Full_Numguard_Portable(benchmark::State& state) {
+  split_dot::use_isa(split_dot::Isa::portable);
+  const KernelDesc& k = kernel("gemm.bf16.fp32acc.blocked32");
+  own_time(state, k, problem(k, 1024, 1024, 1024), 0);
+  split_dot::use_isa(split_dot::Isa::best);
+}
 void BM_Softmax64x131072Full_Numguard(benchmark::State& state) {
   const KernelDesc& k = kernel("softmax.bf16.fp32acc.twopass");
   own_time(state, k, problem(k, 64, 131072, 0), 0);
@@ -104,6 +112,7 @@ void BM_Softmax64x131072Full_Numguard(benchmark::State& state) {
 BENCHMARK(BM_Gemm4096Sampled_Numguard)->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_Gemm4096Sampled_Kernel)->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_Gemm1024Full_Numguard)->Unit(benchmark::kSecond)->Iterations(1);
+BENCHMARK(BM_Gemm1024Full_Numguard_Portable)->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_Softmax64x131072Full_Numguard)->Unit(benchmark::kSecond)->Iterations(1);
 
 }  // namespace

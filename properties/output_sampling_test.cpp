@@ -2,8 +2,8 @@
 // - a sample has exactly the requested size, sorted and distinct, the same for the same case,
 //   and holds the output's corners and the boundary rows and columns of every tile size;
 // - under a sample, every built-in CPU kernel of the reduction family (dot, sum, sumsq, gemm;
-// mutants
-//   included) computes at each sampled element exactly the bits it computes in a full run, and
+//   mutants included), and the row kernels of the row-sampled ops, compute at each sampled
+//   element exactly the bits they compute in a full run, and
 //   the reference judges each sampled element exactly as the full reference does: a sampled
 //   check is the full check restricted to the sample, never an approximation of it.
 #include <gtest/gtest.h>
@@ -107,6 +107,54 @@ TEST(OutputSampling, EveryReductionKernelComputesTheSampledElementsAsInAFullRun)
       ASSERT_EQ(judged[at].bound, all[i].bound) << k->name << ": bound of element " << i;
     }
   }
+}
+
+// The row ops judged row by row (softmax, log_softmax, the forward norms, attention) and the
+// elementwise activations: under a sample their CPU kernels compute the sampled elements as in
+// a full run and their judges return exactly the sampled elements, each with the full judge's
+// reference and bound; the row ops' samples sit in few rows.
+TEST(OutputSampling, RowOpJudgesGiveTheFullJudgementAtTheSample) {
+  const char* names[] = {"softmax.bf16.fp32acc.twopass",   "log_softmax.fp32.fp32acc.twopass",
+                         "layernorm.fp16.fp32acc.twopass", "rmsnorm.bf16.fp32acc.direct",
+                         "attention.fp16.fp32acc.tiled",   "gelu.bf16.fp32acc.direct"};
+  int row_ops = 0;
+  for (const char* name : names) {
+    const KernelDesc* k = find_kernel(name);
+    ASSERT_NE(k, nullptr) << name;
+    const OpInfo& op = *find_op(k->op);
+    const ShapeRequest shape = k->op == "attention" ? ShapeRequest{.m = 300, .n = 40, .k = 64}
+                                                    : ShapeRequest{.m = 300, .n = 256};
+    const ForcedShape forced(shape);
+    Rng rng(case_seed(1, 0));
+    const Problem p = op.make(*k, rng, "transformer");
+    const std::vector<int64_t> out = op.out_shape(p);
+    const int64_t cols = out.size() == 2 ? out[1] : 1;
+    const OutputSample s = sample_of(op, p, 2048);
+    Tensor full(k->recipe.out, out), part(k->recipe.out, out);
+    run_kernel(*k, p, full);
+    std::vector<OpElement> judged, all = op.judge(k->recipe, p);
+    {
+      const OutputSampleScope scope(&s);
+      run_kernel(*k, p, part);
+      judged = op.judge(k->recipe, p);
+    }
+    ASSERT_EQ(judged.size(), s.indices().size()) << name;
+    for (size_t at = 0; at < s.indices().size(); ++at) {
+      const size_t i = s.indices()[at];
+      ASSERT_EQ(part.bits[i], full.bits[i]) << name << ": element " << i;
+      ASSERT_TRUE(judged[at].value == all[i].value ||
+                  (std::isnan(judged[at].value) && std::isnan(all[i].value)))
+          << name << ": reference of element " << i;
+      ASSERT_EQ(judged[at].bound, all[i].bound) << name << ": bound of element " << i;
+    }
+    if (!op.row_sampling) continue;
+    ++row_ops;
+    std::vector<bool> rows(static_cast<size_t>(out[0]));
+    for (size_t i : s.indices()) rows[i / static_cast<size_t>(cols)] = true;
+    const auto touched = std::count(rows.begin(), rows.end(), true);
+    EXPECT_LT(touched, out[0]) << name << ": the sample covers every row";
+  }
+  EXPECT_EQ(row_ops, 5);
 }
 
 }  // namespace

@@ -90,6 +90,10 @@ struct OpInfo {
   OpSchema schema;
   // What the reduction length n is ("" when the op has none); the accumulation study sweeps it.
   std::string reduction_length;
+  // Each output row depends on one input row and the judge computes only sampled rows
+  // (row_op_common.h, RowSample): a sample's random part then concentrates in a subset of
+  // rows (output_sampling.h), so a sampled check pays for few rows, not for all of them.
+  bool row_sampling = false;
   // The bound: its formula's name, where docs/error-models.md derives it.
   std::string bound_formula;
   // What each generator (generators.h) means for this op, where it differs from its generic

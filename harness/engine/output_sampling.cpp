@@ -105,8 +105,30 @@ OutputSample sample_of(const OpInfo& op, const Problem& p, int64_t count) {
       for (int64_t i : r) add(i, j);
   }
   const size_t structured = chosen.size();
-  // 2. Uniformly random elements to `count`.
+  // 2. Uniformly random elements to `count`; for row-sampled ops, in a random subset of rows,
+  // about 64 elements a row (at most half a row), so that the judge computes few rows.
   Rng rng(inputs_hash(p));
+  if (op.row_sampling && rows > 1) {
+    const int64_t per_row = std::clamp<int64_t>(cols / 2, 1, 64);
+    const int64_t want =
+        std::clamp<int64_t>((count - static_cast<int64_t>(chosen.size()) + per_row - 1) / per_row,
+                            std::min<int64_t>(rows, 8), rows);
+    if (want < rows) {
+      std::vector<int64_t> picked;
+      std::unordered_set<int64_t> seen;
+      while (static_cast<int64_t>(picked.size()) < want) {
+        const auto i = static_cast<int64_t>(rng.bits() % static_cast<uint64_t>(rows));
+        if (seen.insert(i).second) picked.push_back(i);
+      }
+      // want * cols >= 2 (count - structured) elements to draw from: the loop ends.
+      while (static_cast<int64_t>(chosen.size()) < count) {
+        const int64_t i = picked[rng.bits() % picked.size()];
+        const auto j = static_cast<int64_t>(rng.bits() % static_cast<uint64_t>(cols));
+        const auto e = static_cast<size_t>(i * cols + j);
+        if (chosen.insert(e).second) order.push_back(e);
+      }
+    }
+  }
   while (static_cast<int64_t>(chosen.size()) < count) {
     const auto e = static_cast<size_t>(rng.bits() % static_cast<uint64_t>(total));
     if (chosen.insert(e).second) order.push_back(e);

@@ -7,7 +7,9 @@
 //      and last rows and columns; the rows whose input (operand a) has the largest and
 //      smallest norm, and for gemm the columns of B with the largest and smallest norm;
 //   2. uniformly random elements to N, from a generator seeded by the case's inputs (so
-//      `--case I` draws the same sample).
+//      `--case I` draws the same sample); for ops judged row by row (OpInfo::row_sampling:
+//      softmax, log_softmax, the forward norms, attention), in a random subset of rows,
+//      about 64 elements a row.
 // Every sampled gemm element runs its whole K loop, so every K boundary (split-K partitions,
 // a K tail) is exercised by every sampled element.
 #pragma once

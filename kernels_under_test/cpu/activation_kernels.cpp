@@ -36,8 +36,9 @@ void activation_rows(ElementFn f, bool backward, const Problem& p, Tensor& out,
   const std::vector<float> x = to_floats(p.a);
   const std::vector<float> b = to_floats(p.b);
   const std::vector<float> dy = backward ? to_floats(p.c) : std::vector<float>{};
+  const std::vector<uint8_t> rows = sampled_rows(p.m, p.n);
   for (int64_t r = 0; r < p.m; ++r)
-    for (int64_t j = 0; j < p.n; ++j) {
+    for (int64_t j = 0; j < p.n && wanted_row(rows, r); ++j) {
       const auto i = static_cast<size_t>(r * p.n + j);
       const float t = b.empty() ? x[i] : x[i] + b[static_cast<size_t>(j)];
       const float y = backward ? dy[i] * f(t) : f(t);

@@ -84,7 +84,9 @@ void attention_rows(const AttentionAlgo& a, const Problem& p, Tensor& out) {
   const bool by_value = a.mask_by_neg_inf || a.mask_sentinel.has_value();
   const Row r{v.data(), p.n, p.k};
   std::vector<float> s(static_cast<size_t>(p.n)), y(static_cast<size_t>(p.k));
+  const std::vector<uint8_t> rows = sampled_rows(p.m, p.k);
   for (int64_t i = 0; i < p.m; ++i) {
+    if (!wanted_row(rows, i)) continue;
     const int64_t visible = std::clamp<int64_t>(p.lengths.at(static_cast<size_t>(i)), 0, p.n);
     const int64_t nk = by_value ? p.n : visible;
     for (int64_t j = 0; j < nk; ++j) {

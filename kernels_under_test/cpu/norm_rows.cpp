@@ -103,7 +103,9 @@ void norm_rows(const NormAlgo& a, const Problem& p, Tensor& out) {
   const std::vector<float> x = to_floats(p.a), gamma = to_floats(p.b);
   const std::vector<float> beta = a.rms ? std::vector<float>() : to_floats(p.c);
   const auto eps = static_cast<float>(p.scalars.at(0));
+  const std::vector<uint8_t> rows = sampled_rows(p.m, p.n);
   for (int64_t r = 0; r < p.m; ++r) {
+    if (!wanted_row(rows, r)) continue;
     const float* row = x.data() + r * p.n;
     const Stats s = row_stats(a, row, p.n, eps);
     for (int64_t j = 0; j < p.n; ++j) {

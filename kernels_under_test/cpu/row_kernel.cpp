@@ -1,5 +1,7 @@
 #include "kernels_under_test/cpu/row_kernel.h"
 
+#include "harness/core/output_sample.h"
+
 #include "kernels_under_test/cpu/reduction_kernel.h"
 
 namespace numguard::kernels {
@@ -37,6 +39,14 @@ std::string row_kernel_name(std::string_view op, Format in, std::string_view alg
 
 void register_row_kernel(std::string name, std::string op, Recipe recipe, KernelFn run) {
   register_kernel(cpu_kernel(std::move(name), op, std::move(recipe), std::move(run)));
+}
+
+std::vector<uint8_t> sampled_rows(int64_t m, int64_t n) {
+  const OutputSample* s = current_output_sample();
+  if (!s || n <= 0) return {};
+  std::vector<uint8_t> rows(static_cast<size_t>(m), 0);
+  for (size_t e : s->indices()) rows[e / static_cast<size_t>(n)] = 1;
+  return rows;
 }
 
 }  // namespace numguard::kernels

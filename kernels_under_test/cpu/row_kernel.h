@@ -3,6 +3,7 @@
 // the output format, the recipe they declare and their registration.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,14 @@ namespace numguard::kernels {
 
 // Every element of t as a float (exact for fp32 and narrower formats).
 std::vector<float> to_floats(const Tensor& t);
+
+// Sampled verification (harness/core/output_sample.h): which of the m rows of an m x n output
+// hold a sampled element; empty when there is no sample (every row). Row kernels compute only
+// those rows, each bit for bit as in a full run.
+std::vector<uint8_t> sampled_rows(int64_t m, int64_t n);
+inline bool wanted_row(const std::vector<uint8_t>& rows, int64_t r) {
+  return rows.empty() || rows[static_cast<size_t>(r)] != 0;
+}
 
 // y rounded (RNE) into `out`, as bits.
 uint64_t from_float(float y, Format out);

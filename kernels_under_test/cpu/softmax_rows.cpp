@@ -94,7 +94,9 @@ Online row_sum(const SoftmaxAlgo& a, const float* x, int64_t n) {
 
 void softmax_rows(const SoftmaxAlgo& a, const Problem& p, Tensor& out) {
   const std::vector<float> x = to_floats(p.a);
+  const std::vector<uint8_t> rows = sampled_rows(p.m, p.n);
   for (int64_t r = 0; r < p.m; ++r) {
+    if (!wanted_row(rows, r)) continue;
     const float* row = x.data() + r * p.n;
     SoftmaxAlgo summed = a;
     if (a.stage_numerator_only) summed.stage.reset();

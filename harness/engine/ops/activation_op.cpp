@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/core/output_sample.h"
 #include "harness/engine/case_shapes.h"
 #include "harness/engine/check_runner.h"
 #include "harness/engine/generators.h"
@@ -61,7 +62,9 @@ std::vector<OpElement> judge_case(const ActivationFormula& f, const Recipe& rc, 
     if (!declared.empty()) e.domain = declared;
     out.push_back(std::move(e));
   };
+  const OutputSample* sample = current_output_sample();  // sampled: only those elements
   for (size_t i = 0; i < p.a.size(); ++i) {
+    if (sample && !sample->wanted(i)) continue;
     const double x = p.a.value(i);
     const std::optional<double> bias =
         p.b.empty() ? std::nullopt : std::optional<double>(p.b.value(i % static_cast<size_t>(p.n)));

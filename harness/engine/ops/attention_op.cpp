@@ -115,12 +115,15 @@ std::vector<OpElement> judge(const Recipe& rc, const Problem& p) {
   const std::string declared = declared_domain_reason(rc, {&p.a, &p.b, &p.c});
   const std::vector<double> kk = all_values(p.b), v = all_values(p.c);
   const double scale = p.scalars.at(0);
+  const RowSample sample(p.m, p.k);  // sampled verification: only the sampled query rows
   for (int64_t i = 0; i < p.m; ++i) {
+    if (!sample.row(i)) continue;
     const std::vector<double> q = row_values(p.a, p.k, i);
     const int64_t visible = std::clamp<int64_t>(p.lengths.at(static_cast<size_t>(i)), 0, p.n);
     const std::vector<double> y = mpfr_ref::attention_row(q, kk, v, p.n, p.k, visible, scale);
     const AttentionRowBound b = attention_row_bound(rc, q, kk, v, p.n, p.k, visible, scale);
     for (int64_t d = 0; d < p.k; ++d) {
+      if (!sample.element(i, d)) continue;
       double reach = 0;
       bool unsure_inf = false;
       for (int64_t j = 0; j < visible; ++j) {
@@ -230,6 +233,7 @@ OpInfo attention_op() {
       .out = {Dim::m, Dim::k},
       .out_meaning = "one output row per query"};
   o.reduction_length = "n, the keys per query (the softmax and the weighted sum of V)";
+  o.row_sampling = true;
   o.bound_formula =
       "running error analysis of the recipe's method (two_pass or tiled, the "
       "online rescale) (docs/error-models.md, \"attention\")";

@@ -103,12 +103,15 @@ std::vector<OpElement> judge_forward(Kind kind, const Recipe& rc, const Problem&
   const std::vector<double> gamma = row_values(p.b, p.n, 0);
   const std::vector<double> beta = rms ? std::vector<double>() : row_values(p.c, p.n, 0);
   const double eps = p.scalars.at(0);
+  const RowSample sample(p.m, p.n);  // sampled verification: only the sampled rows
   for (int64_t row = 0; row < p.m; ++row) {
+    if (!sample.row(row)) continue;
     const std::vector<double> x = row_values(p.a, p.n, row);
     const std::vector<double> y = mpfr_ref::norm_forward(x, gamma, beta, eps, rms);
     const std::vector<Val> got = norm_forward_bound(rc, x, gamma, beta, eps, rms);
     const double scale = max_finite_abs(x);
     for (int64_t j = 0; j < p.n; ++j) {
+      if (!sample.element(row, j)) continue;
       OpElement e = element_from(rc, y[j], got[j], scale);
       if (!declared.empty()) e.domain = declared;
       out.push_back(std::move(e));
@@ -259,6 +262,7 @@ OpInfo make_op(std::string name, Kind kind, bool backward, int rank) {
         rms ? "dx (m x n), then dgamma (n)" : "dx (m x n), dgamma (n), dbeta (n)";
   }
   op.reduction_length = "n, the row length (the row statistics sum n values)";
+  op.row_sampling = !backward;  // backward: dgamma and dbeta read every row
   op.bound_formula =
       "running error analysis of the recipe's method (two_pass, welford; the mean "
       "square for rmsnorm) (docs/error-models.md, \"Norms\")";

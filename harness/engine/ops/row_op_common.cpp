@@ -54,4 +54,14 @@ std::string describe_row(const Tensor& t, int64_t n, int64_t r) {
   return s;
 }
 
+RowSample::RowSample(int64_t m, int64_t n) : sample_(current_output_sample()), n_(n) {
+  if (!sample_) return;
+  rows_.assign(static_cast<size_t>(std::max<int64_t>(m, 0)), 0);
+  for (size_t e : sample_->indices()) rows_[e / static_cast<size_t>(n)] = 1;
+}
+
+bool RowSample::element(int64_t i, int64_t j) const {
+  return !sample_ || sample_->wanted(static_cast<size_t>(i * n_ + j));
+}
+
 }  // namespace numguard::ops
