@@ -57,6 +57,11 @@ void softmax_variants(std::string_view op, const Recipe& r, std::vector<Hypothes
           fmt::format("exp(x) without subtracting the row max, stored in {}", name(r.in)), a);
     }
   }
+  if (op == "softmax" && r.empty_rows != EmptyRows::zero) {  // declared: NaN
+    SoftmaxAlgo a = d;
+    a.zero_empty_rows = true;
+    add("empty_rows=zero", "rows of all -inf give zeros instead of NaN (a masked-row guard)", a);
+  }
   if (r.method == Method::online) {
     SoftmaxAlgo a = d;
     a.rescale = false;

@@ -102,8 +102,9 @@ void softmax_rows(const SoftmaxAlgo& a, const Problem& p, Tensor& out) {
     if (a.stage_numerator_only) summed.stage.reset();
     const Online s = row_sum(summed, row, p.n);
     const float ls = a.log ? fm::log(s.s) : 0.0f;
+    const bool zeros = a.zero_empty_rows && !a.log && s.m == kNegInf;
     for (int64_t j = 0; j < p.n; ++j) {
-      const float y = a.log ? (row[j] - s.m) - ls : numerator(a, row[j], s.m) / s.s;
+      const float y = zeros ? 0.0f : a.log ? (row[j] - s.m) - ls : numerator(a, row[j], s.m) / s.s;
       out.bits[static_cast<size_t>(r * p.n + j)] = from_float(y, out.format);
     }
   }

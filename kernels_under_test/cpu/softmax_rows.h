@@ -29,6 +29,10 @@ struct SoftmaxAlgo {
   // exponentials (explain's stage=F, a kernel that writes exp(x - max) to a narrow buffer but
   // reduces in registers).
   bool stage_numerator_only = false;
+  // Rows with no finite max (every logit -inf: a fully masked row) give zeros, where PyTorch's
+  // softmax gives NaN (0 / 0) and the kernel declares NaN: a masked-row guard copied from
+  // attention kernels into a softmax that promises framework semantics.
+  bool zero_empty_rows = false;
 };
 
 // Every row of p.a (m x n) into out (m x n).

@@ -32,6 +32,17 @@ const bool registered = [] {
                   [](const Problem& p, Tensor& y) {
                     softmax_rows({.method = Method::online, .rescale = false}, p, y);
                   });
+  // Mutant: a row whose every logit is -inf (a fully masked row) gives zeros, while the kernel
+  // declares PyTorch's semantics (NaN: 0 / 0). Real-world cause: the fully-masked-row guard of
+  // attention kernels copied into a standalone softmax whose callers test for NaN rows. Only
+  // the api_corners generator draws whole rows of -inf (tests/cli_corner_test.sh shows the
+  // other generators pass it).
+  register_mutant("mutant.softmax.fp32.empty_row_zeros", "softmax", "softmax.fp32.fp32acc.twopass",
+                  "rows of all -inf give zeros instead of NaN (a masked-row guard)",
+                  "empty_rows=zero", declared(Format::fp32, Method::two_pass),
+                  [](const Problem& p, Tensor& y) {
+                    softmax_rows({.method = Method::two_pass, .zero_empty_rows = true}, p, y);
+                  });
   return true;
 }();
 
