@@ -72,6 +72,15 @@ std::vector<Hypothesis> catalogue(std::string_view op, const Recipe& r) {
                      declared(p, y);
                      flush_subnormals(y);
                    }});
+  // An empty output refused with an error (a CUDA grid of 0 blocks is an invalid launch
+  // configuration) where frameworks and BLAS return at once with nothing written.
+  out.push_back({"empty_output=error",
+                 "an empty output (a dimension of 0) fails with an error instead of returning "
+                 "nothing (a launch of zero blocks is an invalid configuration)",
+                 [declared](const Problem& p, Tensor& y) {
+                   if (y.size() == 0) throw PredictedKernelError("an empty output");
+                   declared(p, y);
+                 }});
   family->variants(op, r, out);
   return out;
 }

@@ -58,9 +58,30 @@ void evaluate(const KernelDesc& k, const std::vector<Hypothesis>& cat, uint64_t 
   CaseOutcome oc;
   try {
     oc = evaluate_case(k, p, &out, &ce);
-  } catch (const std::exception& e) {  // refused, crashed, the kernel's error: nothing to fit
-    ++t.skipped;
-    if (verdict_of(e) == Verdict::internal_error && t.internal_error.empty())
+  } catch (const std::exception& e) {
+    const Verdict v = verdict_of(e);
+    if (v == Verdict::kernel_error) {  // a failure a model can predict (PredictedKernelError)
+      ++t.failing;
+      t.failing_cases.push_back(i);
+      const OpInfo& op = *find_op(k.op);
+      for (size_t h = 0; h < cat.size(); ++h) {
+        bool predicted = false;
+        try {
+          Tensor model(k.recipe.out, op.out_shape(p));
+          cat[h].predict(p, model);
+        } catch (const PredictedKernelError&) {
+          predicted = true;
+        } catch (const std::exception&) {
+        }
+        Score& s = t.scores[h];
+        s.reproduces += predicted;
+        s.within_bound += predicted;
+        if (!predicted && s.unexplained.size() < 8) s.unexplained.push_back(i);
+      }
+      return;
+    }
+    ++t.skipped;  // refused or crashed: nothing to fit
+    if (v == Verdict::internal_error && t.internal_error.empty())
       t.internal_error = fmt::format("case {}: {}", i, e.what());
     return;
   }

@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,12 @@ namespace numguard::explain {
 // Computes a kernel's output for a case: `out` arrives allocated in the recipe's output
 // format with the op's output shape.
 using Model = std::function<void(const Problem&, Tensor& out)>;
+
+// Thrown by a model where it predicts that the kernel reports an error instead of answering (a
+// launch of zero blocks for an empty output): it matches a case on which the kernel threw.
+struct PredictedKernelError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 struct Hypothesis {
   std::string tag;          // e.g. "acc_format=bf16", "daz", "k_tail_dropped=32"

@@ -264,6 +264,10 @@ void variants(std::string_view op, const Recipe& r, std::vector<Hypothesis>& out
     add("alpha0_reads_ab",
         "alpha = 0 still computes a b (0 * acc): NaN or inf in A or B reaches the output",
         ReductionVariant{.r = r, .ab_at_alpha0 = true});
+    add("unit_scalars_drop_c",
+        "alpha = beta = 1 taken as accumulate-in-place into D (D assumed to alias C): C dropped, "
+        "y = a b",
+        ReductionVariant{.r = r, .c_dropped_at_unit_scalars = true});
   }
 }
 

@@ -225,6 +225,7 @@ void emulate_reduction(std::string_view op, const ReductionVariant& v, const Pro
         bt[static_cast<size_t>(j * k + l)] = b[static_cast<size_t>(l * n + j)];
   }
   const bool arithmetic = r.alpha_beta == AlphaBeta::arithmetic;
+  const double beta = v.c_dropped_at_unit_scalars && p.alpha == 1 && p.beta == 1 ? 0.0 : p.beta;
   const std::vector<double> c = (p.beta != 0 || arithmetic || v.c_at_beta0) && !p.c.empty()
                                     ? p.c.values(r.daz)
                                     : std::vector<double>{};
@@ -261,7 +262,7 @@ void emulate_reduction(std::string_view op, const ReductionVariant& v, const Pro
             y = kernels::add(round, kernels::mul(round, round(alpha), acc),
                              kernels::mul(round, round(p.beta), round(cij)));
           } else {
-            y = kernels::epilogue(round, alpha, p.beta, acc, cij, v.ab_at_alpha0,
+            y = kernels::epilogue(round, alpha, beta, acc, cij, v.ab_at_alpha0,
                                   v.c_at_beta0 && !c.empty());
           }
           if (v.out_through) y = round_value(*v.out_through, y);

@@ -25,6 +25,8 @@ struct ReductionVariant {
   // gemm: BLAS's alpha == 0 (beta == 0) branch missing: a b (c) read anyway (Arithmetic's bugs).
   bool ab_at_alpha0 = false;
   bool c_at_beta0 = false;
+  // gemm: alpha == beta == 1 treated as "accumulate into D in place": C dropped (Arithmetic's).
+  bool c_dropped_at_unit_scalars = false;
   // The output rounded to this format first, then to the recipe's output format.
   std::optional<Format> out_through;
   bool pairwise_leaf_bug = false;

@@ -78,7 +78,15 @@ struct Arithmetic {
   // beta == 0 when c is given. False for every correct kernel.
   bool ab_at_alpha0 = false;
   bool c_at_beta0 = false;
+  // A fast path for alpha == beta == 1 that accumulates into D in place, assuming D aliases C:
+  // with C and D separate, C is dropped (y = a b). False for every correct kernel.
+  bool c_dropped_at_unit_scalars = false;
 };
+
+// The beta a kernel with `arith` really applies to p (0 where its unit-scalar path drops C).
+inline double applied_beta(const Arithmetic& arith, const Problem& p) {
+  return arith.c_dropped_at_unit_scalars && p.alpha == 1 && p.beta == 1 ? 0.0 : p.beta;
+}
 
 // The operands of one problem, decoded, with b transposed so that every output element reads
 // two contiguous rows. Throws std::invalid_argument on shapes or formats that do not fit.
@@ -120,6 +128,7 @@ void run_reduction(const Algo& algo, const Arithmetic& arith, const Problem& p, 
   const auto convert = arith.convert ? arith.convert : round_output;
   const bool all_fp32 =
       arith.sum ? arith.in != Format::fp64 : product_exact_in(arith.in, Format::fp32);
+  const double beta = applied_beta(arith, p);
   with_acc_rounding(arith.acc, [&](const auto& round) {
     for (int64_t i = 0; i < ops.m; ++i) {
       for (int64_t j = 0; j < ops.n; ++j) {
@@ -132,7 +141,7 @@ void run_reduction(const Algo& algo, const Arithmetic& arith, const Problem& p, 
                     : algo(round, Terms<true>{row, ops.bt.data() + j * ops.k, ops.k, all_fp32});
         }
         const double c = ops.c.empty() ? 0.0 : ops.c[static_cast<size_t>(i * ops.n + j)];
-        const double y = epilogue(round, p.alpha, p.beta, acc, c, arith.ab_at_alpha0,
+        const double y = epilogue(round, p.alpha, beta, acc, c, arith.ab_at_alpha0,
                                   arith.c_at_beta0 && !ops.c.empty());
         out.bits[static_cast<size_t>(i * ops.n + j)] = convert(y, arith.out, arith.out_rounding);
       }
