@@ -23,9 +23,10 @@ uint64_t patterns_of(Format f) {
 // Value of a pattern from its fields, written independently of decode().
 double value_from_fields(Format f, uint64_t bits) {
   const FormatDesc& d = desc(f);
-  const int s = (bits >> (d.storage_bits - 1)) & 1;
+  const int s = d.has_sign ? (bits >> (d.storage_bits - 1)) & 1 : 0;
   const int e = static_cast<int>((bits >> d.frac_field_bits) & d.exp_field_max());
   const double m = static_cast<double>(bits & d.frac_mask()) / std::ldexp(1.0, d.frac_field_bits);
+  if (f == Format::e8m0) return std::ldexp(1.0, e - 127);  // exponent only: no zero, no subnormal
   const double v = e == 0 ? std::ldexp(m, d.emin()) : std::ldexp(1.0 + m, e - d.bias());
   return s ? -v : v;
 }
@@ -75,7 +76,7 @@ TEST_P(SmallFormat, EveryValueConvertsToEveryFormatAsMpfrRoundsIt) {
       for (uint64_t b = 0; b < patterns_of(from); ++b) {
         const double x = decode(from, b);
         const double got = decode(to.id, convert(from, b, to.id, o).bits);
-        const double want = testing::oracle_round(to.id, x, m);
+        const double want = testing::oracle_round(to.id, x, m, to.saturates_by_default);
         ASSERT_TRUE(same_value(got, want))
             << name(from) << " 0x" << std::hex << b << " -> " << to.name << " " << name(m)
             << ": got " << got << " want " << want;
@@ -84,7 +85,9 @@ TEST_P(SmallFormat, EveryValueConvertsToEveryFormatAsMpfrRoundsIt) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, SmallFormat,
-                         ::testing::Values(Format::fp16, Format::bf16, Format::e4m3, Format::e5m2),
+                         ::testing::Values(Format::fp16, Format::bf16, Format::e4m3, Format::e5m2,
+                                           Format::e2m1, Format::e3m2, Format::e2m3, Format::e8m0,
+                                           Format::ue4m3),
                          [](const auto& info) { return std::string(name(info.param)); });
 
 // The table's constants against docs/REFERENCE.md's format table.
@@ -108,6 +111,26 @@ TEST(FormatTable, ConstantsMatchTheStandards) {
             static_cast<double>(std::numeric_limits<float>::max()));
   EXPECT_EQ(desc(Format::fp64).max_finite(), std::numeric_limits<double>::max());
   EXPECT_EQ(desc(Format::fp64).min_subnormal(), std::numeric_limits<double>::denorm_min());
+}
+
+// OCP MX v1.0: fp4 e2m1, fp6 e3m2 / e2m3 (no inf, no NaN), the E8M0 scale; NVFP4's ue4m3.
+TEST(FormatTable, MicroscalingFormatsMatchTheOcpSpecification) {
+  EXPECT_EQ(desc(Format::e2m1).max_finite(), 6.0);
+  EXPECT_EQ(desc(Format::e2m1).min_subnormal(), 0.5);
+  EXPECT_EQ(decode(Format::e2m1, 0x5), 3.0);
+  EXPECT_EQ(decode(Format::e2m1, 0xf), -6.0);
+  EXPECT_EQ(desc(Format::e3m2).max_finite(), 28.0);
+  EXPECT_EQ(desc(Format::e3m2).min_subnormal(), 0.0625);
+  EXPECT_EQ(desc(Format::e2m3).max_finite(), 7.5);
+  EXPECT_EQ(desc(Format::e2m3).min_subnormal(), 0.125);
+  EXPECT_EQ(decode(Format::e8m0, 0x00), std::ldexp(1.0, -127));
+  EXPECT_EQ(decode(Format::e8m0, 0x7f), 1.0);
+  EXPECT_EQ(decode(Format::e8m0, 0xfe), std::ldexp(1.0, 127));
+  EXPECT_TRUE(is_nan(Format::e8m0, 0xff));
+  EXPECT_EQ(desc(Format::ue4m3).max_finite(), 448.0);
+  EXPECT_TRUE(is_nan(Format::ue4m3, 0x7f));
+  EXPECT_TRUE(is_nan(Format::ue4m3, 0x80));  // the byte's top bit is not a sign
+  EXPECT_FALSE(is_canonical_encoding(Format::ue4m3, 0x81));
 }
 
 TEST(FormatTable, E4m3HasOneNanPerSignAndNoInf) {
@@ -155,6 +178,25 @@ TEST(Rounding, WorkedExamples) {
   EXPECT_EQ(rnd(Format::e5m2, 61440.0), 0x7cu);  // 57344 + half ulp: to inf
   EXPECT_EQ(rnd(Format::tf32, 1.0 + std::ldexp(1.0, -11)), 0x3f800000u);  // tie: even
   EXPECT_EQ(rnd(Format::tf32, 1.0 + std::ldexp(1.0, -11), Rounding::rna), 0x3f802000u);  // cvt.rna
+}
+
+TEST(Rounding, MicroscalingConversions) {
+  EXPECT_EQ(rnd(Format::e2m1, 5.0), 0x6u);                 // 4 and 6 tie: even (4)
+  EXPECT_EQ(rnd(Format::e2m1, 5.0, Rounding::rna), 0x7u);  // away: 6
+  EXPECT_EQ(rnd(Format::e2m1, 100.0), 0x7u);               // saturates by default: 6
+  EXPECT_EQ(rnd(Format::e2m1, -INFINITY), 0xfu);           // -6
+  EXPECT_EQ(rnd(Format::e2m1, NAN), 0x7u);                 // no NaN: the largest value
+  EXPECT_EQ(rnd(Format::e2m1, 0.25), 0x0u);                // tie between 0 and 0.5: even
+  EXPECT_EQ(rnd(Format::e3m2, 30.0), 0x1fu);               // 28 (no inf: the largest value)
+  EXPECT_EQ(rnd(Format::e8m0, 3.0), 0x81u);  // between 2 and 4: a 1-bit significand ties up
+  EXPECT_EQ(rnd(Format::e8m0, 3.0, Rounding::rz), 0x80u);  // 2
+  EXPECT_EQ(rnd(Format::e8m0, 0.0), 0x00u);                // no zero: 2^-127
+  EXPECT_EQ(rnd(Format::e8m0, std::ldexp(1.0, -140)), 0x00u);
+  EXPECT_EQ(rnd(Format::e8m0, -1.0), 0xffu);   // unsigned: NaN
+  EXPECT_EQ(rnd(Format::e8m0, 1e39), 0xffu);   // beyond 2^127 without saturation: NaN
+  EXPECT_EQ(rnd(Format::ue4m3, -0.0), 0x00u);  // -0 is +0
+  EXPECT_EQ(rnd(Format::ue4m3, -1.0), 0x7fu);  // unsigned: NaN
+  EXPECT_EQ(rnd(Format::ue4m3, 448.0), 0x7eu);
 }
 
 TEST(Rounding, DazReadsSubnormalsAsZero) {

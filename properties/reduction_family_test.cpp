@@ -169,9 +169,9 @@ TEST(ReductionFamily, EveryMutantIsCaughtAndItsReproReFails) {
   for (const KernelSummary& s : run_check(mutants(), opt)) {
     ASSERT_TRUE(s.first_failure.has_value())
         << s.kernel->name << " (" << s.kernel->bug << ") was not caught";
-    const CaseOutcome again =
-        evaluate_case(*s.kernel, make_case(*s.kernel, kSeed, s.first_failure->index));
-    EXPECT_TRUE(is_failure(again.verdict)) << repro(*s.kernel, kSeed, s.first_failure->index);
+    const Verdict again =
+        case_verdict(*s.kernel, make_case(*s.kernel, kSeed, s.first_failure->index));
+    EXPECT_TRUE(is_failure(again)) << repro(*s.kernel, kSeed, s.first_failure->index);
     const KernelDesc* original = find_kernel(s.kernel->imitates);
     ASSERT_NE(original, nullptr) << s.kernel->name << " imitates an unknown kernel";
     EXPECT_EQ(s.kernel->recipe.summary(), original->recipe.summary()) << s.kernel->name;

@@ -46,6 +46,9 @@ int main(void) {
   expect_decode(NUMGUARD_FORMAT_E4M3, 0x7F, NAN);
   expect_decode(NUMGUARD_FORMAT_E5M2, 0x7B, 57344.0);
   expect_decode(NUMGUARD_FORMAT_E5M2, 0x7C, INFINITY);
+  expect_decode(NUMGUARD_FORMAT_E2M1, 0x7, 6.0);
+  expect_decode(NUMGUARD_FORMAT_E8M0, 0x00, ldexp(1.0, -127));
+  expect_decode(NUMGUARD_FORMAT_UE4M3, 0x7E, 448.0);
   expect_decode(-1, 0, NAN);
 
   expect_round(NUMGUARD_FORMAT_FP16, 1.0, 0x3C00);
@@ -61,7 +64,10 @@ int main(void) {
   expect_round(NUMGUARD_FORMAT_E4M3, 1000.0, 0x7F); /* no inf: NaN */
   expect_round(NUMGUARD_FORMAT_E5M2, 1.0 / 3.0, 0x35);
   expect_round(NUMGUARD_FORMAT_FP16, NAN, 0x7E00);
-  expect_round(7, 1.0, 0);
+  expect_round(NUMGUARD_FORMAT_E2M1, 5.0, 0x6);  /* 4 and 6 tie: even */
+  expect_round(NUMGUARD_FORMAT_E2M1, 100.0, 0x7); /* saturates: 6 */
+  expect_round(NUMGUARD_FORMAT_E8M0, 3.0, 0x81);
+  expect_round(12, 1.0, 0);
 
   if (failures == 0) printf("formats_c: all passed\n");
   return failures != 0;

@@ -39,7 +39,7 @@ FormatConstants constants_of(Format f) {
   c.u = d.unit_roundoff();
   const double top_ulp = std::ldexp(1.0, d.emax() - (d.precision - 1));
   c.exp_overflow = ln_of_sum(c.max_finite, top_ulp / 2);
-  c.exp_overflow_result = d.has_inf() ? "inf" : "nan";
+  c.exp_overflow_result = d.has_inf() ? "inf" : d.saturates_by_default ? "max" : "nan";
   c.exp_subnormal = ln_of_sum(c.min_normal, -c.min_subnormal / 2);
   c.exp_zero = ln_pow2(d.emin() - d.precision);  // half the smallest subnormal
   return c;

@@ -16,7 +16,7 @@ struct FormatConstants {
   // ln(max_finite + ulp/2); the result is inf, or NaN in e4m3fn, which has no inf (the value
   // is max_finite with --saturate).
   double exp_overflow;
-  std::string_view exp_overflow_result;  // "inf" or "nan"
+  std::string_view exp_overflow_result;  // "inf", "nan" or "max" (saturating)
   // exp(x) rounds to a subnormal below ln(min_normal - min_subnormal/2), and to zero at or
   // below ln(min_subnormal/2) (the tie goes to even, i.e. to zero).
   double exp_subnormal;

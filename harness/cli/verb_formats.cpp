@@ -19,7 +19,7 @@ std::string pow2(double v) {
 }
 
 std::string layout(const FormatDesc& d) {
-  return fmt::format("1-{}-{}", d.exp_bits, d.precision - 1);
+  return fmt::format("{}-{}-{}", d.has_sign ? 1 : 0, d.exp_bits, d.precision - 1);
 }
 
 nlohmann::json value_json(Format f, double v, uint64_t bits) {
@@ -41,6 +41,9 @@ nlohmann::json to_json(const FormatConstants& c) {
       {"emin", d.emin()},
       {"emax", d.emax()},
       {"has_inf", d.has_inf()},
+      {"has_nan", d.has_nan()},
+      {"has_zero", d.has_zero()},
+      {"signed", d.has_sign},
       {"saturates_by_default", d.saturates_by_default},
       {"max_finite", c.max_finite},
       {"min_normal", c.min_normal},
@@ -51,7 +54,8 @@ nlohmann::json to_json(const FormatConstants& c) {
       {"exp_overflow_result", c.exp_overflow_result},
       {"exp_subnormal", c.exp_subnormal},
       {"exp_zero", c.exp_zero},
-      {"nan_bits", std::string(bits_hex(f, d.nan_bits()).view())},
+      {"nan_bits", d.has_nan() ? nlohmann::json(std::string(bits_hex(f, d.nan_bits()).view()))
+                               : nlohmann::json(nullptr)},
       {"inf_bits", d.has_inf() ? nlohmann::json(std::string(bits_hex(f, d.inf_bits(false)).view()))
                                : nlohmann::json(nullptr)},
   };
@@ -67,8 +71,8 @@ void print_table() {
                                 "exp overflow", "exp subnormal", "exp zero");
   for (const FormatDesc& d : all_formats()) {
     const FormatConstants c = constants_of(d.id);
-    const std::string overflow =
-        fmt::format("{:.6g}{}", c.exp_overflow, d.has_inf() ? "" : " (nan)");
+    const std::string overflow = fmt::format(
+        "{:.6g}{}", c.exp_overflow, d.has_inf() ? "" : fmt::format(" ({})", c.exp_overflow_result));
     out += fmt::format("{:<7}{:<9}{:<14.6g}{:<14.6g}{:<15.6g}{:<8}{:<8}{:<16}{:<15.6g}{:.6g}\n",
                        d.name, layout(d), c.max_finite, c.min_normal, c.min_subnormal, pow2(c.eps),
                        pow2(c.u), overflow, c.exp_subnormal, c.exp_zero);
@@ -81,13 +85,15 @@ void print_table() {
         "{:<7}{:<21}{:<21}{:<21}{:<21}{}\n", d.name, bits_hex(f, d.max_finite_bits()).view(),
         bits_hex(f, d.min_normal_bits()).view(), bits_hex(f, d.min_subnormal_bits()).view(),
         d.has_inf() ? bits_hex(f, d.inf_bits(false)).view() : "none",
-        bits_hex(f, d.nan_bits()).view());
+        d.has_nan() ? bits_hex(f, d.nan_bits()).view() : "none");
   }
   out +=
       "\nexp overflow: exp(x) rounds (RNE) beyond max finite for x > ln(max + ulp/2): inf, or\n"
-      "NaN for e4m3 (no inf; max finite with saturation). exp subnormal: exp(x) is subnormal\n"
-      "below ln(min normal - min subnormal/2). exp zero: exp(x) rounds to 0 at or below\n"
-      "ln(min subnormal / 2).\n";
+      "NaN for e4m3 (no inf; max finite with saturation), max for the formats that saturate\n"
+      "(fp6, fp4: no inf, no NaN). exp subnormal: exp(x) is subnormal below ln(min normal -\n"
+      "min subnormal/2). exp zero: exp(x) rounds to 0 at or below ln(min subnormal / 2).\n"
+      "e8m0 (MX scales) and ue4m3 (NVFP4 scales) are unsigned: layout 0-E-M; e8m0 is 2^(e-127)\n"
+      "with no zero (values below 2^-127 become 2^-127) and NaN at 0xff.\n";
   fmt::print("{}", out);
 }
 

@@ -9,12 +9,19 @@ constexpr std::string_view kRoundingNames[] = {"rne", "rz", "ru", "rd", "rna", "
 
 enum class Half : uint8_t { exact, below, tie, above };
 
+// What an overflow gives where the format does not saturate: inf, else NaN, else (fp6, fp4:
+// neither) the largest finite value.
+uint64_t beyond_range(const FormatDesc& d, bool neg) {
+  if (d.has_inf()) return d.inf_bits(neg);
+  return d.has_nan() ? d.nan_bits() : (neg ? d.sign_mask() : 0) | d.max_finite_bits();
+}
+
 uint64_t overflow_bits(const FormatDesc& d, bool neg, Rounding mode, bool saturate) {
   const uint64_t sign = neg ? d.sign_mask() : 0;
   bool to_max = saturate || mode == Rounding::rz || (mode == Rounding::ru && neg) ||
                 (mode == Rounding::rd && !neg);
   if (to_max) return sign | d.max_finite_bits();
-  return d.has_inf() ? d.inf_bits(neg) : d.nan_bits();
+  return beyond_range(d, neg);
 }
 
 }  // namespace
@@ -64,13 +71,25 @@ RoundResult round_to(Format to, const Unpacked& x, const RoundOptions& opt) {
   const bool saturate = opt.saturate.value_or(d.saturates_by_default);
   const uint64_t sign = x.negative ? d.sign_mask() : 0;
   RoundResult r;
+  // Unsigned formats: a negative number has no encoding (NaN); -0 is +0.
+  if (!d.has_sign && x.negative && x.kind != Unpacked::Kind::zero &&
+      x.kind != Unpacked::Kind::nan) {
+    r.bits = d.nan_bits();
+    return r;
+  }
+  // e8m0 has no zero: a zero, like any value below its range, becomes its smallest, 2^-127
+  // (the OCP MX rule for a scale below the range).
+  if (!d.has_zero() && x.kind == Unpacked::Kind::zero) {
+    r.bits = d.min_subnormal_bits();
+    r.inexact = r.underflow = true;
+    return r;
+  }
   switch (x.kind) {
     case Unpacked::Kind::nan:
       r.bits = d.nan_bits();
       return r;
     case Unpacked::Kind::inf:
-      r.bits = saturate ? sign | d.max_finite_bits()
-                        : (d.has_inf() ? d.inf_bits(x.negative) : d.nan_bits());
+      r.bits = saturate ? sign | d.max_finite_bits() : beyond_range(d, x.negative);
       r.overflow = saturate || !d.has_inf();
       return r;
     case Unpacked::Kind::zero:
@@ -159,6 +178,11 @@ RoundResult round_to(Format to, const Unpacked& x, const RoundOptions& opt) {
   }
   // Subnormal or zero result.
   r.underflow = r.inexact;
+  if (!d.has_zero()) {  // e8m0: below its smallest value (its "subnormal" range is empty)
+    r.bits = d.min_subnormal_bits();
+    r.inexact = r.underflow = true;
+    return r;
+  }
   if (opt.ftz && kept != 0) {
     r.bits = sign;
     r.underflow = true;

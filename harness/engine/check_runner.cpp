@@ -177,6 +177,16 @@ Verdict verdict_of(const std::exception& e) {
   return Verdict::internal_error;
 }
 
+Verdict case_verdict(const KernelDesc& k, const Problem& p) {
+  try {
+    return evaluate_case(k, p).verdict;
+  } catch (const KernelDied&) {
+    return Verdict::crash;
+  } catch (const std::exception& e) {
+    return verdict_of(e);
+  }
+}
+
 std::string shape_text(const Problem& p) {
   return "m=" + std::to_string(p.m) + " n=" + std::to_string(p.n) + " k=" + std::to_string(p.k);
 }

@@ -164,6 +164,9 @@ std::string shape_text(const Problem& p);
 CaseOutcome evaluate_case(const KernelDesc& k, const Problem& p, Tensor* out = nullptr,
                           CaseElements* elements = nullptr, bool sampled = false);
 
+// The verdict of one case, a kernel's error (kernel_error) or refusal (unsupported) included.
+Verdict case_verdict(const KernelDesc& k, const Problem& p);
+
 using Progress = std::function<void(int64_t done, int64_t total)>;
 std::vector<KernelSummary> run_check(const std::vector<const KernelDesc*>& kernels,
                                      const CheckOptions& opt, const Progress& progress = {});

@@ -27,11 +27,17 @@ typedef enum numguard_format_id {
   NUMGUARD_FORMAT_BF16 = 3,
   NUMGUARD_FORMAT_FP16 = 4,
   NUMGUARD_FORMAT_E4M3 = 5, /* OCP fp8 e4m3fn: no inf, S.1111.111 is NaN, max 448 */
-  NUMGUARD_FORMAT_E5M2 = 6  /* OCP fp8 e5m2: IEEE-like, with inf */
+  NUMGUARD_FORMAT_E5M2 = 6,  /* OCP fp8 e5m2: IEEE-like, with inf */
+  NUMGUARD_FORMAT_E2M1 = 7,  /* OCP MX fp4: no inf, no NaN, saturating, max 6 */
+  NUMGUARD_FORMAT_E3M2 = 8,  /* OCP MX fp6: no inf, no NaN, saturating, max 28 */
+  NUMGUARD_FORMAT_E2M3 = 9,  /* OCP MX fp6: no inf, no NaN, saturating, max 7.5 */
+  NUMGUARD_FORMAT_E8M0 = 10, /* OCP MX scale: unsigned 2^(e-127), no zero, 0xff NaN */
+  NUMGUARD_FORMAT_UE4M3 = 11 /* NVFP4 scale: e4m3 without a sign (top bit unused), 0x7f NaN */
 } numguard_format_id;
 
 /* The id of a format named as in a recipe ("fp16", "bf16", "tf32", "fp32", "e4m3", "e5m2",
- * "fp64"; aliases such as "half" too, case-insensitive), or -1 when the name is unknown. */
+ * "fp64", "e2m1", "e3m2", "e2m3", "e8m0", "ue4m3"; aliases such as "half" or "fp4" too,
+ * case-insensitive), or -1 when the name is unknown. */
 int numguard_format_from_name(const char* name);
 
 /* The exact value of `bits` in the format (every value of every format is a double);
@@ -58,9 +64,12 @@ typedef enum numguard_rounding {
  * the name is unknown or NULL. */
 int numguard_format_rounding_from_name(const char* name);
 
-/* Flags, or'ed together. No format saturates by default today (e4m3 overflows to its NaN, the
- * others to inf, as IEEE conversions do), so NUMGUARD_ROUND_NO_SATURATE only pins that down
- * should a saturating format be added. RZ, RD above zero and RU below zero give the largest
+/* Flags, or'ed together. The fp6 and fp4 formats saturate by default (they have neither inf
+ * nor NaN, as the OCP MX specification has it); e4m3, e8m0 and ue4m3 overflow to their NaN,
+ * the others to inf, as IEEE conversions do. Formats without NaN give their largest finite
+ * value for a NaN input (and for a bad argument, below); unsigned formats give NaN for a
+ * negative number and +0 for -0; e8m0 has no zero: zero and values below 2^-127 give 2^-127.
+ * RZ, RD above zero and RU below zero give the largest
  * finite value on overflow whatever the flags, as IEEE directed rounding does (inf inputs stay
  * inf unless SATURATE). */
 

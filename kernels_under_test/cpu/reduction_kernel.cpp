@@ -10,7 +10,7 @@ namespace {
 // decode() of every pattern of an 8- or 16-bit format, built once per format.
 const std::vector<double>& decode_table(Format f) {
   static const auto tables = [] {
-    std::array<std::vector<double>, 7> t;
+    std::vector<std::vector<double>> t(all_formats().size());
     for (const FormatDesc& d : all_formats()) {
       if (d.storage_bits > 16) continue;
       auto& v = t[static_cast<size_t>(d.id)];

@@ -14,7 +14,10 @@
 namespace numguard::testing {
 
 inline double oracle_overflow(const FormatDesc& d, bool neg, Rounding m, bool saturate) {
-  const double inf = d.has_inf() ? std::numeric_limits<double>::infinity() : std::nan("");
+  // Beyond the range without saturation: inf, else NaN, else (fp6, fp4) the largest finite.
+  const double inf = d.has_inf()   ? std::numeric_limits<double>::infinity()
+                     : d.has_nan() ? std::nan("")
+                                   : d.max_finite();
   const double big =
       saturate || m == Rounding::rz || (m == Rounding::ru && neg) || (m == Rounding::rd && !neg)
           ? d.max_finite()
@@ -22,10 +25,16 @@ inline double oracle_overflow(const FormatDesc& d, bool neg, Rounding m, bool sa
   return neg ? -big : big;
 }
 
-// x rounded into f with mode m, as a double (NaN where the format gives NaN).
+// x rounded into f with mode m, as a double (NaN where the format gives NaN). The rules of the
+// formats without NaN, without a sign or without zero (docs/REFERENCE.md "Formats"): NaN gives
+// the largest finite value where there is no NaN; a negative number has no unsigned encoding
+// (NaN) and -0 is +0; e8m0 gives its smallest value, 2^-127, for zero and whatever lies below.
 inline double oracle_round(Format f, double x, Rounding m, bool saturate = false) {
   const FormatDesc& d = desc(f);
-  if (std::isnan(x)) return x;
+  if (std::isnan(x)) return d.has_nan() ? x : d.max_finite();
+  if (!d.has_sign && x < 0) return std::nan("");
+  if (!d.has_sign) x = std::fabs(x);  // -0 is +0
+  if (!d.has_zero() && x == 0) return d.min_subnormal();
   if (std::isinf(x))
     return saturate ? std::copysign(d.max_finite(), x)
                     : oracle_overflow(d, x < 0, Rounding::rne, false);
@@ -57,6 +66,7 @@ inline double oracle_round(Format f, double x, Rounding m, bool saturate = false
   double r = std::ldexp(mpfr_get_d(s, MPFR_RNDN), q);
   mpfr_clear(s);
   if (std::fabs(r) > d.max_finite()) return oracle_overflow(d, x < 0, m, saturate);
+  if (r == 0 && !d.has_zero()) return d.min_subnormal();
   return r == 0 ? std::copysign(0.0, x) : r;
 }
 
