@@ -21,7 +21,9 @@ TEST(TensorCoreProbe, RecoversEveryPresetOfTheModel) {
   for (std::string_view arch : tc::tc_architectures()) {
     for (auto [in, out] : kPairings) {
       const auto model = tc::find_preset(arch, in, out);
-      if (!model) continue;
+      // The probe measures NVIDIA's fused datapath; AMD's (C added after, exact, FTZ pairs)
+      // are not probed yet (docs/REFERENCE.md, "Open points").
+      if (!model || model->path != tc::Datapath::fused) continue;
       ++probed;
       const ProbeResult r = probe(model_unit(std::string(arch), in, out));
       const std::string what =
@@ -37,7 +39,10 @@ TEST(TensorCoreProbe, RecoversEveryPresetOfTheModel) {
       // window's truncation is all the probe can see.
       if (model->frac_bits >= desc(out).precision - 1) {
         EXPECT_EQ(r.final_rounding, out == Format::fp32 ? "rz" : "rne") << what;
-        EXPECT_EQ(r.c_in_block, true) << what;
+        // fp8 operands cannot form the small terms that tell C's place at 25 bits.
+        if (desc(in).storage_bits > 8) {
+          EXPECT_EQ(r.c_in_block, true) << what;
+        }
       }
       EXPECT_EQ(r.tree.find("irregular"), std::string::npos) << what;
     }

@@ -5,34 +5,143 @@
 #include <bit>
 #include <climits>
 #include <cmath>
+#include <deque>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "references/mpfr_value.h"
+
 namespace numguard::tc {
 namespace {
 
-constexpr std::array<std::string_view, 5> kArchitectures = {"volta", "ampere", "ada", "hopper",
-                                                            "blackwell"};
+constexpr std::array<std::string_view, 10> kArchitectures = {
+    "volta",     "turing",        "ampere", "ada",   "hopper",
+    "blackwell", "rtx_blackwell", "cdna1",  "cdna2", "cdna3"};
 
-// Block size b and fractional bits f per (architecture, input): docs/REFERENCE.md's table.
-struct Row {
-  std::string_view arch;
-  Format in;
-  int block, frac_bits;
+constexpr Rounding rz = Rounding::rz, rne = Rounding::rne;
+
+// NVIDIA's fused datapath: operand-exponent alignment, truncation to F bits, zeros aligned at
+// e_zero, an exact zero +0 (MMA-Sim, Khattak & Mikaitis; docs/REFERENCE.md).
+constexpr TcModel nv(int block, int frac, Rounding out, int e_zero, int out_frac = 0) {
+  return {.block = block,
+          .frac_bits = frac,
+          .final_rounding = out,
+          .operand_exponents = true,
+          .zero_exponent = e_zero,
+          .out_frac_bits = out_frac};
+}
+constexpr TcModel fma_chain() {
+  return {.block = 1, .final_rounding = rne, .path = Datapath::fma_chain};
+}
+constexpr TcModel amd(Datapath path, int block, int frac = 0) {
+  return {.block = block,
+          .frac_bits = frac,
+          .final_rounding = rne,
+          .operand_exponents = true,
+          .path = path};
+}
+
+constexpr Format f16 = Format::fp16, b16 = Format::bf16, t32 = Format::tf32, f32 = Format::fp32,
+                 f64 = Format::fp64, e4 = Format::e4m3, e5 = Format::e5m2;
+
+constexpr std::string_view kMmaSim = "MMA-Sim (Xie et al. 2025), sim.py F/L/rounding; e_zero";
+constexpr std::string_view kKhattak = "Khattak & Mikaitis 2025; MMA-Sim";
+constexpr std::string_view kH100 = "measured on an H100 (docs/GPU_RESULTS.md); MMA-Sim";
+
+// One row per instruction and pairing; an architecture's first row for a pairing is its
+// default (find_preset). Ampere and Ada run m16n8k16 as two chained blocks of 8 (L = 8), tf32
+// m16n8k8 as two of 4, Ada fp8 m16n8k32 as two of 16.
+constexpr Instruction kInstructions[] = {
+    {"volta", "mma.m8n8k4.f32.f16.f16.f32", f16, f16, f32, nv(4, 23, rz, -131), kKhattak},
+    {"volta", "mma.m8n8k4.f16.f16.f16.f16", f16, f16, f16, nv(4, 23, rne, -20), kKhattak},
+    {"turing", "mma.m16n8k8.f32.f16.f16.f32", f16, f16, f32, nv(8, 24, rz, -132), kMmaSim},
+    // e_zero -20: MMA-Sim's probe on a Turing GPU (its sim.py table says -21).
+    {"turing", "mma.m16n8k8.f16.f16.f16.f16", f16, f16, f16, nv(8, 24, rne, -20), kMmaSim},
+    {"ampere", "mma.m16n8k16.f32.f16.f16.f32", f16, f16, f32, nv(8, 24, rz, -132), kKhattak},
+    {"ampere", "mma.m16n8k16.f16.f16.f16.f16", f16, f16, f16, nv(8, 24, rne, -21), kKhattak},
+    {"ampere", "mma.m16n8k16.f32.bf16.bf16.f32", b16, b16, f32, nv(8, 24, rz, -132), kKhattak},
+    {"ampere", "mma.m16n8k8.f32.tf32.tf32.f32", t32, t32, f32, nv(4, 24, rz, -132), kKhattak},
+    {"ampere", "mma.m8n8k4.f64.f64.f64.f64", f64, f64, f64, fma_chain(), kMmaSim},
+    {"ada", "mma.m16n8k16.f32.f16.f16.f32", f16, f16, f32, nv(8, 24, rz, -132), kKhattak},
+    {"ada", "mma.m16n8k16.f16.f16.f16.f16", f16, f16, f16, nv(8, 24, rne, -21), kKhattak},
+    {"ada", "mma.m16n8k16.f32.bf16.bf16.f32", b16, b16, f32, nv(8, 24, rz, -132), kKhattak},
+    {"ada", "mma.m16n8k8.f32.tf32.tf32.f32", t32, t32, f32, nv(4, 24, rz, -132), kKhattak},
+    {"ada", "mma.m16n8k32.f32.e4m3.e4m3.f32", e4, e4, f32, nv(16, 13, rz, -132, 13), kKhattak},
+    {"ada", "mma.m16n8k32.f32.e5m2.e5m2.f32", e5, e5, f32, nv(16, 13, rz, -132, 13), kKhattak},
+    {"ada", "mma.m16n8k32.f32.e4m3.e5m2.f32", e4, e5, f32, nv(16, 13, rz, -132, 13), kMmaSim},
+    {"ada", "mma.m16n8k32.f32.e5m2.e4m3.f32", e5, e4, f32, nv(16, 13, rz, -132, 13), kMmaSim},
+    {"ada", "mma.m16n8k32.f16.e4m3.e4m3.f16", e4, e4, f16, nv(16, 13, rne, -21), kMmaSim},
+    {"ada", "mma.m16n8k32.f16.e5m2.e5m2.f16", e5, e5, f16, nv(16, 13, rne, -21), kMmaSim},
+    {"hopper", "mma.m16n8k16.f32.f16.f16.f32", f16, f16, f32, nv(16, 25, rz, -133), kH100},
+    {"hopper", "mma.m16n8k16.f16.f16.f16.f16", f16, f16, f16, nv(16, 25, rne, -22), kH100},
+    {"hopper", "mma.m16n8k16.f32.bf16.bf16.f32", b16, b16, f32, nv(16, 25, rz, -133), kH100},
+    {"hopper", "mma.m16n8k8.f32.tf32.tf32.f32", t32, t32, f32, nv(8, 25, rz, -133), kH100},
+    {"hopper", "wgmma.m64nNk16.f32.f16.f16", f16, f16, f32, nv(16, 25, rz, -133), kMmaSim},
+    {"hopper", "wgmma.m64nNk16.f16.f16.f16", f16, f16, f16, nv(16, 25, rne, -133), kMmaSim},
+    {"hopper", "wgmma.m64nNk32.f32.e4m3.e4m3", e4, e4, f32, nv(32, 13, rz, -133, 13), kKhattak},
+    {"hopper", "wgmma.m64nNk32.f32.e5m2.e5m2", e5, e5, f32, nv(32, 13, rz, -133, 13), kKhattak},
+    {"hopper", "wgmma.m64nNk32.f32.e4m3.e5m2", e4, e5, f32, nv(32, 13, rz, -133, 13), kMmaSim},
+    {"hopper", "wgmma.m64nNk32.f32.e5m2.e4m3", e5, e4, f32, nv(32, 13, rz, -133, 13), kMmaSim},
+    {"hopper", "wgmma.m64nNk32.f16.e4m3.e4m3", e4, e4, f16, nv(32, 13, rne, -133), kMmaSim},
+    {"hopper", "wgmma.m64nNk32.f16.e5m2.e5m2", e5, e5, f16, nv(32, 13, rne, -133), kMmaSim},
+    {"hopper", "mma.m16n8k16.f64.f64.f64.f64", f64, f64, f64, fma_chain(), kMmaSim},
+    {"blackwell", "tcgen05.mma.kind::f16.f32.f16", f16, f16, f32, nv(16, 25, rz, -133), kMmaSim},
+    {"blackwell", "tcgen05.mma.kind::f16.f16.f16", f16, f16, f16, nv(16, 25, rne, -133), kMmaSim},
+    {"blackwell", "tcgen05.mma.kind::f16.f32.bf16", b16, b16, f32, nv(16, 25, rz, -133), kMmaSim},
+    {"blackwell", "tcgen05.mma.kind::tf32.f32", t32, t32, f32, nv(8, 25, rz, -133), kMmaSim},
+    {"blackwell", "tcgen05.mma.kind::f8f6f4.f32.e4m3.e4m3", e4, e4, f32, nv(32, 25, rz, -133),
+     kMmaSim},
+    {"blackwell", "tcgen05.mma.kind::f8f6f4.f32.e5m2.e5m2", e5, e5, f32, nv(32, 25, rz, -133),
+     kMmaSim},
+    {"blackwell", "tcgen05.mma.kind::f8f6f4.f32.e4m3.e5m2", e4, e5, f32, nv(32, 25, rz, -133),
+     kMmaSim},
+    {"blackwell", "tcgen05.mma.kind::f8f6f4.f32.e5m2.e4m3", e5, e4, f32, nv(32, 25, rz, -133),
+     kMmaSim},
+    {"blackwell", "tcgen05.mma.kind::f8f6f4.f16.e4m3.e4m3", e4, e4, f16, nv(32, 25, rne, -133),
+     kMmaSim},
+    // fp4 and fp6 through kind::f8f6f4: the fp8 datapath (MMA-Sim lists e2m1; fp6 not
+    // validated by any published model).
+    {"blackwell", "tcgen05.mma.kind::f8f6f4.f32.e2m1.e2m1", Format::e2m1, Format::e2m1, f32,
+     nv(32, 25, rz, -133), kMmaSim},
+    {"blackwell", "tcgen05.mma.kind::f8f6f4.f32.e3m2.e3m2", Format::e3m2, Format::e3m2, f32,
+     nv(32, 25, rz, -133), "assumed: the f8f6f4 datapath (not validated)"},
+    {"blackwell", "tcgen05.mma.kind::f8f6f4.f32.e2m3.e2m3", Format::e2m3, Format::e2m3, f32,
+     nv(32, 25, rz, -133), "assumed: the f8f6f4 datapath (not validated)"},
+    {"blackwell", "mma.m16n8k16.f64.f64.f64.f64", f64, f64, f64, fma_chain(), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k16.f32.f16.f16.f32", f16, f16, f32, nv(16, 25, rz, -133), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k16.f16.f16.f16.f16", f16, f16, f16, nv(16, 25, rne, -22), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k16.f32.bf16.bf16.f32", b16, b16, f32, nv(16, 25, rz, -133),
+     kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k8.f32.tf32.tf32.f32", t32, t32, f32, nv(8, 25, rz, -133), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::f8f6f4.f32.e4m3.e4m3.f32", e4, e4, f32,
+     nv(32, 25, rz, -133), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::f8f6f4.f32.e5m2.e5m2.f32", e5, e5, f32,
+     nv(32, 25, rz, -133), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::f8f6f4.f32.e2m1.e2m1.f32", Format::e2m1, Format::e2m1,
+     f32, nv(32, 25, rz, -133), kMmaSim},
+    {"cdna1", "mfma_f32_32x32x8f16", f16, f16, f32, amd(Datapath::exact, 4), kMmaSim},
+    {"cdna1", "mfma_f32_32x32x4bf16", b16, b16, f32, amd(Datapath::exact, 2), kMmaSim},
+    {"cdna1", "mfma_f32_32x32x2f32", f32, f32, f32, fma_chain(), kMmaSim},
+    {"cdna2", "mfma_f32_32x32x8f16", f16, f16, f32, amd(Datapath::ftz_pairs, 4), kMmaSim},
+    {"cdna2", "mfma_f32_32x32x8bf16_1k", b16, b16, f32, amd(Datapath::ftz_pairs, 4), kMmaSim},
+    {"cdna2", "mfma_f32_32x32x4bf16", b16, b16, f32, amd(Datapath::ftz_pairs, 2), kMmaSim},
+    {"cdna2", "mfma_f32_32x32x2f32", f32, f32, f32, fma_chain(), kMmaSim},
+    {"cdna2", "mfma_f64_16x16x4f64", f64, f64, f64, fma_chain(), kMmaSim},
+    {"cdna3", "mfma_f32_32x32x8_f16", f16, f16, f32, amd(Datapath::c_after, 8, 24), kMmaSim},
+    {"cdna3", "mfma_f32_32x32x8_bf16", b16, b16, f32, amd(Datapath::c_after, 8, 24), kMmaSim},
+    {"cdna3", "mfma_f32_16x16x8_xf32", t32, t32, f32, amd(Datapath::c_after, 4, 24), kMmaSim},
+    {"cdna3", "mfma_f32_32x32x2_f32", f32, f32, f32, fma_chain(), kMmaSim},
+    {"cdna3", "mfma_f64_16x16x4_f64", f64, f64, f64, fma_chain(), kMmaSim},
 };
-constexpr Row kRows[] = {
-    {"volta", Format::fp16, 4, 23},      {"ampere", Format::fp16, 8, 24},
-    {"ampere", Format::bf16, 8, 24},     {"ampere", Format::tf32, 4, 24},
-    {"ada", Format::fp16, 8, 24},        {"ada", Format::bf16, 8, 24},
-    {"ada", Format::tf32, 4, 24},        {"ada", Format::e4m3, 16, 13},
-    {"ada", Format::e5m2, 16, 13},       {"hopper", Format::fp16, 16, 25},
-    {"hopper", Format::bf16, 16, 25},    {"hopper", Format::tf32, 8, 25},
-    {"hopper", Format::e4m3, 32, 13},    {"hopper", Format::e5m2, 32, 13},
-    {"blackwell", Format::fp16, 16, 25}, {"blackwell", Format::bf16, 16, 25},
-    {"blackwell", Format::tf32, 8, 25},  {"blackwell", Format::e4m3, 32, 13},
-    {"blackwell", Format::e5m2, 32, 13},
-};
+
+// The operand emins of a row's formats filled in.
+TcModel bound_model(const Instruction& i) {
+  TcModel m = i.model;
+  m.operand_emin = desc(i.a).emin();
+  m.operand_emin_b = desc(i.b).emin();
+  return m;
+}
 
 // IEEE-like special values of one block; nullopt when every term is finite.
 std::optional<double> special_result(std::span<const double> a, std::span<const double> b,
@@ -59,29 +168,223 @@ int exponent_of(double x) {
   return std::ilogb(x);
 }  // floor(log2 |x|), x finite nonzero
 
+// The value mag * 2^scale (sign `negative`) rounded into `out`; a finite value reaching
+// 2^(emax+1) is inf whatever the mode (the wide accumulator overflows on conversion).
+double round_fixed(uint64_t mag, bool negative, int64_t scale, Format out, Rounding mode) {
+  if (mag == 0) return 0.0;
+  Unpacked u;
+  u.kind = Unpacked::Kind::finite;
+  u.negative = negative;
+  const int lead = 63 - std::countl_zero(mag);
+  u.mant = mag << (63 - lead);
+  u.exp = scale + lead;
+  u.sticky = false;
+  const FormatDesc& d = desc(out);
+  if (u.exp > d.emax()) return negative ? -INFINITY : INFINITY;
+  RoundOptions o;
+  o.mode = mode;
+  o.saturate = false;
+  return decode(out, round_to(out, u, o).bits);
+}
+
+// Keeps `bits` fraction bits of mag * 2^scale (toward zero), with the subnormal grid of a
+// format whose smallest normal exponent is emin.
+uint64_t truncate_fraction(uint64_t mag, int64_t scale, int bits, int emin) {
+  if (mag == 0 || bits <= 0) return mag;
+  const int64_t e = scale + (63 - std::countl_zero(mag));
+  const int64_t drop = std::max<int64_t>(e, emin) - bits - scale;
+  if (drop <= 0) return mag;
+  if (drop >= 64) return 0;
+  return (mag >> drop) << drop;
+}
+
+// NVIDIA's fused block (the header's steps 1-5).
+double fused_block(const TcModel& m, std::span<const double> a, std::span<const double> b, double c,
+                   Format out) {
+  double terms[65];
+  if (a.size() + 1 > std::size(terms))
+    throw std::invalid_argument("tensor-core model: block larger than 64");
+  size_t n = 0;
+  terms[n++] = c;
+  for (size_t i = 0; i < a.size(); ++i) terms[n++] = a[i] * b[i];  // exact: <= 48 bits
+
+  const int out_emin = desc(out).emin();
+  const int emin_b = m.operand_emin_b ? m.operand_emin_b : m.operand_emin;
+  int emax = INT_MIN;
+  bool zero_term = c == 0 || static_cast<int>(a.size()) < m.block;  // padding: zero products
+  bool all_negative_zero = true;
+  if (c != 0) emax = m.operand_exponents ? std::max(exponent_of(c), out_emin) : exponent_of(c);
+  for (size_t i = 0; i < a.size(); ++i) {
+    const double t = terms[i + 1];
+    if (t == 0) {
+      zero_term = true;
+      continue;
+    }
+    const int e = m.operand_exponents ? std::max(exponent_of(a[i]), m.operand_emin) +
+                                            std::max(exponent_of(b[i]), emin_b)
+                                      : exponent_of(t);
+    emax = std::max(emax, e);
+  }
+  for (size_t i = 0; i < n; ++i)
+    all_negative_zero = all_negative_zero && terms[i] == 0 && std::signbit(terms[i]);
+  const double zero = m.signed_zero && all_negative_zero ? -0.0 : 0.0;
+  if (emax == INT_MIN) return zero;  // every term is zero
+  if (zero_term && m.zero_exponent) emax = std::max(emax, *m.zero_exponent);
+
+  // Each term as an integer multiple of 2^(emax - f), truncated toward zero; a term is below
+  // 2^(emax + 2) (a significand product below 4), so each is below 2^(f + 2) and the sum of
+  // at most 65 stays below 2^(f + 9) <= 2^61 for f <= 52.
+  const int f = m.frac_bits;
+  int64_t sum = 0;
+  for (size_t i = 0; i < n; ++i)
+    sum += static_cast<int64_t>(std::trunc(std::ldexp(terms[i], f - emax)));
+  if (sum == 0) return zero;
+  const bool negative = sum < 0;
+  uint64_t mag = negative ? uint64_t(0) - static_cast<uint64_t>(sum) : uint64_t(sum);
+  const int64_t scale = static_cast<int64_t>(emax) - f;
+  mag = truncate_fraction(mag, scale, m.out_frac_bits, out_emin);
+  if (mag == 0) return zero;
+  return round_fixed(mag, negative, scale, out, m.final_rounding);
+}
+
+// floor(x / 2^k) for k >= 0, x * 2^-k for k < 0: a fixed-point value moved to a coarser
+// (rounded down, toward -inf) or finer grid.
+int64_t regrid_down(int64_t x, int64_t k) {
+  if (k <= 0) return k <= -62 ? x : x * (int64_t{1} << -k);
+  if (k >= 63) return x < 0 ? -1 : 0;
+  return x >> k;  // arithmetic shift: floor
+}
+
+// CDNA3's products fused at F (truncation, zeros ignored), then C added after with
+// round-down alignment, c_after_bits, and RNE (MMA-Sim's TR-FDPA).
+double c_after_block(const TcModel& m, std::span<const double> a, std::span<const double> b,
+                     double c) {
+  const int emin_b = m.operand_emin_b ? m.operand_emin_b : m.operand_emin;
+  int e_dot = INT_MIN;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const double t = a[i] * b[i];
+    if (t == 0) continue;
+    if (exponent_of(t) >= 128) return std::copysign(INFINITY, t);  // the product overflows
+    e_dot = std::max(
+        e_dot, std::max(exponent_of(a[i]), m.operand_emin) + std::max(exponent_of(b[i]), emin_b));
+  }
+  const int f = m.frac_bits;
+  int64_t dot = 0;  // at 2^(e_dot - f)
+  if (e_dot != INT_MIN)
+    for (size_t i = 0; i < a.size(); ++i)
+      dot += static_cast<int64_t>(std::trunc(std::ldexp(a[i] * b[i], f - e_dot)));
+  const int e_c = c == 0 ? -126 : std::max(exponent_of(c), -126);
+  const int e = std::max(e_dot, e_c);
+  // The products' sum rounded down to 2^(e - 32), C to 2^(e - 24), both on the 2^(e - 32) grid.
+  const int64_t grid = static_cast<int64_t>(e) - 32;
+  int64_t total = e_dot == INT_MIN ? 0 : regrid_down(dot, grid - (e_dot - f));
+  if (c != 0) {  // C = c_int * 2^q_c exactly (an fp32 value), rounded down to 2^(e - 24)
+    const int q_c = e_c - 23;
+    const auto c_int = static_cast<int64_t>(std::ldexp(c, -q_c));
+    total += regrid_down(c_int, static_cast<int64_t>(e) - 24 - q_c) * 256;
+  }
+  if (total == 0) return 0.0;
+  // The sum rounded down to c_after_bits fraction bits (fp32's exponent range), then RNE.
+  const bool negative = total < 0;
+  const uint64_t mag = negative ? uint64_t(0) - static_cast<uint64_t>(total) : uint64_t(total);
+  const int64_t lead = grid + (63 - std::countl_zero(mag));
+  const int64_t keep = std::max<int64_t>(std::max<int64_t>(lead, -126) - m.c_after_bits, grid);
+  const int64_t floored = regrid_down(total, keep - grid);
+  if (floored == 0) return 0.0;
+  const bool neg = floored < 0;
+  const uint64_t fm = neg ? uint64_t(0) - static_cast<uint64_t>(floored) : uint64_t(floored);
+  return round_fixed(fm, neg, keep, Format::fp32, Rounding::rne);
+}
+
+// CDNA1: the exact sum of the products and C, rounded once (RNE) into fp32.
+double exact_block(std::span<const double> a, std::span<const double> b, double c, Format out) {
+  std::vector<double> terms{c};
+  for (size_t i = 0; i < a.size(); ++i) terms.push_back(a[i] * b[i]);
+  Mpfr s(2200);           // every double's bits lie within 2^-1074 .. 2^1024
+  std::deque<Mpfr> held;  // Mpfr does not move
+  std::vector<mpfr_ptr> ptrs;
+  for (double t : terms) {
+    held.emplace_back(64);
+    mpfr_set_d(held.back(), t, MPFR_RNDN);
+    ptrs.push_back(held.back().get());
+  }
+  mpfr_sum(s, ptrs.data(), ptrs.size(), MPFR_RNDN);
+  return decode(out, round_mpfr(out, s).bits);
+}
+
+// CDNA2's fp32 arithmetic with subnormals flushed: products and additions rounded to fp32
+// (RNE), a subnormal result flushed to a zero of its sign.
+float flush(float x) {
+  return std::fabs(x) < 0x1p-126f ? std::copysign(0.0f, x) : x;
+}
+
+double ftz_pairs_block(const TcModel& m, std::span<const double> a, std::span<const double> b,
+                       double c) {
+  const double in_min = std::ldexp(1.0, m.operand_emin);
+  const auto in = [in_min](double x) {  // subnormal inputs flushed to +0
+    return static_cast<float>(std::fabs(x) < in_min && x != 0 ? 0.0 : x);
+  };
+  // A subnormal C is flushed to +0 (MMA-Sim's CDNA2 model).
+  float acc = std::fabs(c) < 0x1p-126 && c != 0 ? 0.0f : static_cast<float>(c);
+  std::vector<float> p;
+  for (size_t i = 0; i < a.size(); ++i) p.push_back(flush(in(a[i]) * in(b[i])));
+  while (p.size() > 1) {  // pairwise: (p0 + p1), then ((p0 + p1) + (p2 + p3))
+    std::vector<float> next;
+    for (size_t i = 0; i + 1 < p.size(); i += 2) next.push_back(flush(p[i] + p[i + 1]));
+    if (p.size() % 2) next.push_back(p.back());
+    p = std::move(next);
+  }
+  if (!p.empty()) acc = flush(acc + p[0]);
+  return acc;
+}
+
+double fma_chain_dot(std::span<const double> a, std::span<const double> b, double c, Format out) {
+  if (out == Format::fp64) {
+    double d = c;
+    for (size_t i = 0; i < a.size(); ++i) d = std::fma(a[i], b[i], d);
+    return d;
+  }
+  float d = static_cast<float>(c);
+  for (size_t i = 0; i < a.size(); ++i)
+    d = std::fmaf(static_cast<float>(a[i]), static_cast<float>(b[i]), d);
+  return d;
+}
+
 }  // namespace
+
+std::string_view name(Datapath d) {
+  constexpr std::string_view names[] = {"fused", "c_after",   "c_after_halves",
+                                        "exact", "ftz_pairs", "fma_chain"};
+  return names[static_cast<size_t>(d)];
+}
+
+std::span<const Instruction> tc_instructions() {
+  return kInstructions;
+}
+
+const Instruction* find_instruction(std::string_view name, std::string_view arch) {
+  for (const Instruction& i : kInstructions)
+    if (i.name == name && (arch.empty() || i.arch == arch)) return &i;
+  return nullptr;
+}
 
 std::span<const std::string_view> tc_architectures() {
   return kArchitectures;
 }
 
-std::optional<TcModel> find_preset(std::string_view arch, Format in, Format out) {
-  const bool out_ok = out == Format::fp32 || (out == Format::fp16 && in == Format::fp16);
-  if (!out_ok) return std::nullopt;
-  for (const Row& r : kRows) {
-    if (r.arch == arch && r.in == in) {
-      return TcModel{
-          .block = r.block,
-          .frac_bits = r.frac_bits,
-          .final_rounding = out == Format::fp32 ? Rounding::rz : Rounding::rne,
-          // Measured on an H100 for fp16, bf16 and tf32 (docs/GPU_RESULTS.md); the
-          // other formats and architectures keep the exact-product exponent.
-          .operand_exponents =
-              arch == "hopper" && (in == Format::fp16 || in == Format::bf16 || in == Format::tf32),
-          .operand_emin = desc(in).emin()};
-    }
-  }
+const Instruction* find_default_instruction(std::string_view arch, Format a, Format b, Format out) {
+  for (const Instruction& i : kInstructions)
+    if (i.arch == arch && i.a == a && i.b == b && i.out == out) return &i;
+  return nullptr;
+}
+
+std::optional<TcModel> find_preset(std::string_view arch, Format a, Format b, Format out) {
+  if (const Instruction* i = find_default_instruction(arch, a, b, out)) return bound_model(*i);
   return std::nullopt;
+}
+
+std::optional<TcModel> find_preset(std::string_view arch, Format in, Format out) {
+  return find_preset(arch, in, in, out);
 }
 
 TcModel preset(std::string_view arch, Format in, Format out) {
@@ -97,56 +400,22 @@ double mma_block(const TcModel& model, std::span<const double> a, std::span<cons
   if (model.frac_bits < 0 || model.frac_bits > 52)
     throw std::invalid_argument("tensor-core model: frac_bits must be in [0, 52]");
   if (auto s = special_result(a, b, c)) return *s;
-
-  // Products of fp32 or narrower values are exact in double (<= 48 bits, exponents within
-  // [-298, 256]); so is every term below.
-  double terms[65];
-  if (a.size() + 1 > std::size(terms))
-    throw std::invalid_argument("tensor-core model: block larger than 64");
-  size_t n = 0;
-  terms[n++] = c;
-  for (size_t i = 0; i < a.size(); ++i) terms[n++] = a[i] * b[i];
-
-  int emax = INT_MIN;
-  bool all_negative_zero = true;
-  if (model.operand_exponents) {
-    const int out_emin = desc(out).emin();
-    if (c != 0) emax = std::max(exponent_of(c), out_emin);
-    for (size_t i = 0; i < a.size(); ++i)
-      if (terms[i + 1] != 0)
-        emax = std::max(emax, std::max(exponent_of(a[i]), model.operand_emin) +
-                                  std::max(exponent_of(b[i]), model.operand_emin));
+  switch (model.path) {
+    case Datapath::fused:
+      return fused_block(model, a, b, c, out);
+    case Datapath::c_after:
+      return c_after_block(model, a, b, c);
+    case Datapath::exact:
+      return exact_block(a, b, c, out);
+    case Datapath::ftz_pairs:
+      return ftz_pairs_block(model, a, b, c);
+    case Datapath::fma_chain:
+      return fma_chain_dot(a, b, c, out);
+    case Datapath::c_after_halves:
+      break;
   }
-  for (size_t i = 0; i < n; ++i) {
-    if (terms[i] != 0 && !model.operand_exponents) emax = std::max(emax, exponent_of(terms[i]));
-    all_negative_zero = all_negative_zero && terms[i] == 0 && std::signbit(terms[i]);
-  }
-  if (emax == INT_MIN) return all_negative_zero && !model.operand_exponents ? -0.0 : 0.0;
-
-  // Each term as an integer multiple of 2^(emax - f), truncated toward zero; |term| <
-  // 2^(emax+1) so each is below 2^(f+1) and the sum of at most 65 stays below 2^60.
-  const int f = model.frac_bits;
-  int64_t sum = 0;
-  for (size_t i = 0; i < n; ++i)
-    sum += static_cast<int64_t>(std::trunc(std::ldexp(terms[i], f - emax)));
-  if (sum == 0) return 0.0;
-
-  // Normalize once and round once. The Unpacked form carries all bits of the exact sum.
-  Unpacked u;
-  u.kind = Unpacked::Kind::finite;
-  u.negative = sum < 0;
-  const uint64_t mag = sum < 0 ? uint64_t(0) - static_cast<uint64_t>(sum) : uint64_t(sum);
-  const int lead = 63 - std::countl_zero(mag);
-  u.mant = mag << (63 - lead);
-  u.exp = static_cast<int64_t>(emax) - f + lead;
-  u.sticky = false;
-  const FormatDesc& d = desc(out);
-  if (u.exp > d.emax()) return u.negative ? -INFINITY : INFINITY;  // see the header
-  RoundOptions o;
-  o.mode = model.final_rounding;
-  o.saturate = false;
-  const double rounded = decode(out, round_to(out, u, o).bits);
-  return model.operand_exponents && rounded == 0 ? 0.0 : rounded;
+  throw std::invalid_argument("tensor-core model: datapath " + std::string(name(model.path)) +
+                              " is not implemented");
 }
 
 double mma_dot_values(const TcModel& model, std::span<const double> a, std::span<const double> b,
@@ -162,20 +431,34 @@ double mma_dot_values(const TcModel& model, std::span<const double> a, std::span
   return d;
 }
 
-uint64_t mma_dot(const TcModel& model, Format in, std::span<const uint64_t> a,
+uint64_t mma_dot(const TcModel& model, Format in, Format in_b, std::span<const uint64_t> a,
                  std::span<const uint64_t> b, uint64_t c_bits, Format out) {
-  const auto read = [in](uint64_t bits) {
-    // wgmma reads tf32 operands by truncating the fp32 container (docs/REFERENCE.md, Formats).
-    if (in == Format::tf32 && !is_nan(in, bits)) bits &= ~uint64_t{0x1fff};
-    return decode(in, bits);
+  const auto reader = [&model](Format f) {
+    return [f, &model](uint64_t bits) {
+      // Tensor cores read tf32 operands by clearing the low 13 bits of the fp32 container
+      // (docs/REFERENCE.md, Conversions): a NaN whose payload lies only there becomes inf.
+      if (f == Format::tf32 && (model.tf32_nan_to_inf || !is_nan(f, bits)))
+        bits &= ~uint64_t{0x1fff};
+      return decode(f, bits);
+    };
   };
   std::vector<double> av(a.size()), bv(b.size());
-  std::transform(a.begin(), a.end(), av.begin(), read);
-  std::transform(b.begin(), b.end(), bv.begin(), read);
+  std::transform(a.begin(), a.end(), av.begin(), reader(in));
+  std::transform(b.begin(), b.end(), bv.begin(), reader(in_b));
   const double d = mma_dot_values(model, av, bv, decode(out, c_bits), out);
+  if (std::isnan(d)) {  // CUDA's canonical NaN (the published models return it too)
+    if (out == Format::fp32) return 0x7fffffff;
+    if (out == Format::fp16) return 0x7fff;
+    return desc(out).nan_bits();
+  }
   RoundOptions o;
   o.mode = model.final_rounding;
   return round_double(out, d, o).bits;  // d is a value of `out`: no rounding happens
+}
+
+uint64_t mma_dot(const TcModel& model, Format in, std::span<const uint64_t> a,
+                 std::span<const uint64_t> b, uint64_t c_bits, Format out) {
+  return mma_dot(model, in, in, a, b, c_bits, out);
 }
 
 }  // namespace numguard::tc

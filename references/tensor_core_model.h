@@ -1,33 +1,34 @@
-// The tensor-core block-FMA model: one parametrized model with per-architecture presets
-// instead of one function per GPU (docs/REFERENCE.md "Tensor-core arithmetic"; Fasi, Higham,
-// Mikaitis & Pranesh, PeerJ CS 2021; Li et al., FTTN, CCGrid 2024; Khattak & Mikaitis,
-// "Accurate Models of NVIDIA Tensor Cores", 2025; Xie et al., MMA-Sim, 2025).
+// The matrix-unit model: one parametrized block-FMA model whose presets are data, one row per
+// instruction (docs/REFERENCE.md "Tensor-core arithmetic"; Fasi, Higham, Mikaitis & Pranesh,
+// PeerJ CS 2021; Li et al., FTTN, CCGrid 2024; Khattak & Mikaitis, "Accurate Models of NVIDIA
+// Tensor Cores", 2025; Xie et al., MMA-Sim, 2025).
 //
-// One block computes D = C + sum_{i<b} a_i*b_i as follows:
+// The NVIDIA datapath (`fused`) computes one block D = C + sum_{i<L} a_i*b_i as follows:
 //  1. the products a_i*b_i are exact;
-//  2. the largest exponent E = floor(log2 |t|) among the nonzero products and C is found
-//     (C takes part in the alignment);
-//  3. every term (each product and C) is truncated toward zero to frac_bits fractional bits
-//     below 2^E, i.e. to a multiple of 2^(E - frac_bits): relative to a leading 1, a term
-//     2^-f is kept and 2^-(f+1) is dropped;
-//  4. the truncated terms are summed exactly and the sum is normalized once;
-//  5. the sum is rounded to the output format with final_rounding (RZ for an fp32 output,
-//     RNE for an fp16 output); subnormal inputs and outputs are kept.
-// K longer than the block chains blocks through C: C of block j+1 is the (rounded) D of
-// block j. Specials follow IEEE: NaN if any input is NaN or a product is inf * 0 or infinite
-// terms of both signs meet; otherwise an infinite term gives that infinity.
+//  2. each product is aligned at an exponent: the sum of its operands' exponents (a subnormal
+//     operand counted at its format's emin; `operand_exponents`) or the exponent of the exact
+//     product; C at its own exponent (at least the output format's emin); zero products and a
+//     zero C at `zero_exponent` where the preset has one (a block shorter than L holds zero
+//     products), else they take no part;
+//  3. every term is truncated toward zero to F = frac_bits fraction bits below the largest
+//     alignment exponent E, i.e. to a multiple of 2^(E - F);
+//  4. the truncated terms are summed exactly and normalized once;
+//  5. the sum is kept to `out_frac_bits` fraction bits toward zero where set (fp8 on Ada and
+//     Hopper: 13), then rounded to the output format with final_rounding (RZ for fp32, RNE for
+//     fp16); subnormal inputs and outputs are kept; a finite sum reaching 2^(emax+1) is inf.
+// Longer vectors chain blocks through C. Specials follow IEEE: NaN if any input is NaN, a
+// product is inf * 0 or infinite terms of both signs meet; otherwise an infinite term wins.
+// An exact zero is +0 (the published models and the H100 measurement; `signed_zero` gives the
+// IEEE sign instead). mma_dot returns the canonical NaN of CUDA (fp32 0x7fffffff, fp16 0x7fff).
 //
-// Choices the sources leave open, made here and recorded in docs/kernels.md:
-//  - E is the exponent of the exact (normalized) product, not the sum of the operand
-//    exponents before the product's significand is normalized -- except where
-//    operand_exponents is set (the hopper fp16, bf16 and tf32 presets, measured on an H100:
-//    docs/GPU_RESULTS.md); the published models use the operand rule on every generation
-//    (docs/REFERENCE.md, "Open points");
-//  - a finite sum whose magnitude reaches 2^(emax+1) of the output becomes inf (as the wide
-//    internal accumulator overflows on conversion), even under RZ;
-//  - an exact zero sum is +0 unless every term is -0;
-//  - tf32 operands are read with the low 13 bits of their fp32 container truncated, as
-//    wgmma does (docs/REFERENCE.md, "Conversions").
+// AMD's datapaths (MMA-Sim's): `c_after` (CDNA3 f16/bf16/xf32: products fused at F with
+// truncation, zeros taking no part, then C added after: the products' sum rounded down to
+// 2^(E-32), C rounded down to 2^(E-24), their sum rounded down to c_after_bits = 31 fraction
+// bits, then RNE to fp32), `c_after_halves` (CDNA3 fp8: even and odd products fused apart, each
+// rounded down to 2^(E-24), then as c_after; C dropped below 2^(E-25)), `exact` (CDNA1: the
+// exact sum of the products and C, one RNE rounding), `ftz_pairs` (CDNA2 f16/bf16: fp32
+// products and additions with subnormals flushed, c + ((p0 + p1) + (p2 + p3)) per group of L);
+// and `fma_chain` (fp64 mma on NVIDIA and AMD, AMD fp32: sequential IEEE FMAs, RNE).
 #pragma once
 
 #include <cstdint>
@@ -40,29 +41,52 @@
 
 namespace numguard::tc {
 
+enum class Datapath : uint8_t { fused, c_after, c_after_halves, exact, ftz_pairs, fma_chain };
+std::string_view name(Datapath d);
+
 struct TcModel {
-  int block = 0;      // b: products fused per block
-  int frac_bits = 0;  // f: fractional bits kept below the block's largest exponent
+  int block = 0;      // L: products per block (fused, c_after*, exact; ftz_pairs: the group)
+  int frac_bits = 0;  // F: fraction bits kept below the block's largest alignment exponent
   Rounding final_rounding = Rounding::rz;
-  // Measured on H100 mma.sync: alignment exponent of a product = sum of the operands' exponent
-  // fields (subnormal -> operand_emin), C's = its exponent field; a zero result is +0.
+  // Align a product at the sum of its operands' exponents (subnormal operands at their
+  // format's emin) rather than at its exact exponent.
   bool operand_exponents = false;
-  int operand_emin = 0;
+  int operand_emin = 0;    // emin of A's format (operand_exponents)
+  int operand_emin_b = 0;  // emin of B's format; 0: as A's
+  Datapath path = Datapath::fused;
+  // The alignment exponent of a zero term (zero products, a zero C); nullopt: zeros take no
+  // part. MMA-Sim's e_zero: -131 .. -133 for fp32 outputs, -20 .. -22 for fp16 ones.
+  std::optional<int> zero_exponent;
+  int out_frac_bits = 0;     // > 0: the result truncated to this many fraction bits first
+  bool signed_zero = false;  // an exact zero keeps IEEE's sign (-0 only if every term is -0)
+  int c_after_bits = 31;     // c_after*: fraction bits of the final fixed-point sum
+  // tf32 operands read by clearing the low 13 bits of their fp32 container, a NaN whose only
+  // set fraction bits are there becoming inf (MMA-Sim's hardware test); false: NaN kept.
+  bool tf32_nan_to_inf = true;
 };
 
-// The architectures with presets: "volta", "ampere", "ada", "hopper", "blackwell".
+// One instruction's model: the names PTX and the AMD ISA give it, the formats it takes and its
+// source (docs/REFERENCE.md, "Presets per instruction").
+struct Instruction {
+  std::string_view arch;  // "volta" ... "blackwell", "rtx_blackwell", "cdna1" ... "cdna3"
+  std::string_view name;  // e.g. "mma.m16n8k16.f32.bf16.bf16.f32", "mfma_f32_32x32x8_bf16"
+  Format a, b, out;
+  TcModel model;
+  std::string_view source;
+};
+
+std::span<const Instruction> tc_instructions();
+// The row of `name` (on `arch` where given: CDNA1 and CDNA2 share mfma names).
+const Instruction* find_instruction(std::string_view name, std::string_view arch = {});
+
+// The architectures with presets, in the order of the table.
 std::span<const std::string_view> tc_architectures();
 
-// The model of `arch` for inputs `in` and output (accumulator) `out`, from docs/REFERENCE.md:
-//   volta   fp16 b=4 f=23
-//   ampere  fp16, bf16 b=8 f=24; tf32 b=4 f=24
-//   ada     as ampere, and e4m3 / e5m2 b=16 f=13
-//   hopper  fp16, bf16 b=16 f=25; tf32 b=8 f=25 (measured on an H100); e4m3 / e5m2
-//           b=32 f=13
-//   blackwell  as hopper (same row of the table; not checked on a device here)
-// out is fp32 (final RZ) for every input, or fp16 (final RNE) for fp16 inputs.
-// nullopt when the architecture or the format pair has no preset.
+// The model of `arch` for inputs `in` (A and B) and output `out`: the architecture's default
+// instruction for that pairing (the first row of the table); nullopt when there is none.
 std::optional<TcModel> find_preset(std::string_view arch, Format in, Format out);
+std::optional<TcModel> find_preset(std::string_view arch, Format a, Format b, Format out);
+const Instruction* find_default_instruction(std::string_view arch, Format a, Format b, Format out);
 // As find_preset, throwing std::invalid_argument when there is none.
 TcModel preset(std::string_view arch, Format in, Format out);
 
@@ -71,13 +95,16 @@ TcModel preset(std::string_view arch, Format in, Format out);
 double mma_block(const TcModel& model, std::span<const double> a, std::span<const double> b,
                  double c, Format out);
 
-// A dot product of any length through chained blocks (a[0..b), then a[b..2b), ...). With
+// A dot product of any length through chained blocks (a[0..L), then a[L..2L), ...). With
 // no terms the result is c.
 double mma_dot_values(const TcModel& model, std::span<const double> a, std::span<const double> b,
                       double c, Format out);
 
-// The same on bit patterns: a and b of format `in`, c and the result of format `out`.
+// The same on bit patterns: a and b of format `in` (or `in` and `in_b`), c and the result of
+// format `out`; a NaN result is CUDA's canonical pattern.
 uint64_t mma_dot(const TcModel& model, Format in, std::span<const uint64_t> a,
+                 std::span<const uint64_t> b, uint64_t c_bits, Format out);
+uint64_t mma_dot(const TcModel& model, Format in, Format in_b, std::span<const uint64_t> a,
                  std::span<const uint64_t> b, uint64_t c_bits, Format out);
 
 }  // namespace numguard::tc

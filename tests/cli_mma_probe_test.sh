@@ -18,6 +18,40 @@ ones=$(printf '1,%.0s' {1..17}); ones=${ones%,}
 [[ $(bits --model hopper --in bf16 --out fp32 --a "$ones" --b "$ones") == 0x41880000 ]] ||
   fail "hopper bf16: 17 ones chain two blocks to 17"
 
+# Named instructions, mixed operand formats, and the AMD datapaths (MMA-Sim's example: exact
+# -0.875; CDNA2's pairs of fp32 FTZ additions keep -0.375, CDNA3's C-after path -0.5).
+X=(--a -8192,-0.5,-0.25,-0.125 --b 1024,1,1,1 --c 8388608)
+value() { "$NG" mma "$@" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"])'; }
+[[ $(value --model cdna2 --instruction mfma_f32_32x32x4bf16 "${X[@]}") == -0.375 ]] ||
+  fail "cdna2 mfma_f32_32x32x4bf16: -0.375"
+[[ $(value --model cdna3 --in bf16 --out fp32 "${X[@]}") == -0.5 ]] || fail "cdna3 bf16: -0.5"
+[[ $(value --instruction wgmma.m64nNk32.f32.e4m3.e5m2 --a 16,0.125 --b 16,0.125) == 256 ]] ||
+  fail "hopper e4m3 x e5m2: 256 + 2^-6, 13 fraction bits below 2^8, is 256"
+# Batch mode: one JSON object per input line, in order; a bad line is reported and the exit
+# status is 1 once every line is read.
+printf '1,2 3,4
+# a comment
+
+1 1 1
+0x3c00,0x3c00 0x3c00,0x3c00 2
+' |
+  "$NG" mma --batch --model hopper --in fp16 --out fp32 --json >batch.txt || fail "mma --batch"
+python3 - <<'PY' || fail "mma --batch output: $(cat batch.txt)"
+import json
+rows = [json.loads(l) for l in open("batch.txt")]
+assert [r["value"] for r in rows] == ["11", "2", "4"], rows
+assert [r["line"] for r in rows] == [1, 4, 5], rows
+PY
+printf '1 1
+1,2 1
+' | "$NG" mma --batch --model hopper --in fp16 --out fp32 --json >batch.txt 2>err.txt
+[[ $? -eq 1 ]] || fail "mma --batch: a bad line gives exit status 1"
+grep -q '"error"' batch.txt && grep -q '"value":"1"' batch.txt || fail "mma --batch: good and bad lines: $(cat batch.txt)"
+printf '1,2 3,4
+' | "$NG" mma --batch --model hopper --in fp16 --out fp32 >batch.txt || fail "mma --batch (text)"
+[[ $(cat batch.txt) == "0x41300000 11" ]] || fail "mma --batch text line: $(cat batch.txt)"
+rm -f batch.txt err.txt
+
 for arch in volta ampere hopper; do
   "$NG" probe --model $arch --json > probe.$arch.json || fail "probe --model $arch"
 done
@@ -36,6 +70,9 @@ PY
 rm -f probe.*.json
 
 expect_usage mma --model banana --in fp16 --a 1 --b 1
+expect_usage mma --instruction mma.m1n1k1 --a 1 --b 1
+expect_usage mma --model volta --instruction mfma_f32_32x32x8_f16 --a 1 --b 1
+expect_usage mma --batch --model hopper --a 1 --b 1
 expect_usage mma --model hopper --in fp16 --a 1,2 --b 1
 expect_usage mma --model hopper --in fp16 --a abc --b 1
 expect_usage probe

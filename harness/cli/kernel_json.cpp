@@ -36,6 +36,9 @@ nlohmann::json recipe_json(const Recipe& r) {
       {"frac_bits", a.frac_bits},
       {"lanes", a.lanes},
       {"operand_exponents", a.operand_exponents},
+      {"zero_exponent",
+       a.zero_exponent ? nlohmann::json(*a.zero_exponent) : nlohmann::json(nullptr)},
+      {"out_frac_bits", a.out_frac_bits},
       // Row and elementwise ops: the algorithm, the staging format, the math functions' ulps.
       {"method", text(name(r.method))},
       {"stage", optional_format(r.stage)},

@@ -3,9 +3,16 @@
 // value, so an engineer can ask the model a question without writing a kernel.
 #include <fmt/format.h>
 
+#include <fmt/ranges.h>
+
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,7 +21,7 @@
 #include "harness/cli/number_text.h"
 #include "harness/cli/verb.h"
 #include "harness/core/ulp.h"
-#include "references/exact_accumulator.h"
+#include "references/exact_real.h"
 #include "references/tensor_core_model.h"
 
 namespace numguard::cli {
@@ -22,11 +29,14 @@ namespace {
 
 struct MmaOptions {
   std::string model;
+  std::string instruction;
   Format in = Format::fp16;
+  std::optional<Format> in_b;
   Format out = Format::fp32;
   std::vector<std::string> a, b;
   std::string c = "0";
   bool json = false;
+  bool batch = false;
 };
 
 // Reads one value as `convert --from F --to F` does: raw bits (0x3c00), or a literal rounded
@@ -43,74 +53,233 @@ uint64_t read_value(Format f, const std::string& text, const char* what) {
   return c.result.bits;
 }
 
+// The instruction the options name: --instruction, or the architecture's default for the
+// formats.
+struct Chosen {
+  const tc::Instruction* instruction;
+  tc::TcModel model;
+  Format a, b, out;
+};
+
+Chosen choose(const MmaOptions& o) {
+  const Format fb = o.in_b.value_or(o.in);
+  if (!o.instruction.empty()) {
+    const tc::Instruction* i = tc::find_instruction(o.instruction, o.model);
+    if (!i)
+      throw UsageError(fmt::format("--instruction {}: unknown (`numguard mma --list` names them)",
+                                   o.instruction));
+    if (!o.model.empty() && o.model != i->arch)
+      throw UsageError(
+          fmt::format("--instruction {} belongs to {}, not --model {}", i->name, i->arch, o.model));
+    tc::TcModel m = i->model;
+    m.operand_emin = desc(i->a).emin();
+    m.operand_emin_b = desc(i->b).emin();
+    return {i, m, i->a, i->b, i->out};
+  }
+  if (o.model.empty()) throw UsageError("give --model ARCH or --instruction NAME");
+  const tc::Instruction* i = tc::find_default_instruction(o.model, o.in, fb, o.out);
+  if (!i) {
+    const auto archs = tc::tc_architectures();
+    if (std::find(archs.begin(), archs.end(), o.model) == archs.end())
+      throw UsageError(
+          fmt::format("--model {}: unknown architecture ({})", o.model, fmt::join(archs, ", ")));
+    throw UsageError(fmt::format("--model {} has no instruction for {} x {} -> {}", o.model,
+                                 name(o.in), name(fb), name(o.out)));
+  }
+  return {i, *tc::find_preset(o.model, o.in, fb, o.out), o.in, fb, o.out};
+}
+
+struct DotResult {
+  uint64_t d;
+  uint64_t exact64;
+  bool exact_rounded;
+  double ulps;
+  int blocks;
+};
+
+DotResult evaluate(const Chosen& ch, const std::vector<uint64_t>& a, const std::vector<uint64_t>& b,
+                   uint64_t c) {
+  DotResult r;
+  r.d = tc::mma_dot(ch.model, ch.a, ch.b, a, b, c, ch.out);
+  // The exact c + sum a_i b_i, for comparison.
+  ExactReal exact = ExactReal::from_double(decode(ch.out, c));
+  for (size_t i = 0; i < a.size(); ++i)
+    exact = add(exact, mul(ExactReal::from_double(decode(ch.a, a[i])), decode(ch.b, b[i])),
+                Rounding::rne);
+  r.exact64 = round_to(Format::fp64, exact.unpacked()).bits;
+  r.exact_rounded = exact.unpacked().sticky;
+  r.ulps = ulp_error(ch.out, decode(ch.out, r.d), decode(Format::fp64, r.exact64));
+  r.blocks = a.empty() ? 0 : static_cast<int>((a.size() + ch.model.block - 1) / ch.model.block);
+  return r;
+}
+
+nlohmann::json result_json(const Chosen& ch, const DotResult& r) {
+  const tc::TcModel& m = ch.model;
+  return {{"model", std::string(ch.instruction->arch)},
+          {"instruction", std::string(ch.instruction->name)},
+          {"datapath", std::string(tc::name(m.path))},
+          {"in", name(ch.a)},
+          {"in_b", name(ch.b)},
+          {"out", name(ch.out)},
+          {"block", m.block},
+          {"fraction_bits", m.frac_bits},
+          {"operand_exponents", m.operand_exponents},
+          {"zero_exponent", m.zero_exponent ? nlohmann::json(*m.zero_exponent) : nullptr},
+          {"out_fraction_bits", m.out_frac_bits},
+          {"final_rounding", name(m.final_rounding)},
+          {"blocks", r.blocks},
+          {"value", std::string(shortest_decimal(ch.out, r.d).view())},
+          {"hex", std::string(hex_float(ch.out, r.d).view())},
+          {"bits", std::string(bits_hex(ch.out, r.d).view())},
+          {"exact", std::string(shortest_decimal(Format::fp64, r.exact64).view())},
+          {"exact_hex", std::string(hex_float(Format::fp64, r.exact64).view())},
+          {"ulp_error", std::isfinite(r.ulps) ? nlohmann::json(r.ulps) : nlohmann::json("inf")}};
+}
+
+std::vector<uint64_t> read_vector(Format f, const std::vector<std::string>& texts,
+                                  const char* what) {
+  std::vector<uint64_t> v;
+  v.reserve(texts.size());
+  for (const auto& t : texts) v.push_back(read_value(f, t, what));
+  return v;
+}
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i)
+    if (i == s.size() || s[i] == sep) {
+      out.emplace_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  return out;
+}
+
+// One dot per line: "A B [C]", whitespace-separated, each vector comma-separated. Blank lines
+// and lines starting with '#' are skipped; a bad line gives {"line", "error"} (or an error
+// line) and the exit status 1 once every line is read.
+int run_batch(const Chosen& ch, bool json) {
+  std::string line;
+  int64_t number = 0, bad = 0;
+  while (std::getline(std::cin, line)) {
+    ++number;
+    std::istringstream fields(line);
+    std::vector<std::string> f;
+    for (std::string w; fields >> w;) f.push_back(w);
+    if (f.empty() || f[0][0] == '#') continue;
+    try {
+      if (f.size() < 2 || f.size() > 3)
+        throw UsageError(fmt::format("want 'A B [C]' (2 or 3 fields), got {}", f.size()));
+      const auto a = read_vector(ch.a, split(f[0], ','), "a");
+      const auto b = read_vector(ch.b, split(f[1], ','), "b");
+      if (a.size() != b.size())
+        throw UsageError(fmt::format("A has {} values but B has {}", a.size(), b.size()));
+      const uint64_t c = read_value(ch.out, f.size() == 3 ? f[2] : "0", "c");
+      const DotResult r = evaluate(ch, a, b, c);
+      if (json) {
+        nlohmann::json j = result_json(ch, r);
+        j["line"] = number;
+        fmt::print("{}\n", j.dump());
+      } else {
+        fmt::print("{} {}\n", bits_hex(ch.out, r.d).view(), shortest_decimal(ch.out, r.d).view());
+      }
+    } catch (const std::exception& e) {
+      ++bad;
+      if (json)
+        fmt::print("{}\n", nlohmann::json{{"line", number}, {"error", e.what()}}.dump());
+      else
+        fmt::print("error line {}: {}\n", number, e.what());
+    }
+  }
+  std::fflush(stdout);
+  if (bad) {
+    fmt::print(stderr, "numguard mma --batch: {} of {} lines could not be read\n", bad, number);
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+int list_instructions() {
+  fmt::print("{:<14}{:<46}{:<7}{:<7}{:<6}{:<11}{:>4}{:>4}{:>7}  {}\n", "arch", "instruction", "a",
+             "b", "out", "datapath", "L", "F", "e0", "source");
+  for (const tc::Instruction& i : tc::tc_instructions())
+    fmt::print("{:<14}{:<46}{:<7}{:<7}{:<6}{:<11}{:>4}{:>4}{:>7}  {}\n", i.arch, i.name, name(i.a),
+               name(i.b), name(i.out), tc::name(i.model.path), i.model.block, i.model.frac_bits,
+               i.model.zero_exponent ? std::to_string(*i.model.zero_exponent) : "-", i.source);
+  return kExitOk;
+}
+
 int run_mma(const MmaOptions& o) {
-  const std::optional<tc::TcModel> model = tc::find_preset(o.model, o.in, o.out);
-  if (!model)
-    throw UsageError(
-        fmt::format("--model {} has no preset for {} -> {}", o.model, name(o.in), name(o.out)));
+  const Chosen ch = choose(o);
+  if (o.batch) {
+    if (!o.a.empty() || !o.b.empty())
+      throw UsageError("--batch reads its dots from stdin: drop --a and --b");
+    return run_batch(ch, o.json);
+  }
+  if (o.a.empty() || o.b.empty()) throw UsageError("give --a and --b (or --batch)");
   if (o.a.size() != o.b.size())
     throw UsageError(fmt::format("--a has {} values but --b has {}", o.a.size(), o.b.size()));
-  std::vector<uint64_t> a, b;
-  for (const auto& v : o.a) a.push_back(read_value(o.in, v, "a"));
-  for (const auto& v : o.b) b.push_back(read_value(o.in, v, "b"));
-  const uint64_t c = read_value(o.out, o.c, "c");
-  const uint64_t d = tc::mma_dot(*model, o.in, a, b, c, o.out);
-
-  // The exact c + sum a_i b_i, for comparison.
-  ExactAccumulator acc(o.in);
-  acc.add_dot(a, b);
-  const ExactReal exact =
-      add(acc.exact_real(), ExactReal::from_double(decode(o.out, c)), Rounding::rne);
-  const uint64_t exact64 = round_to(Format::fp64, exact.unpacked()).bits;
-  const double exact_value = decode(Format::fp64, exact64);
-  const double ulps = ulp_error(o.out, decode(o.out, d), exact_value);
-  const int blocks = a.empty() ? 0 : static_cast<int>((a.size() + model->block - 1) / model->block);
-
+  const auto a = read_vector(ch.a, o.a, "a");
+  const auto b = read_vector(ch.b, o.b, "b");
+  const uint64_t c = read_value(ch.out, o.c, "c");
+  const DotResult r = evaluate(ch, a, b, c);
   if (o.json) {
-    nlohmann::json j = {
-        {"model", o.model},
-        {"in", name(o.in)},
-        {"out", name(o.out)},
-        {"block", model->block},
-        {"fraction_bits", model->frac_bits},
-        {"final_rounding", name(model->final_rounding)},
-        {"blocks", blocks},
-        {"value", std::string(shortest_decimal(o.out, d).view())},
-        {"hex", std::string(hex_float(o.out, d).view())},
-        {"bits", std::string(bits_hex(o.out, d).view())},
-        {"exact", std::string(shortest_decimal(Format::fp64, exact64).view())},
-        {"exact_hex", std::string(hex_float(Format::fp64, exact64).view())},
-        {"ulp_error", std::isfinite(ulps) ? nlohmann::json(ulps) : nlohmann::json("inf")}};
-    fmt::print("{}\n", j.dump());
+    fmt::print("{}\n", result_json(ch, r).dump());
     return kExitOk;
   }
-  fmt::print("model  {} {}->{}: blocks of {} products + C, {} fraction bits, final {}\n", o.model,
-             name(o.in), name(o.out), model->block, model->frac_bits, name(model->final_rounding));
-  fmt::print("d      {} ({}, bits {})  [{} chained block{}]\n", shortest_decimal(o.out, d).view(),
-             hex_float(o.out, d).view(), bits_hex(o.out, d).view(), blocks, blocks == 1 ? "" : "s");
-  fmt::print("exact  {} ({}){}\n", shortest_decimal(Format::fp64, exact64).view(),
-             hex_float(Format::fp64, exact64).view(),
-             exact.unpacked().sticky ? " (rounded to fp64 for display)" : "");
-  fmt::print("error  {:.4g} ulp of {}\n", ulps, name(o.out));
+  const tc::TcModel& m = ch.model;
+  fmt::print(
+      "model  {} {} ({} x {} -> {}): {} datapath, blocks of {} products + C, {} fraction "
+      "bits{}{}, final {}\n",
+      ch.instruction->arch, ch.instruction->name, name(ch.a), name(ch.b), name(ch.out),
+      tc::name(m.path), m.block, m.frac_bits,
+      m.zero_exponent ? fmt::format(", zeros aligned at 2^{}", *m.zero_exponent) : "",
+      m.out_frac_bits ? fmt::format(", result kept to {} fraction bits", m.out_frac_bits) : "",
+      name(m.final_rounding));
+  fmt::print("d      {} ({}, bits {})  [{} chained block{}]\n",
+             shortest_decimal(ch.out, r.d).view(), hex_float(ch.out, r.d).view(),
+             bits_hex(ch.out, r.d).view(), r.blocks, r.blocks == 1 ? "" : "s");
+  fmt::print("exact  {} ({}){}\n", shortest_decimal(Format::fp64, r.exact64).view(),
+             hex_float(Format::fp64, r.exact64).view(),
+             r.exact_rounded ? " (rounded to fp64 for display)" : "");
+  fmt::print("error  {:.4g} ulp of {}\n", r.ulps, name(ch.out));
   return kExitOk;
 }
 
 VerbAction setup_mma(CLI::App& app) {
   auto o = std::make_shared<MmaOptions>();
-  app.add_option("--model", o->model, "Architecture preset: volta, ampere, ada, hopper, blackwell")
-      ->required();
-  add_format_option(app, "--in", o->in, "Input format of a and b (fp16, bf16, tf32, e4m3, e5m2)");
-  add_format_option(app, "--out", o->out, "Output / accumulator format (fp32, or fp16)");
-  app.add_option("--a", o->a, "a values, comma separated")->delimiter(',')->required();
-  app.add_option("--b", o->b, "b values, comma separated")->delimiter(',')->required();
+  auto list = std::make_shared<bool>(false);
+  app.add_option("--model", o->model,
+                 "Architecture: volta, turing, ampere, ada, hopper, blackwell, rtx_blackwell, "
+                 "cdna1, cdna2, cdna3 (its default instruction for --in/--out)");
+  app.add_option("--instruction", o->instruction,
+                 "A specific instruction (`numguard mma --list`), e.g. "
+                 "mma.m16n8k16.f32.bf16.bf16.f32");
+  add_format_option(app, "--in", o->in, "Input format of a (and b): fp16, bf16, tf32, e4m3, ...");
+  app.add_option_function<std::string>(
+      "--in-b",
+      [o](const std::string& s) {
+        const auto f = format_from_name(s);
+        if (!f) throw CLI::ValidationError("--in-b", "unknown format " + s);
+        o->in_b = *f;
+      },
+      "Format of b where it differs from a's (e4m3 x e5m2)");
+  add_format_option(app, "--out", o->out, "Output / accumulator format (fp32, fp16, fp64)");
+  app.add_option("--a", o->a, "a values, comma separated")->delimiter(',');
+  app.add_option("--b", o->b, "b values, comma separated")->delimiter(',');
   app.add_option("--c", o->c, "The accumulator C (default 0)");
-  app.add_flag("--json", o->json, "One JSON object");
+  app.add_flag("--json", o->json, "One JSON object (per line with --batch)");
+  app.add_flag("--batch", o->batch,
+               "Read one dot per stdin line, 'A B [C]' (vectors comma-separated), and write one "
+               "result per line");
+  app.add_flag("--list", *list, "List every instruction's model and source");
   app.footer(
       "Values: decimal, hex float (0x1p-24) or raw bits (0x3c00). Vectors longer than the block\n"
       "chain blocks through C as the model does.\n"
       "Example: numguard mma --model hopper --in fp16 --out fp32 --a 0.5,0.5,0.5,0.5 \\\n"
-      "           --b 0x1p-24,0x1p-24,0x1p-24,0x1p-24 --c 1");
-  return [o] { return run_mma(*o); };
+      "           --b 0x1p-24,0x1p-24,0x1p-24,0x1p-24 --c 1\n"
+      "Batch:   printf '1,2 3,4\\n1 1 1\\n' | numguard mma --batch --model hopper --json");
+  return [o, list] { return *list ? list_instructions() : run_mma(*o); };
 }
 
 NUMGUARD_REGISTER_VERB({

@@ -115,7 +115,9 @@ std::string Recipe::summary() const {
       break;
     case Order::fused_block:
       s += "(b=" + std::to_string(shape.block) + ",f=" + std::to_string(shape.frac_bits) +
-           (shape.operand_exponents ? ",operand-exp" : "") + ")";
+           (shape.operand_exponents ? ",operand-exp" : "") +
+           (shape.zero_exponent ? ",e0=" + std::to_string(*shape.zero_exponent) : "") +
+           (shape.out_frac_bits ? ",out-f=" + std::to_string(shape.out_frac_bits) : "") + ")";
       break;
     case Order::strided:
       s += "(" + std::to_string(shape.lanes) + ")";

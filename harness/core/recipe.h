@@ -41,6 +41,12 @@ struct Accumulation {
   // rather than on each exact product's exponent, and give +0 for a zero block result:
   // what H100 mma.sync does (docs/GPU_RESULTS.md).
   bool operand_exponents = false;
+  // fused_block: the alignment exponent of a zero term (zero products, a zero C); nullopt:
+  // zeros take no part (MMA-Sim's e_zero).
+  std::optional<int> zero_exponent;
+  // fused_block: > 0: each block's result is first truncated to this many fraction bits (fp8
+  // on Ada and Hopper keep 13 of fp32's 23).
+  int out_frac_bits = 0;
 };
 
 // The input range a kernel promises to handle; outside it a case is a domain limit.

@@ -71,6 +71,13 @@ Found check_shape(const Accumulation& a) {
     if (Found f = unread("frac_bits", a.frac_bits, o)) return f;
   if (a.operand_exponents && !fused_chunks(a))
     return problem("operand_exponents", "true", "false: only fused blocks align on exponents");
+  if (a.zero_exponent && !fused_chunks(a))
+    return problem("zero_exponent", std::to_string(*a.zero_exponent),
+                   "unset: only fused blocks align zeros");
+  if (a.out_frac_bits != 0 &&
+      (o != Order::fused_block || a.out_frac_bits < 1 || a.out_frac_bits > kMaxFracBits))
+    return problem("out_frac_bits", std::to_string(a.out_frac_bits),
+                   "0, or [1, " + std::to_string(kMaxFracBits) + "] with fused_block");
   if (o != Order::split_k && a.partial != Format::fp32)
     return problem("partial", std::string(name(a.partial)),
                    "fp32 (the default): order " + std::string(name(o)) + " stores no partials");

@@ -87,8 +87,11 @@ BoundModel derive_bound(const Recipe& r, int64_t n, bool epilogue, double alpha_
       break;
     case Order::fused_block: {
       // Per block: b products and C truncated to f fraction bits below the largest exponent
-      // lose < 2^-f of the largest magnitude each, then one rounding of the exact sum.
-      const double rho = (a.block + 1) * std::ldexp(align_inflation, -a.frac_bits) + u_acc;
+      // lose < 2^-f of the largest magnitude each, then one rounding of the exact sum (after a
+      // truncation to out_frac_bits where set: < 2^-out_frac_bits relative, RZ).
+      const double u_block =
+          a.out_frac_bits > 0 ? std::max(u_acc, std::ldexp(1.0, -a.out_frac_bits)) : u_acc;
+      const double rho = (a.block + 1) * std::ldexp(align_inflation, -a.frac_bits) + u_block;
       log_growth += static_cast<double>(depth) * std::log1p(rho);
       roundings += static_cast<double>(depth) * (a.block + 1);
       break;
@@ -131,6 +134,16 @@ BoundModel derive_bound(const Recipe& r, int64_t n, bool epilogue, double alpha_
     m.abs_acc += static_cast<double>(n) * desc(r.product ? *r.product : r.acc).min_normal();
   if (a.order == Order::split_k)  // storing each partial may underflow in its own format
     m.abs_acc += static_cast<double>(a.splits) * eta(a.partial, Rounding::rne);
+  if (a.order == Order::fused_block) {
+    const double blocks = static_cast<double>(depth);
+    // A zero term aligned at e0 can raise a block's alignment exponent to e0: each of its
+    // b + 1 terms then loses < 2^(e0 - f) absolutely.
+    if (a.zero_exponent)
+      m.abs_acc += blocks * (a.block + 1) * std::ldexp(1.0, *a.zero_exponent - a.frac_bits);
+    // The out_frac_bits truncation's grid below the accumulator's smallest normal.
+    if (a.out_frac_bits > 0)
+      m.abs_acc += blocks * std::ldexp(1.0, desc(r.acc).emin() - a.out_frac_bits);
+  }
   m.abs_acc *= std::max(1.0, alpha_abs);  // accumulator errors are scaled by alpha afterwards
 
   const FormatDesc& in = desc(r.acc);

@@ -28,7 +28,9 @@ Recipe tensor_core_recipe(Format in, Format acc, const tc::TcModel& model) {
   r.shape = {.order = Order::fused_block,
              .block = model.block,
              .frac_bits = model.frac_bits,
-             .operand_exponents = model.operand_exponents};
+             .operand_exponents = model.operand_exponents,
+             .zero_exponent = model.zero_exponent,
+             .out_frac_bits = model.out_frac_bits};
   r.out = acc;
   r.out_rounding = model.final_rounding;  // the value is already in `out`: no conversion
   return r;

@@ -21,7 +21,9 @@ struct TensorCoreBlocks {
     return {.order = Order::fused_block,
             .block = model.block,
             .frac_bits = model.frac_bits,
-            .operand_exponents = model.operand_exponents};
+            .operand_exponents = model.operand_exponents,
+            .zero_exponent = model.zero_exponent,
+            .out_frac_bits = model.out_frac_bits};
   }
 
   template <class R, bool P>

@@ -22,7 +22,8 @@ Recipe mma_splitk_recipe(std::string_view arch, Format in, int splits) {
              .splits = splits,
              .partial = Format::fp32,
              .frac_bits = model.frac_bits,
-             .operand_exponents = model.operand_exponents};
+             .operand_exponents = model.operand_exponents,
+             .zero_exponent = model.zero_exponent};
   return r;
 }
 

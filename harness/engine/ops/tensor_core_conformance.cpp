@@ -24,7 +24,9 @@ std::optional<Tensor> model_output(const Recipe& r, const Problem& p) {
                           .frac_bits = r.shape.frac_bits,
                           .final_rounding = r.acc_rounding,
                           .operand_exponents = r.shape.operand_exponents,
-                          .operand_emin = desc(in).emin()};
+                          .operand_emin = desc(in).emin(),
+                          .zero_exponent = r.shape.zero_exponent,
+                          .out_frac_bits = r.shape.out_frac_bits};
   Tensor out(r.out, {p.m, p.n});
   std::vector<uint64_t> row(static_cast<size_t>(p.k)), col(static_cast<size_t>(p.k));
   const OutputSample* sample = current_output_sample();  // only the verified elements
