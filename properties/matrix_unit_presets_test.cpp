@@ -146,6 +146,46 @@ TEST(InstructionTable, Cdna3RoundsCDownAfterTheProducts) {
   EXPECT_EQ(run("cdna3", "mfma_f32_32x32x8_f16", {1}, {1}, -0x1p-40), 1 - 0x1p-24);
 }
 
+// Block-scaled MMA (MMA-Sim's ST- and GST-FDPA, Table 8's MXFP8 and NVFP4 rows): unit scales
+// give the unscaled Blackwell result; fp4 groups of 16 summed exactly, each aligned at its
+// scales' exponents with 35 fraction bits, keep all of -0.875.
+uint64_t scaled_run(std::string_view name, const std::vector<double>& a,
+                    const std::vector<double>& b, const std::vector<double>& sa,
+                    const std::vector<double>& sb, double c) {
+  const Instruction* i = find_instruction(name, "blackwell");
+  if (!i) throw std::invalid_argument("no instruction " + std::string(name));
+  TcModel m = i->model;
+  m.operand_emin = desc(i->a).emin();
+  m.operand_emin_b = desc(i->b).emin();
+  std::vector<uint64_t> ab, bb, sab, sbb;
+  for (double x : a) ab.push_back(bits_of(i->a, x));
+  for (double y : b) bb.push_back(bits_of(i->b, y));
+  for (double s : sa) sab.push_back(bits_of(m.scale, s));
+  for (double s : sb) sbb.push_back(bits_of(m.scale, s));
+  return mma_scaled_dot(m, i->a, i->b, ab, bb, sab, sbb, bits_of(Format::fp32, c), Format::fp32);
+}
+
+TEST(InstructionTable, BlockScaledMmaFollowsMmaSim) {
+  EXPECT_EQ(decode(Format::fp32,
+                   scaled_run("tcgen05.mma.kind::mxf8f6f4.block32.f32.e5m2.e5m2",
+                              {-0x1p13, -0.5, -0.25, -0.125}, {0x1p10, 1, 1, 1}, {1}, {1}, 0x1p23)),
+            -0.75);
+  std::vector<double> a(64, 0.0), b(64, 0.0);
+  a[0] = -4, b[0] = 4;                                                        // group 0
+  a[16] = -1, b[16] = 1, a[17] = -1, b[17] = 0.5, a[18] = -0.5, b[18] = 0.5;  // group 1
+  EXPECT_EQ(
+      decode(Format::fp32, scaled_run("tcgen05.mma.kind::mxf4nvf4.block16.f32.e2m1.e2m1.ue8m0", a,
+                                      b, {0x1p11, 1, 1, 1}, {0x1p8, 0x1p-1, 1, 1}, 0x1p23)),
+      -0.875);
+  // A NaN scale (E8M0 0xff) makes the result NaN.
+  const Instruction* mx = find_instruction("tcgen05.mma.kind::mxf8f6f4.block32.f32.e4m3.e4m3");
+  ASSERT_NE(mx, nullptr);
+  const std::vector<uint64_t> one = {0x38}, nan_scale = {0xff}, unit = {0x7f};
+  EXPECT_EQ(mma_scaled_dot(mx->model, Format::e4m3, Format::e4m3, one, one, nan_scale, unit, 0,
+                           Format::fp32),
+            0x7fffffffu);
+}
+
 // fp64 mma: a chain of IEEE fp64 FMAs with RNE (PeerJ DMMA vectors on an A100).
 TEST(InstructionTable, Fp64IsAnFmaChain) {
   const std::string_view f64 = "mma.m8n8k4.f64.f64.f64.f64";

@@ -31,6 +31,18 @@ constexpr TcModel nv(int block, int frac, Rounding out, int e_zero, int out_frac
           .zero_exponent = e_zero,
           .out_frac_bits = out_frac};
 }
+constexpr TcModel scaled(int block, int frac, int e_zero, int scale_block, Format scale,
+                         int group = 0) {
+  return {.block = block,
+          .frac_bits = frac,
+          .final_rounding = Rounding::rz,
+          .operand_exponents = true,
+          .path = group ? Datapath::group_scaled : Datapath::scaled,
+          .zero_exponent = e_zero,
+          .scale_block = scale_block,
+          .group = group,
+          .scale = scale};
+}
 constexpr TcModel fma_chain() {
   return {.block = 1, .final_rounding = rne, .path = Datapath::fma_chain};
 }
@@ -108,6 +120,20 @@ constexpr Instruction kInstructions[] = {
      nv(32, 25, rz, -133), "assumed: the f8f6f4 datapath (not validated)"},
     {"blackwell", "tcgen05.mma.kind::f8f6f4.f32.e2m3.e2m3", Format::e2m3, Format::e2m3, f32,
      nv(32, 25, rz, -133), "assumed: the f8f6f4 datapath (not validated)"},
+    // Block-scaled (MMA-Sim's ST-FDPA and GST-FDPA): MXFP8 / MXFP6 / MXFP4 elements with UE8M0
+    // scales per 32, and kind::mxf4nvf4: fp4 with UE8M0 per 32 (MXFP4) or UE4M3 per 16 (NVFP4).
+    {"blackwell", "tcgen05.mma.kind::mxf8f6f4.block32.f32.e4m3.e4m3", e4, e4, f32,
+     scaled(32, 25, -133, 32, Format::e8m0), kMmaSim},
+    {"blackwell", "tcgen05.mma.kind::mxf8f6f4.block32.f32.e5m2.e5m2", e5, e5, f32,
+     scaled(32, 25, -133, 32, Format::e8m0), kMmaSim},
+    {"blackwell", "tcgen05.mma.kind::mxf8f6f4.block32.f32.e2m1.e2m1", Format::e2m1, Format::e2m1,
+     f32, scaled(32, 25, -133, 32, Format::e8m0), kMmaSim},
+    {"blackwell", "tcgen05.mma.kind::mxf4.block32.f32.e2m1.e2m1", Format::e2m1, Format::e2m1, f32,
+     scaled(64, 35, -139, 32, Format::e8m0, 16), kMmaSim},
+    {"blackwell", "tcgen05.mma.kind::mxf4nvf4.block16.f32.e2m1.e2m1.ue4m3", Format::e2m1,
+     Format::e2m1, f32, scaled(64, 35, -139, 16, Format::ue4m3, 16), kMmaSim},
+    {"blackwell", "tcgen05.mma.kind::mxf4nvf4.block16.f32.e2m1.e2m1.ue8m0", Format::e2m1,
+     Format::e2m1, f32, scaled(64, 35, -139, 16, Format::e8m0, 16), kMmaSim},
     {"blackwell", "mma.m16n8k16.f64.f64.f64.f64", f64, f64, f64, fma_chain(), kMmaSim},
     {"rtx_blackwell", "mma.m16n8k16.f32.f16.f16.f32", f16, f16, f32, nv(16, 25, rz, -133), kMmaSim},
     {"rtx_blackwell", "mma.m16n8k16.f16.f16.f16.f16", f16, f16, f16, nv(16, 25, rne, -22), kMmaSim},
@@ -120,6 +146,10 @@ constexpr Instruction kInstructions[] = {
      nv(32, 25, rz, -133), kMmaSim},
     {"rtx_blackwell", "mma.m16n8k32.kind::f8f6f4.f32.e2m1.e2m1.f32", Format::e2m1, Format::e2m1,
      f32, nv(32, 25, rz, -133), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::mxf8f6f4.block32.f32.e4m3.e4m3.f32", e4, e4, f32,
+     scaled(32, 25, -133, 32, Format::e8m0), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k64.kind::mxf4nvf4.block16.f32.e2m1.e2m1.ue4m3", Format::e2m1,
+     Format::e2m1, f32, scaled(64, 35, -139, 16, Format::ue4m3, 16), kMmaSim},
     {"cdna1", "mfma_f32_32x32x8f16", f16, f16, f32, amd(Datapath::exact, 4), kMmaSim},
     {"cdna1", "mfma_f32_32x32x4bf16", b16, b16, f32, amd(Datapath::exact, 2), kMmaSim},
     {"cdna1", "mfma_f32_32x32x2f32", f32, f32, f32, fma_chain(), kMmaSim},
@@ -199,14 +229,18 @@ uint64_t truncate_fraction(uint64_t mag, int64_t scale, int bits, int emin) {
 }
 
 // NVIDIA's fused block (the header's steps 1-5).
+// `shift`, where given, raises product i by 2^shift[i] (its block scales' exponents: the
+// scaled datapath), in its value and its alignment exponent alike.
 double fused_block(const TcModel& m, std::span<const double> a, std::span<const double> b, double c,
-                   Format out) {
+                   Format out, std::span<const int> shift = {}) {
   double terms[65];
   if (a.size() + 1 > std::size(terms))
     throw std::invalid_argument("tensor-core model: block larger than 64");
+  const auto raise = [&shift](size_t i) { return shift.empty() ? 0 : shift[i]; };
   size_t n = 0;
   terms[n++] = c;
-  for (size_t i = 0; i < a.size(); ++i) terms[n++] = a[i] * b[i];  // exact: <= 48 bits
+  for (size_t i = 0; i < a.size(); ++i)  // exact: <= 48 bits, scales within double's range
+    terms[n++] = std::ldexp(a[i] * b[i], raise(i));
 
   const int out_emin = desc(out).emin();
   const int emin_b = m.operand_emin_b ? m.operand_emin_b : m.operand_emin;
@@ -221,7 +255,7 @@ double fused_block(const TcModel& m, std::span<const double> a, std::span<const 
       continue;
     }
     const int e = m.operand_exponents ? std::max(exponent_of(a[i]), m.operand_emin) +
-                                            std::max(exponent_of(b[i]), emin_b)
+                                            std::max(exponent_of(b[i]), emin_b) + raise(i)
                                       : exponent_of(t);
     emax = std::max(emax, e);
   }
@@ -245,6 +279,59 @@ double fused_block(const TcModel& m, std::span<const double> a, std::span<const 
   mag = truncate_fraction(mag, scale, m.out_frac_bits, out_emin);
   if (mag == 0) return zero;
   return round_fixed(mag, negative, scale, out, m.final_rounding);
+}
+
+// MMA-Sim's GST-FDPA: products summed exactly per group, each group sum times its scales'
+// significands aligned at the scales' exponent sum, C beside them, F fraction bits, RZ.
+double group_scaled_block(const TcModel& m, std::span<const double> a, std::span<const double> b,
+                          std::span<const double> sa, std::span<const double> sb, double c,
+                          Format out) {
+  const size_t g = static_cast<size_t>(m.group);
+  struct Term {
+    double value;  // exact
+    int exponent;  // alignment exponent
+    bool zero;
+  };
+  std::vector<Term> terms;
+  for (size_t lo = 0; lo < a.size(); lo += g) {
+    double sum = 0;  // exact: 16 products of fp4 values (each a multiple of 2^-2, <= 36)
+    bool all_zero = true;
+    for (size_t i = lo; i < std::min(a.size(), lo + g); ++i) {
+      sum += a[i] * b[i];
+      all_zero = all_zero && a[i] * b[i] == 0;
+    }
+    const size_t s = lo / static_cast<size_t>(m.scale_block);
+    const double scale = sa[s] * sb[s];
+    if (all_zero || scale == 0) {
+      terms.push_back({0.0, 0, true});
+      continue;
+    }
+    // A scale's exponent as MMA-Sim decomposes it: a subnormal ue4m3 scale at its emin.
+    const int emin_s = desc(m.scale).emin();
+    const int e_scale = std::max(exponent_of(sa[s]), emin_s) + std::max(exponent_of(sb[s]), emin_s);
+    terms.push_back({sum * scale, e_scale, false});  // exact: 11 + 8 significant bits
+  }
+  if (static_cast<int>(a.size()) < m.block) terms.push_back({0.0, 0, true});  // padding
+  const int out_emin = desc(out).emin();
+  terms.push_back({c, c == 0 ? 0 : std::max(exponent_of(c), out_emin), c == 0});
+  int emax = INT_MIN;
+  bool zero_term = false;
+  for (const Term& t : terms) {
+    if (t.zero)
+      zero_term = true;
+    else
+      emax = std::max(emax, t.exponent);
+  }
+  if (emax == INT_MIN) return 0.0;
+  if (zero_term && m.zero_exponent) emax = std::max(emax, *m.zero_exponent);
+  const int f = m.frac_bits;
+  int64_t sum = 0;  // a group term is below 2^(e_scale + 12): each below 2^(f + 12)
+  for (const Term& t : terms)
+    if (!t.zero) sum += static_cast<int64_t>(std::trunc(std::ldexp(t.value, f - emax)));
+  if (sum == 0) return 0.0;
+  const bool negative = sum < 0;
+  const uint64_t mag = negative ? uint64_t(0) - static_cast<uint64_t>(sum) : uint64_t(sum);
+  return round_fixed(mag, negative, static_cast<int64_t>(emax) - f, out, m.final_rounding);
 }
 
 // floor(x / 2^k) for k >= 0, x * 2^-k for k < 0: a fixed-point value moved to a coarser
@@ -353,8 +440,8 @@ double fma_chain_dot(std::span<const double> a, std::span<const double> b, doubl
 }  // namespace
 
 std::string_view name(Datapath d) {
-  constexpr std::string_view names[] = {"fused", "c_after",   "c_after_halves",
-                                        "exact", "ftz_pairs", "fma_chain"};
+  constexpr std::string_view names[] = {"fused",     "c_after", "exact",       "ftz_pairs",
+                                        "fma_chain", "scaled",  "group_scaled"};
   return names[static_cast<size_t>(d)];
 }
 
@@ -411,8 +498,9 @@ double mma_block(const TcModel& model, std::span<const double> a, std::span<cons
       return ftz_pairs_block(model, a, b, c);
     case Datapath::fma_chain:
       return fma_chain_dot(a, b, c, out);
-    case Datapath::c_after_halves:
-      break;
+    case Datapath::scaled:
+    case Datapath::group_scaled:
+      break;  // mma_scaled_dot
   }
   throw std::invalid_argument("tensor-core model: datapath " + std::string(name(model.path)) +
                               " is not implemented");
@@ -459,6 +547,54 @@ uint64_t mma_dot(const TcModel& model, Format in, Format in_b, std::span<const u
 uint64_t mma_dot(const TcModel& model, Format in, std::span<const uint64_t> a,
                  std::span<const uint64_t> b, uint64_t c_bits, Format out) {
   return mma_dot(model, in, in, a, b, c_bits, out);
+}
+
+uint64_t mma_scaled_dot(const TcModel& model, Format in, Format in_b, std::span<const uint64_t> a,
+                        std::span<const uint64_t> b, std::span<const uint64_t> scale_a,
+                        std::span<const uint64_t> scale_b, uint64_t c_bits, Format out) {
+  if (model.path != Datapath::scaled && model.path != Datapath::group_scaled)
+    throw std::invalid_argument("tensor-core model: not a block-scaled instruction");
+  if (a.size() != b.size()) throw std::invalid_argument("tensor-core model: a and b differ");
+  const size_t sb_len = static_cast<size_t>(model.scale_block);
+  const size_t scales = (a.size() + sb_len - 1) / sb_len;
+  if (scale_a.size() != scales || scale_b.size() != scales)
+    throw std::invalid_argument("tensor-core model: one scale of a and of b per " +
+                                std::to_string(sb_len) + " elements (" + std::to_string(scales) +
+                                " each)");
+  std::vector<double> av, bv, sa, sb;
+  for (uint64_t x : a) av.push_back(decode(in, x));
+  for (uint64_t y : b) bv.push_back(decode(in_b, y));
+  // UE4M3 scales: the sign bit is not read (MMA-Sim clears it).
+  const uint64_t mask = model.scale == Format::ue4m3 ? 0x7f : 0xff;
+  for (uint64_t s : scale_a) sa.push_back(decode(model.scale, s & mask));
+  for (uint64_t s : scale_b) sb.push_back(decode(model.scale, s & mask));
+  double d = decode(out, c_bits);
+  const size_t block = static_cast<size_t>(model.block);
+  for (size_t lo = 0; lo < av.size(); lo += block) {
+    const size_t len = std::min(block, av.size() - lo);
+    const auto as = std::span(av).subspan(lo, len), bs = std::span(bv).subspan(lo, len);
+    bool nan = std::isnan(d);
+    for (size_t i = lo / sb_len; i < (lo + len + sb_len - 1) / sb_len; ++i)
+      nan = nan || std::isnan(sa[i]) || std::isnan(sb[i]);
+    if (nan) {
+      d = std::nan("");
+    } else if (auto s = special_result(as, bs, d)) {
+      d = *s;
+    } else if (model.path == Datapath::scaled) {
+      std::vector<int> shift(len);
+      for (size_t i = 0; i < len; ++i)
+        shift[i] = exponent_of(sa[(lo + i) / sb_len]) + exponent_of(sb[(lo + i) / sb_len]);
+      d = fused_block(model, as, bs, d, out, shift);
+    } else {
+      const size_t first = lo / sb_len, count = (len + sb_len - 1) / sb_len;
+      d = group_scaled_block(model, as, bs, std::span(sa).subspan(first, count),
+                             std::span(sb).subspan(first, count), d, out);
+    }
+  }
+  if (std::isnan(d)) return out == Format::fp32 ? 0x7fffffff : desc(out).nan_bits();
+  RoundOptions o;
+  o.mode = model.final_rounding;
+  return round_double(out, d, o).bits;
 }
 
 }  // namespace numguard::tc

@@ -24,8 +24,7 @@
 // AMD's datapaths (MMA-Sim's): `c_after` (CDNA3 f16/bf16/xf32: products fused at F with
 // truncation, zeros taking no part, then C added after: the products' sum rounded down to
 // 2^(E-32), C rounded down to 2^(E-24), their sum rounded down to c_after_bits = 31 fraction
-// bits, then RNE to fp32), `c_after_halves` (CDNA3 fp8: even and odd products fused apart, each
-// rounded down to 2^(E-24), then as c_after; C dropped below 2^(E-25)), `exact` (CDNA1: the
+// bits, then RNE to fp32), `exact` (CDNA1: the
 // exact sum of the products and C, one RNE rounding), `ftz_pairs` (CDNA2 f16/bf16: fp32
 // products and additions with subnormals flushed, c + ((p0 + p1) + (p2 + p3)) per group of L);
 // and `fma_chain` (fp64 mma on NVIDIA and AMD, AMD fp32: sequential IEEE FMAs, RNE).
@@ -41,7 +40,12 @@
 
 namespace numguard::tc {
 
-enum class Datapath : uint8_t { fused, c_after, c_after_halves, exact, ftz_pairs, fma_chain };
+// Block-scaled MMA (Blackwell kind::mxf8f6f4, kind::mxf4nvf4; MMA-Sim's ST- and GST-FDPA):
+// `scaled` is the fused datapath with each product's exponent raised by its two block scales'
+// (UE8M0: powers of two); `group_scaled` first sums `group` products exactly, then aligns each
+// group sum at its scales' exponent sum (UE4M3 scales keep their significands in the group's
+// term) with F = 35, a group of zero products (or a zero scale) at e_zero.
+enum class Datapath : uint8_t { fused, c_after, exact, ftz_pairs, fma_chain, scaled, group_scaled };
 std::string_view name(Datapath d);
 
 struct TcModel {
@@ -63,6 +67,9 @@ struct TcModel {
   // tf32 operands read by clearing the low 13 bits of their fp32 container, a NaN whose only
   // set fraction bits are there becoming inf (MMA-Sim's hardware test); false: NaN kept.
   bool tf32_nan_to_inf = true;
+  int scale_block = 0;          // scaled, group_scaled: elements per scale (16 or 32)
+  int group = 0;                // group_scaled: products summed exactly per group (16)
+  Format scale = Format::e8m0;  // the scales' format (e8m0, or ue4m3 for NVFP4)
 };
 
 // One instruction's model: the names PTX and the AMD ISA give it, the formats it takes and its
@@ -106,5 +113,11 @@ uint64_t mma_dot(const TcModel& model, Format in, std::span<const uint64_t> a,
                  std::span<const uint64_t> b, uint64_t c_bits, Format out);
 uint64_t mma_dot(const TcModel& model, Format in, Format in_b, std::span<const uint64_t> a,
                  std::span<const uint64_t> b, uint64_t c_bits, Format out);
+
+// Block-scaled: scale_a and scale_b hold one scale (bits of model.scale) per scale_block
+// elements of a and b (ceil(n / scale_block) each); a NaN scale gives a NaN result.
+uint64_t mma_scaled_dot(const TcModel& model, Format in, Format in_b, std::span<const uint64_t> a,
+                        std::span<const uint64_t> b, std::span<const uint64_t> scale_a,
+                        std::span<const uint64_t> scale_b, uint64_t c_bits, Format out);
 
 }  // namespace numguard::tc

@@ -33,7 +33,7 @@ struct MmaOptions {
   Format in = Format::fp16;
   std::optional<Format> in_b;
   Format out = Format::fp32;
-  std::vector<std::string> a, b;
+  std::vector<std::string> a, b, scale_a, scale_b;
   std::string c = "0";
   bool json = false;
   bool batch = false;
@@ -97,15 +97,37 @@ struct DotResult {
   int blocks;
 };
 
+bool block_scaled(const tc::TcModel& m) {
+  return m.path == tc::Datapath::scaled || m.path == tc::Datapath::group_scaled;
+}
+
+// A block scale's value as the instruction reads it (a ue4m3 scale's top bit is not read).
+double scale_value(const tc::TcModel& m, uint64_t bits) {
+  return decode(m.scale, m.scale == Format::ue4m3 ? bits & 0x7f : bits);
+}
+
+// sa, sb: the block scales (bits of the model's scale format) of a block-scaled instruction.
 DotResult evaluate(const Chosen& ch, const std::vector<uint64_t>& a, const std::vector<uint64_t>& b,
-                   uint64_t c) {
+                   uint64_t c, const std::vector<uint64_t>& sa = {},
+                   const std::vector<uint64_t>& sb = {}) {
   DotResult r;
-  r.d = tc::mma_dot(ch.model, ch.a, ch.b, a, b, c, ch.out);
-  // The exact c + sum a_i b_i, for comparison.
+  const bool scaled = block_scaled(ch.model);
+  try {
+    r.d = scaled ? tc::mma_scaled_dot(ch.model, ch.a, ch.b, a, b, sa, sb, c, ch.out)
+                 : tc::mma_dot(ch.model, ch.a, ch.b, a, b, c, ch.out);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  // The exact c + sum a_i b_i (times their block scales), for comparison.
   ExactReal exact = ExactReal::from_double(decode(ch.out, c));
-  for (size_t i = 0; i < a.size(); ++i)
-    exact = add(exact, mul(ExactReal::from_double(decode(ch.a, a[i])), decode(ch.b, b[i])),
-                Rounding::rne);
+  for (size_t i = 0; i < a.size(); ++i) {
+    ExactReal t = mul(ExactReal::from_double(decode(ch.a, a[i])), decode(ch.b, b[i]));
+    if (scaled) {
+      const size_t s = i / static_cast<size_t>(ch.model.scale_block);
+      t = mul(mul(t, scale_value(ch.model, sa[s])), scale_value(ch.model, sb[s]));
+    }
+    exact = add(exact, t, Rounding::rne);
+  }
   r.exact64 = round_to(Format::fp64, exact.unpacked()).bits;
   r.exact_rounded = exact.unpacked().sticky;
   r.ulps = ulp_error(ch.out, decode(ch.out, r.d), decode(Format::fp64, r.exact64));
@@ -168,14 +190,22 @@ int run_batch(const Chosen& ch, bool json) {
     for (std::string w; fields >> w;) f.push_back(w);
     if (f.empty() || f[0][0] == '#') continue;
     try {
-      if (f.size() < 2 || f.size() > 3)
-        throw UsageError(fmt::format("want 'A B [C]' (2 or 3 fields), got {}", f.size()));
+      const size_t vectors = block_scaled(ch.model) ? 4 : 2;  // A B [SA SB]
+      if (f.size() < vectors || f.size() > vectors + 1)
+        throw UsageError(fmt::format("want '{}' ({} or {} fields), got {}",
+                                     vectors == 4 ? "A B SA SB [C]" : "A B [C]", vectors,
+                                     vectors + 1, f.size()));
       const auto a = read_vector(ch.a, split(f[0], ','), "a");
       const auto b = read_vector(ch.b, split(f[1], ','), "b");
       if (a.size() != b.size())
         throw UsageError(fmt::format("A has {} values but B has {}", a.size(), b.size()));
-      const uint64_t c = read_value(ch.out, f.size() == 3 ? f[2] : "0", "c");
-      const DotResult r = evaluate(ch, a, b, c);
+      std::vector<uint64_t> sa, sb;
+      if (vectors == 4) {
+        sa = read_vector(ch.model.scale, split(f[2], ','), "scale-a");
+        sb = read_vector(ch.model.scale, split(f[3], ','), "scale-b");
+      }
+      const uint64_t c = read_value(ch.out, f.size() == vectors + 1 ? f[vectors] : "0", "c");
+      const DotResult r = evaluate(ch, a, b, c, sa, sb);
       if (json) {
         nlohmann::json j = result_json(ch, r);
         j["line"] = number;
@@ -222,7 +252,15 @@ int run_mma(const MmaOptions& o) {
   const auto a = read_vector(ch.a, o.a, "a");
   const auto b = read_vector(ch.b, o.b, "b");
   const uint64_t c = read_value(ch.out, o.c, "c");
-  const DotResult r = evaluate(ch, a, b, c);
+  if (block_scaled(ch.model) != (!o.scale_a.empty() || !o.scale_b.empty()))
+    throw UsageError(block_scaled(ch.model)
+                         ? fmt::format("{} is block-scaled: give --scale-a and --scale-b (one {} "
+                                       "scale per {} elements)",
+                                       ch.instruction->name, name(ch.model.scale),
+                                       ch.model.scale_block)
+                         : "--scale-a and --scale-b need a block-scaled --instruction");
+  const DotResult r = evaluate(ch, a, b, c, read_vector(ch.model.scale, o.scale_a, "scale-a"),
+                               read_vector(ch.model.scale, o.scale_b, "scale-b"));
   if (o.json) {
     fmt::print("{}\n", result_json(ch, r).dump());
     return kExitOk;
@@ -268,6 +306,10 @@ VerbAction setup_mma(CLI::App& app) {
   app.add_option("--a", o->a, "a values, comma separated")->delimiter(',');
   app.add_option("--b", o->b, "b values, comma separated")->delimiter(',');
   app.add_option("--c", o->c, "The accumulator C (default 0)");
+  app.add_option("--scale-a", o->scale_a,
+                 "Block-scaled instructions: a's scales, one per scale block, comma separated")
+      ->delimiter(',');
+  app.add_option("--scale-b", o->scale_b, "Block-scaled instructions: b's scales")->delimiter(',');
   app.add_flag("--json", o->json, "One JSON object (per line with --batch)");
   app.add_flag("--batch", o->batch,
                "Read one dot per stdin line, 'A B [C]' (vectors comma-separated), and write one "
