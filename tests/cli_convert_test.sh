@@ -150,5 +150,19 @@ rc=$?
 [[ $rc -eq 2 && $(wc -l <"$err") -eq 1 ]] || fail "a 4097-byte argument: exit $rc, stderr $(head -c 300 "$err")"
 rm -f "$err"
 
+# The OCP MX formats: fp4 rounds 5 to 4 (RNE between 4 and 6); --mx quantizes a tensor per
+# block: the spec's floor scale saturates 7 to 6 in fp4, the round-up scale does not.
+[[ $("$NG" convert --to e2m1 --json 5 | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"])') == 4 ]] ||
+  fail "convert --to e2m1 5 gives 4"
+mxv() { "$NG" convert --mx mxfp4 --json "$@" | python3 -c 'import json,sys; b=json.load(sys.stdin)["blocks"][0]; print(b["scale"], [e["value"] for e in b["elements"]])'; }
+[[ $(mxv 7 3 0.5) == "1.0 [6.0, 3.0, 0.5]" ]] || fail "mxfp4 spec scale: $(mxv 7 3 0.5)"
+[[ $(mxv --scale-rule up 7 3 0.5) == "2.0 [8.0, 3.0, 0.0]" ]] || fail "mxfp4 round-up scale: $(mxv --scale-rule up 7 3 0.5)"
+"$NG" formats --json | python3 -c 'import json,sys; n=[b["name"] for b in json.load(sys.stdin)["block_formats"]]; assert "nvfp4" in n and "mxfp8_e4m3" in n, n' ||
+  fail "formats --json lists the block formats"
+"$NG" convert --mx mxfp9 1 >/dev/null 2>&1
+[[ $? -eq 2 ]] || fail "convert --mx with an unknown block format: usage error"
+"$NG" convert --mx mxfp4 --to fp16 1 >/dev/null 2>&1
+[[ $? -eq 2 ]] || fail "convert --mx with --to: usage error"
+
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "cli_convert: all checks passed"

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/cli/convert_mx.h"
 #include "harness/cli/convert_output.h"
 #include "harness/cli/convert_value.h"
 #include "harness/cli/format_options.h"
@@ -24,6 +25,9 @@ namespace {
 
 struct ConvertOptions {
   ConvertSettings settings;
+  bool to_given = false;
+  std::string mx;  // --mx: a block-scaled format
+  mx::ScaleRule rule = mx::ScaleRule::spec;
   bool json = false;
   bool seed_given = false;
   std::vector<std::string> values;
@@ -155,6 +159,18 @@ void convert_stdin(ConvertRun& run) {
 }
 
 int run_convert(const ConvertOptions& o) {
+  if (!o.mx.empty()) {
+    const mx::BlockFormat* f = mx::find_block_format(o.mx);
+    if (!f) {
+      std::string known;
+      for (const mx::BlockFormat& b : mx::block_formats())
+        known += (known.empty() ? "" : ", ") + std::string(b.name);
+      throw UsageError(fmt::format("--mx {}: unknown block format ({})", o.mx, known));
+    }
+    if (o.to_given) throw UsageError("--mx names the formats: drop --to");
+    return run_convert_mx(*f, o.rule, o.values, o.json);
+  }
+  if (!o.to_given) throw UsageError("give --to FORMAT (or --mx BLOCKFORMAT)");
   if (o.seed_given && o.settings.mode != Rounding::sr)
     throw UsageError("--seed applies only to --mode sr");
   if (o.settings.mode == Rounding::sr && !o.seed_given)
@@ -178,7 +194,21 @@ int run_convert(const ConvertOptions& o) {
 
 VerbAction setup_convert(CLI::App& app) {
   auto o = std::make_shared<ConvertOptions>();
-  add_format_option(app, "--to", o->settings.to, "Target format")->required();
+  add_format_option(app, "--to", o->settings.to, "Target format")->each([o](const std::string&) {
+    o->to_given = true;
+  });
+  app.add_option("--mx", o->mx,
+                 "Quantize the values as one tensor into a block-scaled format: mxfp8_e4m3, "
+                 "mxfp8_e5m2, mxfp6_e3m2, mxfp6_e2m3, mxfp4 (E8M0 scale per 32), nvfp4 (UE4M3 "
+                 "per 16 and a tensor scale)");
+  app.add_option_function<std::string>(
+      "--scale-rule",
+      [o](const std::string& s) {
+        const auto r = mx::scale_rule_from_name(s);
+        if (!r) throw CLI::ValidationError("--scale-rule", "spec or up, not " + s);
+        o->rule = *r;
+      },
+      "--mx: 'spec' (OCP's floor, NVFP4's nearest: may saturate) or 'up' (never saturates)");
   add_format_option(app, "--from", o->settings.from,
                     "Source format: 0x-prefixed hex integers are then its raw bits, and other "
                     "values are first rounded into it (RNE)");

@@ -10,6 +10,7 @@
 #include "harness/cli/format_constants.h"
 #include "harness/cli/number_text.h"
 #include "harness/cli/verb.h"
+#include "references/mx_block.h"
 
 namespace numguard::cli {
 namespace {
@@ -94,6 +95,11 @@ void print_table() {
       "min subnormal/2). exp zero: exp(x) rounds to 0 at or below ln(min subnormal / 2).\n"
       "e8m0 (MX scales) and ue4m3 (NVFP4 scales) are unsigned: layout 0-E-M; e8m0 is 2^(e-127)\n"
       "with no zero (values below 2^-127 become 2^-127) and NaN at 0xff.\n";
+  out += "\nblock-scaled formats (numguard convert --mx NAME):\n";
+  for (const mx::BlockFormat& b : mx::block_formats())
+    out += fmt::format("{:<12}{} elements, one {} scale per {}{}\n", b.name, name(b.element),
+                       name(b.scale), b.block,
+                       b.scale == Format::ue4m3 ? ", and an fp32 scale per tensor" : "");
   fmt::print("{}", out);
 }
 
@@ -104,13 +110,21 @@ int run_formats(bool json) {
   }
   nlohmann::json list = nlohmann::json::array();
   for (const FormatDesc& d : all_formats()) list.push_back(to_json(constants_of(d.id)));
-  fmt::print("{}\n", nlohmann::json{{"formats", list}}.dump(2));
+  nlohmann::json blocks = nlohmann::json::array();
+  for (const mx::BlockFormat& b : mx::block_formats())
+    blocks.push_back({{"name", b.name},
+                      {"element", name(b.element)},
+                      {"block", b.block},
+                      {"scale", name(b.scale)},
+                      {"tensor_scale", b.scale == Format::ue4m3 ? "fp32" : "none"}});
+  fmt::print("{}\n", nlohmann::json{{"formats", list}, {"block_formats", blocks}}.dump(2));
   return kExitOk;
 }
 
 VerbAction setup_formats(CLI::App& app) {
   auto json = std::make_shared<bool>(false);
-  app.add_flag("--json", *json, "Print JSON: {\"formats\": [{\"name\": \"fp16\", ...}]}");
+  app.add_flag("--json", *json,
+               "Print JSON: {\"formats\": [{\"name\": \"fp16\", ...}], \"block_formats\": [...]}");
   return [json] { return run_formats(*json); };
 }
 

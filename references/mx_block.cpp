@@ -1,0 +1,100 @@
+#include "references/mx_block.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "harness/core/rounding.h"
+
+namespace numguard::mx {
+namespace {
+
+constexpr BlockFormat kBlockFormats[] = {
+    {"mxfp8_e4m3", Format::e4m3, 32, Format::e8m0}, {"mxfp8_e5m2", Format::e5m2, 32, Format::e8m0},
+    {"mxfp6_e3m2", Format::e3m2, 32, Format::e8m0}, {"mxfp6_e2m3", Format::e2m3, 32, Format::e8m0},
+    {"mxfp4", Format::e2m1, 32, Format::e8m0},      {"nvfp4", Format::e2m1, 16, Format::ue4m3},
+};
+
+// The element format's largest finite exponent (OCP's emax_elem).
+int emax_elem(Format f) {
+  return std::ilogb(desc(f).max_finite());
+}
+
+uint64_t element_bits(Format f, double x) {
+  RoundOptions o;
+  o.saturate = true;  // MX conversions clamp to the largest value
+  return round_double(f, x, o).bits;
+}
+
+}  // namespace
+
+std::optional<ScaleRule> scale_rule_from_name(std::string_view n) {
+  if (n == "spec") return ScaleRule::spec;
+  if (n == "up") return ScaleRule::up;
+  return std::nullopt;
+}
+
+std::string_view name(ScaleRule r) {
+  return r == ScaleRule::spec ? "spec" : "up";
+}
+
+std::span<const BlockFormat> block_formats() {
+  return kBlockFormats;
+}
+
+const BlockFormat* find_block_format(std::string_view n) {
+  for (const BlockFormat& f : kBlockFormats)
+    if (f.name == n) return &f;
+  return nullptr;
+}
+
+double Quantized::value(size_t i) const {
+  const double s = decode(format->scale, scales[i / static_cast<size_t>(format->block)]);
+  return decode(format->element, elements[i]) * s * tensor_scale;
+}
+
+Quantized quantize(const BlockFormat& f, std::span<const double> v, ScaleRule rule) {
+  Quantized q;
+  q.format = &f;
+  const double max_elem = desc(f.element).max_finite();
+  if (f.scale == Format::ue4m3) {  // NVFP4: amax / (6 * 448) maps the tensor's amax to 6 * 448
+    double amax = 0;
+    for (double x : v)
+      if (std::isfinite(x)) amax = std::max(amax, std::fabs(x));
+    q.tensor_scale = amax > 0 ? amax / (max_elem * desc(Format::ue4m3).max_finite()) : 1.0;
+  }
+  const size_t k = static_cast<size_t>(f.block);
+  for (size_t lo = 0; lo < v.size(); lo += k) {
+    const auto block = v.subspan(lo, std::min(k, v.size() - lo));
+    double amax = 0;
+    bool special = false;
+    for (double x : block) {
+      special = special || !std::isfinite(x);
+      amax = std::max(amax, std::fabs(x));
+    }
+    uint64_t scale_bits;
+    if (special) {
+      scale_bits = desc(f.scale).nan_bits();
+    } else if (f.scale == Format::e8m0) {
+      int e = -127;  // an all-zero block: the smallest scale
+      if (amax > 0 && rule == ScaleRule::spec) e = std::ilogb(amax) - emax_elem(f.element);
+      if (amax > 0 && rule == ScaleRule::up) {  // the least e with max_elem * 2^e >= amax
+        e = std::ilogb(amax) - std::ilogb(max_elem) - 1;
+        while (std::ldexp(max_elem, e) < amax) ++e;
+      }
+      e = std::clamp(e, -127, 127);
+      scale_bits = static_cast<uint64_t>(e + 127);
+    } else {  // NVFP4: amax_block / 6 / tensor_scale into UE4M3, RNE (spec) or up
+      RoundOptions o;
+      o.mode = rule == ScaleRule::spec ? Rounding::rne : Rounding::ru;
+      o.saturate = true;
+      scale_bits = round_double(f.scale, amax / max_elem / q.tensor_scale, o).bits;
+    }
+    q.scales.push_back(scale_bits);
+    const double s = decode(f.scale, scale_bits) * q.tensor_scale;
+    for (double x : block)
+      q.elements.push_back(special || s == 0 ? 0 : element_bits(f.element, x / s));
+  }
+  return q;
+}
+
+}  // namespace numguard::mx

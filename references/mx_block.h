@@ -1,0 +1,53 @@
+// Block-scaled ("microscaling") conversion: OCP Microscaling Formats (MX) v1.0 and NVIDIA's
+// NVFP4. A block of k values shares one power-of-two scale X (E8M0); each element is V_i / X
+// rounded into the element format (RNE, saturating to its largest value). NVFP4 scales blocks
+// of 16 with a UE4M3 scale (amax_block / 6, divided by a per-tensor fp32 scale amax / (6 * 448)).
+//
+// The scale rule is the one variant that matters numerically. `spec`: the OCP specification
+// takes X = 2^(floor(log2 amax) - emax_elem), so amax / X can exceed the element's largest
+// value (up to twice it) and those elements saturate; NVFP4's published recipe rounds its UE4M3
+// scale to nearest, which can saturate the same way. `up`: later training recipes round the
+// scale up (X = 2^ceil(log2(amax / max_elem)); UE4M3 toward +inf), which never saturates and
+// gives up a little range at the bottom instead. docs/REFERENCE.md, "Block-scaled formats".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "harness/core/format.h"
+
+namespace numguard::mx {
+
+enum class ScaleRule : uint8_t { spec, up };
+std::optional<ScaleRule> scale_rule_from_name(std::string_view name);  // "spec", "up"
+std::string_view name(ScaleRule r);
+
+// A block-scaled format: element format, elements per scale, scale format.
+struct BlockFormat {
+  std::string_view name;  // "mxfp8_e4m3", ..., "nvfp4"
+  Format element;
+  int block;
+  Format scale;  // e8m0, or ue4m3 (nvfp4, with a per-tensor fp32 scale)
+};
+std::span<const BlockFormat> block_formats();
+const BlockFormat* find_block_format(std::string_view name);
+
+// A quantized tensor: one scale per block (bits of the scale format), the elements (bits of
+// the element format) and, for NVFP4, the per-tensor scale. value(i) = element * scale *
+// tensor_scale.
+struct Quantized {
+  const BlockFormat* format = nullptr;
+  double tensor_scale = 1.0;
+  std::vector<uint64_t> scales;
+  std::vector<uint64_t> elements;
+  double value(size_t i) const;
+};
+
+// Quantizes v block by block (the last block may be short). A block holding NaN or inf gets
+// a NaN scale (E8M0 0xff, UE4M3 0x7f) and zero elements; an all-zero block the smallest scale.
+Quantized quantize(const BlockFormat& f, std::span<const double> v, ScaleRule rule);
+
+}  // namespace numguard::mx
