@@ -4,7 +4,11 @@
 // Khattak & Mikaitis's alignment and output-width cases, and the PeerJ fp64 DMMA vectors
 // (Fasi et al. 2021). Expected values are restated from those sources, not from the table.
 #include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 #include <set>
 #include <string>
@@ -193,6 +197,113 @@ TEST(InstructionTable, Fp64IsAnFmaChain) {
   EXPECT_EQ(run("ampere", f64, {1, 1}, {2, 0x1p-53}, 0), 2.0);
   EXPECT_EQ(run("ampere", f64, {1}, {1}, -(1 - 0x1p-53)), 0x1p-53);
   EXPECT_EQ(run("ampere", f64, {0x1p-1074}, {0x1p52}, 0), 0x1p-1022);
+}
+
+// An independent statement of the fused datapath in MMA-Sim's own terms (frexp-normalized
+// significands in [1, 2), products in [0, 4) at e_a + e_b, truncation in double, one output
+// conversion), written apart from the model's integer arithmetic: the two must agree bit for
+// bit on every fused instruction with an fp32 or fp16 output. As in the model, a block shorter
+// than L holds zero products (an instruction always multiplies L pairs).
+struct Term {
+  double s;
+  int e;
+};
+
+Term normalized(double x, int emin) {
+  if (x == 0) return {0.0, emin};
+  int e;
+  const double m = std::frexp(x, &e);  // [0.5, 1)
+  Term t{2 * m, e - 1};
+  if (t.e < emin) t = {std::ldexp(t.s, t.e - emin), emin};
+  return t;
+}
+
+// v rounded to `frac` fraction bits with exponent floor `emin`: toward zero, or to nearest even.
+double to_grid(double v, int frac, int emin, bool nearest) {
+  if (v == 0) return 0.0;
+  const int q = std::max(std::ilogb(v), emin) - frac;
+  const double scaled = std::ldexp(v, -q);
+  return std::ldexp(nearest ? std::nearbyint(scaled) : std::trunc(scaled), q);
+}
+
+double independent_block(const TcModel& m, Format in_a, Format in_b, Format out,
+                         const std::vector<double>& a, const std::vector<double>& b, double c) {
+  std::vector<Term> terms;
+  bool zero = false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const Term ta = normalized(a[i], desc(in_a).emin()), tb = normalized(b[i], desc(in_b).emin());
+    if (ta.s * tb.s == 0)
+      zero = true;
+    else
+      terms.push_back({ta.s * tb.s, ta.e + tb.e});
+  }
+  if (static_cast<int>(a.size()) < m.block) zero = true;
+  if (c == 0)
+    zero = true;
+  else
+    terms.push_back(normalized(c, desc(out).emin()));
+  if (terms.empty()) return 0.0;
+  int emax = INT_MIN;
+  for (const Term& t : terms) emax = std::max(emax, t.e);
+  if (zero && m.zero_exponent) emax = std::max(emax, *m.zero_exponent);
+  double sum = 0;  // exact: each term below 2^(F + 2), at most 65 of them
+  for (const Term& t : terms) sum += std::trunc(std::ldexp(t.s, t.e - emax + m.frac_bits));
+  double v = std::ldexp(sum, emax - m.frac_bits);
+  if (v == 0) return 0.0;
+  const FormatDesc& d = desc(out);
+  if (m.out_frac_bits) v = to_grid(v, m.out_frac_bits, d.emin(), false);
+  v = to_grid(v, d.precision - 1, d.emin(), m.final_rounding == Rounding::rne);
+  if (std::fabs(v) > d.max_finite()) return std::copysign(INFINITY, v);
+  return v;
+}
+
+// A value of f: zero, a subnormal, or a normal with a random exponent and significand (in the
+// bottom three binades when `tiny`: where zeros aligned at e_zero decide the result).
+double random_value(Format f, bool tiny = false) {
+  const FormatDesc& d = desc(f);
+  const int kind = *rc::gen::inRange(0, 10);
+  const double sign = *rc::gen::arbitrary<bool>() ? -1.0 : 1.0;
+  if (kind == 0) return 0.0;
+  const uint64_t frac = *rc::gen::inRange<uint64_t>(0, uint64_t{1} << (d.precision - 1));
+  if (kind == 1) return sign * std::ldexp(static_cast<double>(frac), d.emin() - (d.precision - 1));
+  const int e = *rc::gen::inRange(d.emin(), tiny ? d.emin() + 3 : std::min(d.emax(), 20) + 1);
+  return sign *
+         decode(f, round_double(f, std::ldexp(1.0 + std::ldexp(frac, 1 - d.precision), e)).bits);
+}
+
+RC_GTEST_PROP(InstructionTable, FusedDatapathAgreesWithAnIndependentStatement, ()) {
+  std::vector<const Instruction*> fused;
+  for (const Instruction& i : tc_instructions())
+    if (i.model.path == Datapath::fused && (i.out == Format::fp32 || i.out == Format::fp16))
+      fused.push_back(&i);
+  RC_ASSERT(!fused.empty());
+  const Instruction& ins = **rc::gen::elementOf(fused);
+  TcModel m = ins.model;
+  m.operand_emin = desc(ins.a).emin();
+  m.operand_emin_b = desc(ins.b).emin();
+  const int k = *rc::gen::inRange(1, 2 * m.block + 4);
+  const bool tiny = *rc::gen::inRange(0, 3) == 0;
+  std::vector<double> a, b;
+  for (int i = 0; i < k; ++i) {
+    a.push_back(random_value(ins.a, tiny));
+    b.push_back(random_value(ins.b, tiny));
+  }
+  // Cancellation: sometimes the next pair repeats the previous product negated.
+  for (int i = 1; i < k; ++i)
+    if (*rc::gen::inRange(0, 4) == 0) {
+      a[i] = -a[i - 1];
+      b[i] = b[i - 1];
+    }
+  const double c = *rc::gen::inRange(0, 3) == 0 ? 0.0 : random_value(ins.out, tiny);
+  double want = c;
+  for (size_t lo = 0; lo < a.size(); lo += static_cast<size_t>(m.block)) {
+    const size_t hi = std::min(a.size(), lo + static_cast<size_t>(m.block));
+    want = independent_block(m, ins.a, ins.b, ins.out, {a.begin() + lo, a.begin() + hi},
+                             {b.begin() + lo, b.begin() + hi}, want);
+  }
+  const double got = mma_dot_values(m, a, b, c, ins.out);
+  RC_ASSERT(std::isnan(got) == std::isnan(want));
+  if (!std::isnan(want)) RC_ASSERT(got == want);
 }
 
 }  // namespace
