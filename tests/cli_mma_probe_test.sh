@@ -50,6 +50,12 @@ grep -q '"error"' batch.txt && grep -q '"value":"1"' batch.txt || fail "mma --ba
 printf '1,2 3,4
 ' | "$NG" mma --batch --model hopper --in fp16 --out fp32 >batch.txt || fail "mma --batch (text)"
 [[ $(cat batch.txt) == "0x41300000 11" ]] || fail "mma --batch text line: $(cat batch.txt)"
+# A block-scaled instruction: two more fields per line (the scales of A and B).
+printf -- '-4,2 4,2 2 0.5\n' |
+  "$NG" mma --batch --instruction tcgen05.mma.kind::mxf4nvf4.block16.f32.e2m1.e2m1.ue8m0 --json >batch.txt ||
+  fail "mma --batch, block-scaled: $(cat batch.txt)"
+[[ $(python3 -c 'import json; print(json.load(open("batch.txt"))["value"])') == -12 ]] ||
+  fail "block-scaled batch line: (-16 + 4) * 2 * 0.5 = -12: $(cat batch.txt)"
 rm -f batch.txt err.txt
 
 for arch in volta ampere hopper; do
@@ -73,6 +79,9 @@ expect_usage mma --model banana --in fp16 --a 1 --b 1
 expect_usage mma --instruction mma.m1n1k1 --a 1 --b 1
 expect_usage mma --model volta --instruction mfma_f32_32x32x8_f16 --a 1 --b 1
 expect_usage mma --batch --model hopper --a 1 --b 1
+expect_usage mma --instruction mma.m16n8k16.f32.f16.f16.f32 --in bf16 --a 1 --b 1
+expect_usage mma --instruction tcgen05.mma.kind::mxf8f6f4.block32.f32.e4m3.e4m3 --a 1 --b 1
+expect_usage mma --model hopper --in fp16 --a 1 --b 1 --scale-a 1 --scale-b 1
 expect_usage mma --model hopper --in fp16 --a 1,2 --b 1
 expect_usage mma --model hopper --in fp16 --a abc --b 1
 expect_usage probe

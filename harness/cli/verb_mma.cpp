@@ -37,6 +37,7 @@ struct MmaOptions {
   std::string c = "0";
   bool json = false;
   bool batch = false;
+  bool in_given = false, out_given = false;  // --in / --out on the command line
 };
 
 // Reads one value as `convert --from F --to F` does: raw bits (0x3c00), or a literal rounded
@@ -71,6 +72,11 @@ Chosen choose(const MmaOptions& o) {
     if (!o.model.empty() && o.model != i->arch)
       throw UsageError(
           fmt::format("--instruction {} belongs to {}, not --model {}", i->name, i->arch, o.model));
+    // An instruction fixes its formats: --in / --out that say otherwise are a mistake.
+    if ((o.in_given && o.in != i->a) || (o.in_b && *o.in_b != i->b) ||
+        (o.out_given && o.out != i->out))
+      throw UsageError(fmt::format("--instruction {} takes {} x {} -> {}", i->name, name(i->a),
+                                   name(i->b), name(i->out)));
     tc::TcModel m = i->model;
     m.operand_emin = desc(i->a).emin();
     m.operand_emin_b = desc(i->b).emin();
@@ -149,6 +155,8 @@ nlohmann::json result_json(const Chosen& ch, const DotResult& r) {
           {"zero_exponent", m.zero_exponent ? nlohmann::json(*m.zero_exponent) : nullptr},
           {"out_fraction_bits", m.out_frac_bits},
           {"final_rounding", name(m.final_rounding)},
+          {"scale_format", block_scaled(m) ? nlohmann::json(name(m.scale)) : nullptr},
+          {"scale_block", block_scaled(m) ? nlohmann::json(m.scale_block) : nullptr},
           {"blocks", r.blocks},
           {"value", std::string(shortest_decimal(ch.out, r.d).view())},
           {"hex", std::string(hex_float(ch.out, r.d).view())},
@@ -293,7 +301,8 @@ VerbAction setup_mma(CLI::App& app) {
   app.add_option("--instruction", o->instruction,
                  "A specific instruction (`numguard mma --list`), e.g. "
                  "mma.m16n8k16.f32.bf16.bf16.f32");
-  add_format_option(app, "--in", o->in, "Input format of a (and b): fp16, bf16, tf32, e4m3, ...");
+  add_format_option(app, "--in", o->in, "Input format of a (and b): fp16, bf16, tf32, e4m3, ...")
+      ->each([o](const std::string&) { o->in_given = true; });
   app.add_option_function<std::string>(
       "--in-b",
       [o](const std::string& s) {
@@ -302,7 +311,8 @@ VerbAction setup_mma(CLI::App& app) {
         o->in_b = *f;
       },
       "Format of b where it differs from a's (e4m3 x e5m2)");
-  add_format_option(app, "--out", o->out, "Output / accumulator format (fp32, fp16, fp64)");
+  add_format_option(app, "--out", o->out, "Output / accumulator format (fp32, fp16, fp64)")
+      ->each([o](const std::string&) { o->out_given = true; });
   app.add_option("--a", o->a, "a values, comma separated")->delimiter(',');
   app.add_option("--b", o->b, "b values, comma separated")->delimiter(',');
   app.add_option("--c", o->c, "The accumulator C (default 0)");
