@@ -76,9 +76,9 @@ TEST(Nvfp4Quantize, TwoLevelScales) {
   v[0] = 100;  // block 0: amax 100 (the tensor's)
   v[16] = 6;   // block 1: amax 6
   const Quantized q = quantize(fmt_of("nvfp4"), v, ScaleRule::spec);
-  EXPECT_DOUBLE_EQ(q.tensor_scale, 100.0 / (6 * 448));
+  EXPECT_EQ(q.tensor_scale, round_value(Format::fp32, 100.0 / (6 * 448)));  // held in fp32
   EXPECT_EQ(q.scales[0], round_double(Format::ue4m3, 448.0).bits);  // 100 / 6 / tensor_scale
-  EXPECT_EQ(q.value(0), 100.0);
+  EXPECT_NEAR(q.value(0), 100.0, 100 * 0x1p-23);  // 6 * 448 * tensor_scale (rounded to fp32)
   EXPECT_EQ(q.scales[1], round_double(Format::ue4m3, 6.0 / 6 / q.tensor_scale).bits);
 }
 

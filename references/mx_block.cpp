@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "harness/core/rounding.h"
 
@@ -52,7 +54,8 @@ double Quantized::value(size_t i) const {
   return decode(format->element, elements[i]) * s * tensor_scale;
 }
 
-Quantized quantize(const BlockFormat& f, std::span<const double> v, ScaleRule rule) {
+Quantized quantize(const BlockFormat& f, std::span<const double> v, ScaleRule rule,
+                   std::optional<double> tensor_amax) {
   Quantized q;
   q.format = &f;
   const double max_elem = desc(f.element).max_finite();
@@ -60,7 +63,11 @@ Quantized quantize(const BlockFormat& f, std::span<const double> v, ScaleRule ru
     double amax = 0;
     for (double x : v)
       if (std::isfinite(x)) amax = std::max(amax, std::fabs(x));
-    q.tensor_scale = amax > 0 ? amax / (max_elem * desc(Format::ue4m3).max_finite()) : 1.0;
+    if (tensor_amax) amax = *tensor_amax;
+    // An fp32 value, as kernels hold it.
+    q.tensor_scale =
+        amax > 0 ? round_value(Format::fp32, amax / (max_elem * desc(Format::ue4m3).max_finite()))
+                 : 1.0;
   }
   const size_t k = static_cast<size_t>(f.block);
   for (size_t lo = 0; lo < v.size(); lo += k) {
@@ -93,6 +100,45 @@ Quantized quantize(const BlockFormat& f, std::span<const double> v, ScaleRule ru
     const double s = decode(f.scale, scale_bits) * q.tensor_scale;
     for (double x : block)
       q.elements.push_back(special || s == 0 ? 0 : element_bits(f.element, x / s));
+  }
+  return q;
+}
+
+const BlockFormat& block_format_of(const BlockScaling& s) {
+  for (const BlockFormat& f : kBlockFormats)
+    if (f.element == s.element && f.block == s.block && f.scale == s.scale) return f;
+  throw std::invalid_argument(
+      "block_scaling: no block format of " + std::string(numguard::name(s.element)) + " x " +
+      std::to_string(s.block) + " with " + std::string(numguard::name(s.scale)) + " scales");
+}
+
+ScaleRule scale_rule_of(const BlockScaling& s) {
+  return s.scale_up ? ScaleRule::up : ScaleRule::spec;
+}
+
+GemmOperands quantize_gemm(const BlockScaling& s, const Problem& p) {
+  const BlockFormat& f = block_format_of(s);
+  const ScaleRule rule = scale_rule_of(s);
+  const auto amax_of = [](const Tensor& t) {
+    double a = 0;
+    for (size_t i = 0; i < t.size(); ++i)
+      if (std::isfinite(t.value(i))) a = std::max(a, std::fabs(t.value(i)));
+    return a;
+  };
+  GemmOperands q;
+  std::vector<double> v(static_cast<size_t>(p.k));
+  std::optional<double> amax;
+  if (f.scale == Format::ue4m3) amax = amax_of(p.a);
+  for (int64_t i = 0; i < p.m; ++i) {
+    for (int64_t l = 0; l < p.k; ++l)
+      v[static_cast<size_t>(l)] = p.a.value(static_cast<size_t>(i * p.k + l));
+    q.rows.push_back(quantize(f, v, rule, amax));
+  }
+  if (f.scale == Format::ue4m3) amax = amax_of(p.b);
+  for (int64_t j = 0; j < p.n; ++j) {
+    for (int64_t l = 0; l < p.k; ++l)
+      v[static_cast<size_t>(l)] = p.b.value(static_cast<size_t>(l * p.n + j));
+    q.cols.push_back(quantize(f, v, rule, amax));
   }
   return q;
 }

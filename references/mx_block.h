@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "harness/core/format.h"
+#include "harness/core/kernel.h"
+#include "harness/core/recipe.h"
 
 namespace numguard::mx {
 
@@ -48,6 +50,20 @@ struct Quantized {
 
 // Quantizes v block by block (the last block may be short). A block holding NaN or inf gets
 // a NaN scale (E8M0 0xff, UE4M3 0x7f) and zero elements; an all-zero block the smallest scale.
-Quantized quantize(const BlockFormat& f, std::span<const double> v, ScaleRule rule);
+// NVFP4's tensor scale comes from tensor_amax where given (v is then one row of a larger
+// tensor), else from v's own largest finite magnitude.
+Quantized quantize(const BlockFormat& f, std::span<const double> v, ScaleRule rule,
+                   std::optional<double> tensor_amax = std::nullopt);
+
+// The block format a recipe's block_scaling names; throws std::invalid_argument when none fits.
+const BlockFormat& block_format_of(const BlockScaling& s);
+ScaleRule scale_rule_of(const BlockScaling& s);
+
+// A GEMM's operands quantized along K: A's m rows and B's n columns (NVFP4: one tensor scale
+// per operand, from its largest finite magnitude).
+struct GemmOperands {
+  std::vector<Quantized> rows, cols;
+};
+GemmOperands quantize_gemm(const BlockScaling& s, const Problem& p);
 
 }  // namespace numguard::mx

@@ -23,6 +23,13 @@ nlohmann::json recipe_json(const Recipe& r) {
       {"in", text(name(r.in))},
       // null: the inputs are used as they arrive.
       {"input_cast", optional_format(r.input_cast)},
+      {"block_scaling",
+       r.block_scaling.block
+           ? nlohmann::json{{"block", r.block_scaling.block},
+                            {"element", text(name(r.block_scaling.element))},
+                            {"scale", text(name(r.block_scaling.scale))},
+                            {"scale_rule", r.block_scaling.scale_up ? "up" : "spec"}}
+           : nlohmann::json(nullptr)},
       {"input_cast_rounding", text(name(r.input_cast_rounding))},
       // null: products are exact (an FMA, or wide enough to hold every product).
       {"product", optional_format(r.product)},

@@ -89,6 +89,11 @@ std::string flush_name(const Flush& f) {
 
 std::string Recipe::summary() const {
   std::string s = "in=" + std::string(name(in));
+  if (block_scaling.block) {
+    s += "->" + std::string(name(block_scaling.element)) + "x" +
+         std::to_string(block_scaling.block) + "/" + std::string(name(block_scaling.scale)) +
+         (block_scaling.scale_up ? ",scale-up" : "");
+  }
   if (input_cast) {
     s += "->" + std::string(name(*input_cast));
     if (input_cast_rounding != Rounding::rne) s += "/" + std::string(name(input_cast_rounding));

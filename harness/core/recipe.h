@@ -95,6 +95,18 @@ enum class AlphaBeta : uint8_t {
   arithmetic,  // y = alpha * (a b) + beta * c as written: 0 * NaN and 0 * inf are NaN
 };
 
+// Block-scaled operands (op mx_gemm): A's rows and B's columns quantized along K in blocks of
+// `block` elements into `element`, one `scale` per block (OCP MX: E8M0 per 32; NVFP4: UE4M3 per
+// 16 and an fp32 tensor scale), with the specification's scale rule or the round-up one
+// (references/mx_block.h).
+struct BlockScaling {
+  int block = 0;  // 0: the operands are not block-scaled
+  Format element = Format::e4m3;
+  Format scale = Format::e8m0;
+  bool scale_up = false;
+  bool operator==(const BlockScaling&) const = default;
+};
+
 struct Recipe {
   Format in = Format::fp32;
   std::optional<Format> input_cast;              // inputs rounded to this format before use (cuBLAS
@@ -116,6 +128,7 @@ struct Recipe {
   Method method = Method::direct;
   std::optional<Format> stage;
   double math_ulps = 0;  // 0: the op uses no transcendental function
+  BlockScaling block_scaling;
 
   std::string summary() const;  // e.g. "in=bf16 prod=exact acc=fp32 blocked(32) out=fp32/rne"
 };

@@ -79,8 +79,9 @@ struct RecipeUse {
   bool accumulation = false;  // products, input casts, every order, acc_rounding, ftz
   std::vector<Order> orders = {Order::sequential, Order::strided};
   std::vector<Method> methods = {Method::direct};
-  bool empty_rows = false;  // softmax, attention: what a row with nothing in it gives
-  bool stage = false;       // softmax: the format exp(x - max) is stored in between passes
+  bool empty_rows = false;     // softmax, attention: what a row with nothing in it gives
+  bool stage = false;          // softmax: the format exp(x - max) is stored in between passes
+  bool block_scaling = false;  // mx_gemm: the block-scaled operands (and no other cast)
 };
 
 struct OpInfo {

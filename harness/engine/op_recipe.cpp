@@ -41,6 +41,13 @@ Found row_fields(const Recipe& r, const OpInfo& op) {
 
 std::optional<RecipeProblem> unread_by_op(const Recipe& r, const OpInfo& op) {
   const RecipeUse& use = op.recipe_use;
+  if (!use.block_scaling && r.block_scaling.block)
+    return unread(op, "block_scaling", std::to_string(r.block_scaling.block), "unset");
+  if (use.block_scaling) {  // the quantization is the only cast the op's model has
+    if (r.input_cast) return unread(op, "input_cast", std::string(name(*r.input_cast)), "unset");
+    if (r.product) return unread(op, "product", std::string(name(*r.product)), "unset");
+    if (r.ftz.any()) return unread(op, "ftz", flush_name(r.ftz), "none");
+  }
   if (!use.accumulation) {
     if (Found f = accumulation_fields(r, op)) return f;
     if (std::find(use.orders.begin(), use.orders.end(), r.shape.order) == use.orders.end())

@@ -22,7 +22,7 @@ void flush_subnormals(Tensor& t) {
 const std::vector<Family>& families() {
   static const std::vector<Family> all = [] {
     std::vector<Family> v;
-    for (auto list : {reduction_families, row_families, activation_families})
+    for (auto list : {reduction_families, row_families, activation_families, mx_families})
       for (Family& f : list()) v.push_back(std::move(f));
     return v;
   }();

@@ -62,5 +62,6 @@ std::vector<Hypothesis> catalogue(std::string_view op, const Recipe& r);
 std::vector<Family> reduction_families();
 std::vector<Family> row_families();
 std::vector<Family> activation_families();
+std::vector<Family> mx_families();
 
 }  // namespace numguard::explain

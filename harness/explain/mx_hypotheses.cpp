@@ -1,0 +1,51 @@
+// Hypotheses about block-scaled GEMMs (op mx_gemm): the declared quantization and MMA
+// (kernels_under_test/cpu/mx_gemm_kernel.h), the other scale rule, conversion without
+// saturation, and elements rounded before the division by their scale.
+#include "harness/explain/hypothesis.h"
+#include "kernels_under_test/cpu/mx_gemm_kernel.h"
+
+namespace numguard::explain {
+namespace {
+
+Model mx_model(kernels::MxGemmArithmetic a) {
+  return [a](const Problem& p, Tensor& y) { kernels::run_mx_gemm(a, p, y); };
+}
+
+void variants(std::string_view, const Recipe& r, std::vector<Hypothesis>& out) {
+  const kernels::MxGemmArithmetic declared{.scaling = r.block_scaling};
+  // The declared kernel with one switch changed.
+  const auto add = [&](std::string tag, std::string what, auto change) {
+    kernels::MxGemmArithmetic a = declared;
+    change(a);
+    out.push_back({std::move(tag), std::move(what), mx_model(a)});
+  };
+  const bool up = !declared.scaling.scale_up;
+  add(up ? "scale_rule=up" : "scale_rule=spec",
+      up ? "block scales rounded up (2^ceil(log2(amax / max))) where the recipe takes the "
+           "specification's"
+         : "block scales by the specification's rule (floor for MX, nearest for NVFP4) where "
+           "the recipe rounds them up: the largest values saturate",
+      [](kernels::MxGemmArithmetic& a) { a.scaling.scale_up = !a.scaling.scale_up; });
+  add("no_saturation",
+      "elements converted without saturation: values beyond the element format's largest "
+      "become inf or NaN",
+      [](kernels::MxGemmArithmetic& a) { a.saturate = false; });
+  add("scale_after_rounding",
+      "elements rounded to the element format before the division by their block scale, the "
+      "quotient rounded again",
+      [](kernels::MxGemmArithmetic& a) { a.scale_after_rounding = true; });
+}
+
+}  // namespace
+
+std::vector<Family> mx_families() {
+  return {{.name = "block_scaled",
+           .ops = {"mx_gemm"},
+           .declared = [](std::string_view, const Recipe& r) -> Model {
+             if (!r.block_scaling.block) return {};
+             return mx_model({.scaling = r.block_scaling});
+           },
+           .variants = variants}};
+}
+
+}  // namespace numguard::explain
