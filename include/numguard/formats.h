@@ -26,7 +26,7 @@ typedef enum numguard_format_id {
   NUMGUARD_FORMAT_TF32 = 2, /* 1+8+10 bits in an fp32 container, low 13 bits zero */
   NUMGUARD_FORMAT_BF16 = 3,
   NUMGUARD_FORMAT_FP16 = 4,
-  NUMGUARD_FORMAT_E4M3 = 5, /* OCP fp8 e4m3fn: no inf, S.1111.111 is NaN, max 448 */
+  NUMGUARD_FORMAT_E4M3 = 5,  /* OCP fp8 e4m3fn: no inf, S.1111.111 is NaN, max 448 */
   NUMGUARD_FORMAT_E5M2 = 6,  /* OCP fp8 e5m2: IEEE-like, with inf */
   NUMGUARD_FORMAT_E2M1 = 7,  /* OCP MX fp4: no inf, no NaN, saturating, max 6 */
   NUMGUARD_FORMAT_E3M2 = 8,  /* OCP MX fp6: no inf, no NaN, saturating, max 28 */
