@@ -54,18 +54,41 @@ std::vector<OpElement> judge_mx(const Recipe& rc, const Problem& p) {
       ExactReal sum = ExactReal::from_double(0.0);
       double s_abs = 0;
       bool nan = false;
-      for (int64_t l = 0; l < p.k; ++l) {
-        const auto b = static_cast<size_t>(l / f.block);
-        const double xa =
-            decode(f.element, x.elements[static_cast<size_t>(l)]) * decode(f.scale, x.scales[b]);
-        const double yb =
-            decode(f.element, y.elements[static_cast<size_t>(l)]) * decode(f.scale, y.scales[b]);
-        nan = nan || std::isnan(xa) || std::isnan(yb);
+      // Per scale block: the elements' products summed in double with TwoSum's error check
+      // (exact for e4m3 and fp4 elements, whose products span few bits; an inexact block is
+      // summed again exactly), times the two block scales (exact: powers of two, or UE4M3's
+      // 4-bit significands), then one exact addition per block.
+      for (int64_t lo = 0; lo < p.k && !nan; lo += f.block) {
+        const auto b = static_cast<size_t>(lo / f.block);
+        const double scale = decode(f.scale, x.scales[b]) * decode(f.scale, y.scales[b]);
+        nan = std::isnan(scale);
         if (nan) break;
-        // Exact: element (<= 4 bits) times scale (<= 4 bits) each, the tensor scales last.
-        ExactReal t = mul(mul(mul(ExactReal::from_double(xa), yb), x.tensor_scale), y.tensor_scale);
-        sum = add(sum, t, Rounding::rne);
-        s_abs += std::fabs(xa * yb) * x.tensor_scale * y.tensor_scale;
+        const int64_t hi = std::min<int64_t>(p.k, lo + f.block);
+        double block = 0, block_abs = 0;
+        bool exact = true;
+        for (int64_t l = lo; l < hi; ++l) {
+          const double t = decode(f.element, x.elements[static_cast<size_t>(l)]) *
+                           decode(f.element, y.elements[static_cast<size_t>(l)]);
+          const double s = block + t;  // TwoSum: the rounding error of block + t
+          const double bb = s - block;
+          exact = exact && (block - (s - bb)) + (t - bb) == 0;
+          block = s;
+          block_abs += std::fabs(t);
+        }
+        ExactReal term = ExactReal::from_double(block * scale);
+        if (!exact) {
+          term = ExactReal::from_double(0.0);
+          for (int64_t l = lo; l < hi; ++l)
+            term = add(term,
+                       mul(mul(ExactReal::from_double(
+                                   decode(f.element, x.elements[static_cast<size_t>(l)])),
+                               decode(f.element, y.elements[static_cast<size_t>(l)])),
+                           scale),
+                       Rounding::rne);
+        }
+        if (nvfp4) term = mul(mul(term, x.tensor_scale), y.tensor_scale);
+        sum = add(sum, term, Rounding::rne);
+        s_abs += block_abs * std::fabs(scale) * x.tensor_scale * y.tensor_scale;
       }
       OpElement e;
       if (nan) {  // a block holding NaN or inf has a NaN scale: the result is NaN
