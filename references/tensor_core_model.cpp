@@ -439,6 +439,14 @@ double fma_chain_dot(std::span<const double> a, std::span<const double> b, doubl
 
 }  // namespace
 
+uint64_t nan_result(const TcModel& m, Format out) {
+  if (m.nan == NanResult::canonical) {  // CUDA's (the published models return it too)
+    if (out == Format::fp32) return 0x7fffffff;
+    if (out == Format::fp16) return 0x7fff;
+  }
+  return desc(out).nan_bits();
+}
+
 std::string_view name(Datapath d) {
   constexpr std::string_view names[] = {"fused",     "c_after", "exact",       "ftz_pairs",
                                         "fma_chain", "scaled",  "group_scaled"};
@@ -534,11 +542,7 @@ uint64_t mma_dot(const TcModel& model, Format in, Format in_b, std::span<const u
   std::transform(a.begin(), a.end(), av.begin(), reader(in));
   std::transform(b.begin(), b.end(), bv.begin(), reader(in_b));
   const double d = mma_dot_values(model, av, bv, decode(out, c_bits), out);
-  if (std::isnan(d)) {  // CUDA's canonical NaN (the published models return it too)
-    if (out == Format::fp32) return 0x7fffffff;
-    if (out == Format::fp16) return 0x7fff;
-    return desc(out).nan_bits();
-  }
+  if (std::isnan(d)) return nan_result(model, out);
   RoundOptions o;
   o.mode = model.final_rounding;
   return round_double(out, d, o).bits;  // d is a value of `out`: no rounding happens
@@ -591,7 +595,7 @@ uint64_t mma_scaled_dot(const TcModel& model, Format in, Format in_b, std::span<
                              std::span(sb).subspan(first, count), d, out);
     }
   }
-  if (std::isnan(d)) return out == Format::fp32 ? 0x7fffffff : desc(out).nan_bits();
+  if (std::isnan(d)) return nan_result(model, out);
   RoundOptions o;
   o.mode = model.final_rounding;
   return round_double(out, d, o).bits;

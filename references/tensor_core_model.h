@@ -19,7 +19,8 @@
 // Longer vectors chain blocks through C. Specials follow IEEE: NaN if any input is NaN, a
 // product is inf * 0 or infinite terms of both signs meet; otherwise an infinite term wins.
 // An exact zero is +0 (the published models and the H100 measurement; `signed_zero` gives the
-// IEEE sign instead). mma_dot returns the canonical NaN of CUDA (fp32 0x7fffffff, fp16 0x7fff).
+// IEEE sign instead). A NaN result is CUDA's canonical NaN (fp32 0x7fffffff, fp16 0x7fff) or, with
+// `nan` = quiet, the format's default quiet NaN.
 //
 // AMD's datapaths (MMA-Sim's): `c_after` (CDNA3 f16/bf16/xf32: products fused at F with
 // truncation, zeros taking no part, then C added after: the products' sum rounded down to
@@ -48,6 +49,11 @@ namespace numguard::tc {
 enum class Datapath : uint8_t { fused, c_after, exact, ftz_pairs, fma_chain, scaled, group_scaled };
 std::string_view name(Datapath d);
 
+// The pattern of a NaN result: CUDA's canonical NaN (fp32 0x7fffffff, fp16 0x7fff; the
+// published models and MMA-Sim's hardware tests) or the format's default quiet NaN (fp32
+// 0x7fc00000, fp16 0x7e00: what IEEE arithmetic on a CPU returns for an invalid operation).
+enum class NanResult : uint8_t { canonical, quiet };
+
 struct TcModel {
   int block = 0;      // L: products per block (fused, c_after*, exact; ftz_pairs: the group)
   int frac_bits = 0;  // F: fraction bits kept below the block's largest alignment exponent
@@ -67,6 +73,7 @@ struct TcModel {
   // tf32 operands read by clearing the low 13 bits of their fp32 container, a NaN whose only
   // set fraction bits are there becoming inf (MMA-Sim's hardware test); false: NaN kept.
   bool tf32_nan_to_inf = true;
+  NanResult nan = NanResult::canonical;
   int scale_block = 0;          // scaled, group_scaled: elements per scale (16 or 32)
   int group = 0;                // group_scaled: products summed exactly per group (16)
   Format scale = Format::e8m0;  // the scales' format (e8m0, or ue4m3 for NVFP4)
@@ -97,6 +104,9 @@ const Instruction* find_default_instruction(std::string_view arch, Format a, For
 // As find_preset, throwing std::invalid_argument when there is none.
 TcModel preset(std::string_view arch, Format in, Format out);
 
+// The bits of a NaN result in `out` under m.nan.
+uint64_t nan_result(const TcModel& m, Format out);
+
 // One block on values: a and b hold the same number (at most model.block) of exactly
 // decoded inputs, c is a value of `out`; returns D, a value of `out`.
 double mma_block(const TcModel& model, std::span<const double> a, std::span<const double> b,
@@ -108,7 +118,7 @@ double mma_dot_values(const TcModel& model, std::span<const double> a, std::span
                       double c, Format out);
 
 // The same on bit patterns: a and b of format `in` (or `in` and `in_b`), c and the result of
-// format `out`; a NaN result is CUDA's canonical pattern.
+// format `out`; a NaN result is nan_result's pattern.
 uint64_t mma_dot(const TcModel& model, Format in, std::span<const uint64_t> a,
                  std::span<const uint64_t> b, uint64_t c_bits, Format out);
 uint64_t mma_dot(const TcModel& model, Format in, Format in_b, std::span<const uint64_t> a,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ctest "cli_mma_probe": `numguard mma` answers what the tensor-core model computes, and
-# `numguard probe --model` recovers each preset (block, fraction bits, final rounding), with
+# `numguard probe --model` recovers each instruction row (datapath, block, fraction bits,
+# rounding, output width, e_zero, C placement, groups) and checks its measured model, with
 # exit status 2 and one line on stderr for usage errors.
 # Usage: tests/cli_mma_probe_test.sh path/to/numguard
 set -uo pipefail
@@ -13,6 +14,20 @@ A=(--in fp16 --out fp32 --a 0.5,0.5,0.5,0.5 --b 0x1p-24,0x1p-24,0x1p-24,0x1p-24 
 [[ $(bits --model ampere "${A[@]}") == 0x3f800000 ]] || fail "ampere (24 fraction bits) drops 2^-25 terms"
 [[ $(bits --model volta --in fp16 --out fp16 --a 0x3c00 --b 0x3c00 --c 0x3c00) == 0x4000 ]] ||
   fail "volta fp16->fp16: 1*1 + 1 = 2 (raw bits in and out)"
+# --set: one feature of the model changed, the rest kept.
+[[ $(bits --model hopper "${A[@]}" --set frac_bits=24) == 0x3f800000 ]] ||
+  fail "hopper with --set frac_bits=24 drops the 2^-25 terms as ampere does"
+[[ $(bits --model hopper --in fp16 --out fp32 --a -0 --b 1 --c -0 --set signed_zero=true) == 0x80000000 ]] ||
+  fail "--set signed_zero=true: -0 * 1 + -0 is -0"
+[[ $(bits --model hopper --in fp16 --out fp32 --a -0 --b 1 --c -0) == 0x00000000 ]] ||
+  fail "the default exact zero is +0"
+[[ $(bits --model hopper --in fp16 --out fp32 --a 0x7e00 --b 1 --set nan=quiet) == 0x7fc00000 ]] ||
+  fail "--set nan=quiet gives the default quiet NaN"
+[[ $(bits --model hopper --in fp16 --out fp32 --a 0x7e00 --b 1) == 0x7fffffff ]] ||
+  fail "the default NaN result is CUDA's canonical 0x7fffffff"
+expect_usage mma --model hopper --a 1 --b 1 --set bogus=1
+expect_usage mma --model hopper --a 1 --b 1 --set block=0
+expect_usage mma --model hopper --a 1 --b 1 --set zero_exponent
 # 17 products of 1 in one hopper block (16) and a second one: exact integers either way.
 ones=$(printf '1,%.0s' {1..17}); ones=${ones%,}
 [[ $(bits --model hopper --in bf16 --out fp32 --a "$ones" --b "$ones") == 0x41880000 ]] ||
@@ -58,7 +73,7 @@ printf -- '-4,2 4,2 2 0.5\n' |
   fail "block-scaled batch line: (-16 + 4) * 2 * 0.5 = -12: $(cat batch.txt)"
 rm -f batch.txt err.txt
 
-for arch in volta ampere hopper; do
+for arch in volta ampere hopper ada cdna2 cdna3; do
   "$NG" probe --model $arch --json > probe.$arch.json || fail "probe --model $arch"
 done
 python3 - <<'PY' || fail "probe results"
@@ -72,8 +87,31 @@ for arch, pairs in want.items():
         x = [p for p in recs if p["in"] == i and p["out"] == o][0]
         assert (x["block"], x["fraction_bits"], x["final_rounding"]) == (b, f, r), (arch, i, o, x)
         assert x["c_in_block"] is True and x["subnormal_inputs"] is True, (arch, i, o, x)
+# The features beyond the fused window, and the measured model checked against the unit.
+by_unit = {p["unit"]: p for arch in ("ada", "cdna2", "cdna3", "hopper")
+           for p in json.load(open(f"probe.{arch}.json"))["pairings"]}
+ada8 = by_unit["ada mma.m16n8k32.f32.e4m3.e4m3.f32"]
+assert (ada8["fraction_bits"], ada8["output_fraction_bits"]) == (13, 13), ada8
+assert by_unit["hopper mma.m16n8k16.f32.bf16.bf16.f32"]["zero_exponent"] == -133
+c3 = by_unit["cdna3 mfma_f32_32x32x8_bf16"]
+assert (c3["datapath"], c3["block"], c3["c_in_block"], c3["c_after_bits"]) == ("c_after", 8, False, 31), c3
+c2 = by_unit["cdna2 mfma_f32_32x32x4bf16"]
+assert (c2["datapath"], c2["block"]) == ("ftz_pairs", 2), c2
+assert by_unit["hopper mma.m16n8k16.f64.f64.f64.f64"]["datapath"] == "fma_chain"
+for p in by_unit.values():
+    assert p["recovered_model"]["disagreements"] == 0, p
+PY
+"$NG" probe --instruction tcgen05.mma.kind::mxf4nvf4.block16.f32.e2m1.e2m1.ue4m3 --json >probe.nv.json ||
+  fail "probe --instruction (NVFP4)"
+python3 - <<'PY' || fail "probe NVFP4: $(cat probe.nv.json)"
+import json
+p = json.load(open("probe.nv.json"))["pairings"][0]
+assert (p["datapath"], p["block"], p["fraction_bits"], p["group"]) == ("group_scaled", 64, 35, 16), p
+assert p["recovered_model"] == {"trials": 400, "disagreements": 0, "first_disagreement": ""}, p
 PY
 rm -f probe.*.json
+expect_usage probe --instruction mma.m1n1k1
+expect_usage probe --model hopper --instruction mfma_f32_32x32x8_f16
 
 expect_usage mma --model banana --in fp16 --a 1 --b 1
 expect_usage mma --instruction mma.m1n1k1 --a 1 --b 1

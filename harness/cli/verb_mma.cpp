@@ -22,6 +22,7 @@
 #include "harness/cli/verb.h"
 #include "harness/core/ulp.h"
 #include "references/exact_real.h"
+#include "references/tensor_core_features.h"
 #include "references/tensor_core_model.h"
 
 namespace numguard::cli {
@@ -34,6 +35,7 @@ struct MmaOptions {
   std::optional<Format> in_b;
   Format out = Format::fp32;
   std::vector<std::string> a, b, scale_a, scale_b;
+  std::vector<std::string> set;  // KEY=VALUE model features changed (--set)
   std::string c = "0";
   bool json = false;
   bool batch = false;
@@ -60,9 +62,29 @@ struct Chosen {
   const tc::Instruction* instruction;
   tc::TcModel model;
   Format a, b, out;
+  std::vector<std::string> changed = {};  // --set KEY=VALUE applied to the row's model
 };
 
+Chosen choose_row(const MmaOptions& o);
+
+// The chosen row with --set's changes: "what if this instruction did X".
 Chosen choose(const MmaOptions& o) {
+  Chosen ch = choose_row(o);
+  for (const std::string& kv : o.set) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos) throw UsageError(fmt::format("--set {}: expected KEY=VALUE", kv));
+    try {
+      tc::set_feature(ch.model, std::string_view(kv).substr(0, eq),
+                      std::string_view(kv).substr(eq + 1));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("--set {}", e.what()));
+    }
+    ch.changed.push_back(kv);
+  }
+  return ch;
+}
+
+Chosen choose_row(const MmaOptions& o) {
   const Format fb = o.in_b.value_or(o.in);
   if (!o.instruction.empty()) {
     const tc::Instruction* i = tc::find_instruction(o.instruction, o.model);
@@ -157,6 +179,9 @@ nlohmann::json result_json(const Chosen& ch, const DotResult& r) {
           {"final_rounding", name(m.final_rounding)},
           {"scale_format", block_scaled(m) ? nlohmann::json(name(m.scale)) : nullptr},
           {"scale_block", block_scaled(m) ? nlohmann::json(m.scale_block) : nullptr},
+          {"signed_zero", m.signed_zero},
+          {"nan", tc::feature_value(m, "nan")},
+          {"changed", ch.changed},
           {"blocks", r.blocks},
           {"value", std::string(shortest_decimal(ch.out, r.d).view())},
           {"hex", std::string(hex_float(ch.out, r.d).view())},
@@ -282,6 +307,7 @@ int run_mma(const MmaOptions& o) {
       m.zero_exponent ? fmt::format(", zeros aligned at 2^{}", *m.zero_exponent) : "",
       m.out_frac_bits ? fmt::format(", result kept to {} fraction bits", m.out_frac_bits) : "",
       name(m.final_rounding));
+  if (!ch.changed.empty()) fmt::print("set    {}\n", fmt::join(ch.changed, ", "));
   fmt::print("d      {} ({}, bits {})  [{} chained block{}]\n",
              shortest_decimal(ch.out, r.d).view(), hex_float(ch.out, r.d).view(),
              bits_hex(ch.out, r.d).view(), r.blocks, r.blocks == 1 ? "" : "s");
@@ -320,6 +346,11 @@ VerbAction setup_mma(CLI::App& app) {
                  "Block-scaled instructions: a's scales, one per scale block, comma separated")
       ->delimiter(',');
   app.add_option("--scale-b", o->scale_b, "Block-scaled instructions: b's scales")->delimiter(',');
+  std::string keys;
+  for (const tc::Feature& f : tc::model_features())
+    keys += fmt::format("\n  {} ({}): {}", f.key, f.values, f.meaning);
+  app.add_option("--set", o->set,
+                 "Change one feature of the instruction's model, KEY=VALUE (repeatable):" + keys);
   app.add_flag("--json", o->json, "One JSON object (per line with --batch)");
   app.add_flag("--batch", o->batch,
                "Read one dot per stdin line, 'A B [C]' (vectors comma-separated), and write one "
