@@ -150,6 +150,16 @@ TEST(InstructionTable, Cdna3RoundsCDownAfterTheProducts) {
   EXPECT_EQ(run("cdna3", "mfma_f32_32x32x8_f16", {1}, {1}, -0x1p-40), 1 - 0x1p-24);
 }
 
+// The products' sum is kept to 2^(E-31) and the exact sum with C rounds once (MMA-Sim's
+// TR-FDPA, F2 = 31): 2 - 2^-23 + 2^-22 + 2^-31 lies above the tie 2 + 2^-23 and rounds up; a
+// second floor of the sum to 31 fraction bits (numguard's path before 2026-12-07) would make it
+// the tie, and round it to even, 2.
+TEST(InstructionTable, Cdna3RoundsTheSumWithCOnce) {
+  EXPECT_EQ(
+      run("cdna3", "mfma_f32_32x32x8_f16", {0x1p-11, 0x1p-16}, {0x1p-11, 0x1p-15}, 0x1.fffffep+0),
+      0x1.000002p+1);
+}
+
 // Block-scaled MMA (MMA-Sim's ST- and GST-FDPA, Table 8's MXFP8 and NVFP4 rows): unit scales
 // give the unscaled Blackwell result; fp4 groups of 16 summed exactly, each aligned at its
 // scales' exponents with 35 fraction bits, keep all of -0.875.

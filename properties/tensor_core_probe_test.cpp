@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "harness/studies/recovered_model.h"
 #include "harness/studies/tensor_core_probe.h"
 #include "references/exact_accumulator.h"
 #include "references/exact_real.h"
@@ -42,11 +43,14 @@ TEST(TensorCoreProbe, RecoversEveryInstructionRow) {
     }
     // Unobservable only where the window is narrower than the output (fp8's 13 bits into
     // fp32): the sum then never needs rounding.
-    if (r.final_rounding == "unobservable")
+    if (r.final_rounding == "unobservable") {
       EXPECT_LT(m.frac_bits, p - 1) << what;
-    else
+    } else {
       EXPECT_EQ(r.final_rounding, std::string(name(m.final_rounding))) << what;
-    if (r.operand_exponents) EXPECT_EQ(*r.operand_exponents, m.operand_exponents) << what;
+    }
+    if (r.operand_exponents) {
+      EXPECT_EQ(*r.operand_exponents, m.operand_exponents) << what;
+    }
     if (m.path == tc::Datapath::fused || m.path == tc::Datapath::scaled ||
         m.path == tc::Datapath::group_scaled) {
       EXPECT_EQ(r.output_fraction_bits.value_or(0), m.out_frac_bits) << what;
@@ -61,10 +65,18 @@ TEST(TensorCoreProbe, RecoversEveryInstructionRow) {
       EXPECT_EQ(r.c_in_block, false) << what;
       EXPECT_EQ(r.c_after_bits, m.c_after_bits) << what;
     }
-    if (m.path == tc::Datapath::group_scaled) EXPECT_EQ(r.group, m.group) << what;
-    if (m.path == tc::Datapath::scaled) EXPECT_EQ(r.group, 1) << what;
-    if (row.a == Format::tf32) EXPECT_EQ(r.tf32_nan_to_inf, m.tf32_nan_to_inf) << what;
-    if (desc(row.a).has_nan()) EXPECT_EQ(r.nan_bits, tc::nan_result(m, row.out)) << what;
+    if (m.path == tc::Datapath::group_scaled) {
+      EXPECT_EQ(r.group, m.group) << what;
+    }
+    if (m.path == tc::Datapath::scaled) {
+      EXPECT_EQ(r.group, 1) << what;
+    }
+    if (row.a == Format::tf32) {
+      EXPECT_EQ(r.tf32_nan_to_inf, m.tf32_nan_to_inf) << what;
+    }
+    if (desc(row.a).has_nan()) {
+      EXPECT_EQ(r.nan_bits, tc::nan_result(m, row.out)) << what;
+    }
     EXPECT_TRUE(r.monotone) << what << ": " << r.monotone_counterexample;
     EXPECT_EQ(r.tree.find("irregular"), std::string::npos) << what;
     // The measured parameters, as a model, must reproduce the unit bit for bit.

@@ -136,8 +136,11 @@ decltype(auto) with_input(Format f, Fn&& fn) {
       return fn(E4m3In{});
     case Format::e5m2:
       return fn(E5m2In{});
+    default:  // fp4, fp6 and the scale formats: block-scaled sums go through block_scaled_sum.h
+      break;
   }
-  throw std::invalid_argument("exact accumulator: unknown input format");
+  throw std::invalid_argument("exact accumulator: unsupported input format " +
+                              std::string(name(f)));
 }
 
 }  // namespace

@@ -360,27 +360,24 @@ double c_after_block(const TcModel& m, std::span<const double> a, std::span<cons
   if (e_dot != INT_MIN)
     for (size_t i = 0; i < a.size(); ++i)
       dot += static_cast<int64_t>(std::trunc(std::ldexp(a[i] * b[i], f - e_dot)));
-  const int e_c = c == 0 ? -126 : std::max(exponent_of(c), -126);
+  // A zero C takes no part (MMA-Sim gives it an exponent below everything).
+  const int e_c = c == 0 ? INT_MIN : std::max(exponent_of(c), -126);
   const int e = std::max(e_dot, e_c);
-  // The products' sum rounded down to 2^(e - 32), C to 2^(e - 24), both on the 2^(e - 32) grid.
-  const int64_t grid = static_cast<int64_t>(e) - 32;
+  if (e == INT_MIN) return 0.0;
+  // The products' sum rounded down to 2^(e - c_after_bits), C to 2^(e - F), both on the
+  // finer grid; their sum is exact there, and rounds once (RNE) into fp32.
+  const int64_t grid = static_cast<int64_t>(e) - m.c_after_bits;
   int64_t total = e_dot == INT_MIN ? 0 : regrid_down(dot, grid - (e_dot - f));
-  if (c != 0) {  // C = c_int * 2^q_c exactly (an fp32 value), rounded down to 2^(e - 24)
+  if (c != 0) {  // C = c_int * 2^q_c exactly (an fp32 value), rounded down to 2^(e - F)
     const int q_c = e_c - 23;
     const auto c_int = static_cast<int64_t>(std::ldexp(c, -q_c));
-    total += regrid_down(c_int, static_cast<int64_t>(e) - 24 - q_c) * 256;
+    total += regrid_down(c_int, static_cast<int64_t>(e) - f - q_c) *
+             (int64_t{1} << (m.c_after_bits - f));
   }
   if (total == 0) return 0.0;
-  // The sum rounded down to c_after_bits fraction bits (fp32's exponent range), then RNE.
   const bool negative = total < 0;
   const uint64_t mag = negative ? uint64_t(0) - static_cast<uint64_t>(total) : uint64_t(total);
-  const int64_t lead = grid + (63 - std::countl_zero(mag));
-  const int64_t keep = std::max<int64_t>(std::max<int64_t>(lead, -126) - m.c_after_bits, grid);
-  const int64_t floored = regrid_down(total, keep - grid);
-  if (floored == 0) return 0.0;
-  const bool neg = floored < 0;
-  const uint64_t fm = neg ? uint64_t(0) - static_cast<uint64_t>(floored) : uint64_t(floored);
-  return round_fixed(fm, neg, keep, Format::fp32, Rounding::rne);
+  return round_fixed(mag, negative, grid, Format::fp32, Rounding::rne);
 }
 
 // CDNA1: the exact sum of the products and C, rounded once (RNE) into fp32.

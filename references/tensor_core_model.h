@@ -23,12 +23,12 @@
 // `nan` = quiet, the format's default quiet NaN.
 //
 // AMD's datapaths (MMA-Sim's): `c_after` (CDNA3 f16/bf16/xf32: products fused at F with
-// truncation, zeros taking no part, then C added after: the products' sum rounded down to
-// 2^(E-32), C rounded down to 2^(E-24), their sum rounded down to c_after_bits = 31 fraction
-// bits, then RNE to fp32), `exact` (CDNA1: the
-// exact sum of the products and C, one RNE rounding), `ftz_pairs` (CDNA2 f16/bf16: fp32
-// products and additions with subnormals flushed, c + ((p0 + p1) + (p2 + p3)) per group of L);
-// and `fma_chain` (fp64 mma on NVIDIA and AMD, AMD fp32: sequential IEEE FMAs, RNE).
+// truncation, zeros taking no part, then C added after: with E the larger of the products'
+// and C's exponents, the products' sum rounded down to 2^(E - c_after_bits) (31), C rounded
+// down to 2^(E - F), their exact sum rounded once (RNE) to fp32; MMA-Sim's TR-FDPA),
+// `exact` (CDNA1: the exact sum of the products and C, one RNE rounding), `ftz_pairs` (CDNA2
+// f16/bf16: fp32 products and additions with subnormals flushed, c + ((p0 + p1) + (p2 + p3)) per
+// group of L); and `fma_chain` (fp64 mma on NVIDIA and AMD, AMD fp32: sequential IEEE FMAs, RNE).
 #pragma once
 
 #include <cstdint>
@@ -69,7 +69,7 @@ struct TcModel {
   std::optional<int> zero_exponent;
   int out_frac_bits = 0;     // > 0: the result truncated to this many fraction bits first
   bool signed_zero = false;  // an exact zero keeps IEEE's sign (-0 only if every term is -0)
-  int c_after_bits = 31;     // c_after*: fraction bits of the final fixed-point sum
+  int c_after_bits = 31;     // c_after: the products' sum kept to 2^(E - c_after_bits)
   // tf32 operands read by clearing the low 13 bits of their fp32 container, a NaN whose only
   // set fraction bits are there becoming inf (MMA-Sim's hardware test); false: NaN kept.
   bool tf32_nan_to_inf = true;

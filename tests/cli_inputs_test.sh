@@ -80,5 +80,24 @@ expect_usage check --kernel gemm.fp32.fp32acc.sequential --inputs act.npy
 expect_usage check --kernel gemm.fp32.fp32acc.sequential --inputs gemm.npz --shape 8x8x8
 expect_usage check --kernel gemm.fp32.fp32acc.sequential --inputs gemm.npz --generator uniform
 
+# MX tensors with their E8M0 scales (op scaled_gemm): floats, uint8 exponent bytes and
+# safetensors F8_E4M3 / F8_E8M0 all give the same case; a scale tensor of the wrong width is
+# exit 2; the short-block mutant fails on the file's k = 70.
+for f in scaled.npz scaled_u8.npz scaled.safetensors; do
+  "$NG" check --kernel scaled_gemm.e4m3.tc-blackwell --inputs $f --case 0 >x.$f.txt ||
+    fail "scaled_gemm on $f: $(tail -2 x.$f.txt)"
+done
+[[ "$(grep '^output' x.scaled.npz.txt)" == "$(grep '^output' x.scaled.safetensors.txt)" &&
+   "$(grep '^output' x.scaled_u8.npz.txt)" == "$(grep '^output' x.scaled.safetensors.txt)" ]] ||
+  fail "the three encodings of the MX tensors give one output"
+grep -q "SA 12 uint8 values taken as E8M0 exponent bytes" x.scaled_u8.npz.txt ||
+  fail "uint8 scales are exponent bytes: $(grep ^inputs x.scaled_u8.npz.txt)"
+err=$("$NG" check --kernel scaled_gemm.e4m3.tc-blackwell --inputs scaled_short.npz 2>&1)
+[[ $? -eq 2 && "$err" == *"SA is 4 x 2, but k = 70 needs k/32 = 3"* ]] ||
+  fail "a scale tensor of floor(k/32) columns is named: $err"
+"$NG" check --include-mutants --kernel mutant.scaled_gemm.e4m3.short_block_scale \
+  --inputs scaled.safetensors >/dev/null
+[[ $? -eq 1 ]] || fail "the short-block mutant fails on scaled.safetensors"
+
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "cli_inputs: all checks passed"

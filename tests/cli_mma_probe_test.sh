@@ -28,6 +28,10 @@ A=(--in fp16 --out fp32 --a 0.5,0.5,0.5,0.5 --b 0x1p-24,0x1p-24,0x1p-24,0x1p-24 
 expect_usage mma --model hopper --a 1 --b 1 --set bogus=1
 expect_usage mma --model hopper --a 1 --b 1 --set block=0
 expect_usage mma --model hopper --a 1 --b 1 --set zero_exponent
+# The CPU verbs never load cuBLAS (the CUDA build opens it on first use): mma starts without it.
+if LD_DEBUG=libs "$NG" mma --model hopper --a 1 --b 1 2>&1 >/dev/null | grep -q 'libcublas'; then
+  fail "numguard mma loaded libcublas"
+fi
 # 17 products of 1 in one hopper block (16) and a second one: exact integers either way.
 ones=$(printf '1,%.0s' {1..17}); ones=${ones%,}
 [[ $(bits --model hopper --in bf16 --out fp32 --a "$ones" --b "$ones") == 0x41880000 ]] ||

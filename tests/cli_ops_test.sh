@@ -25,8 +25,8 @@ for o in ops:
     slots = [a["slot"] for a in o["operands"]]
     assert slots == sorted(set(slots)) and set(slots) <= set("abcd"), (o["name"], slots)
     for a in o["operands"]:
-        assert a["name"] and a["format"] in ("input", "output"), (o["name"], a)
-        assert a["shape"] and set(a["dims"]) <= {"m", "n", "k"}, (o["name"], a)
+        assert a["name"] and a["format"] in ("input", "output", "scale"), (o["name"], a)
+        assert a["shape"] and set(a["dims"]) <= {"m", "n", "k", "k/32"}, (o["name"], a)
         assert a["shape"] == " x ".join(a["dims"]), (o["name"], a)
     assert o["output"]["shape"] and o["bound"] and o["summary"], o["name"]
     assert o["fuzz"]["family"] and o["fuzz"]["layout"] in ("explicit_shape", "generated"), o["name"]
@@ -40,6 +40,11 @@ for o in ops:
 gemm = next(o for o in ops if o["name"] == "gemm")
 c = next(a for a in gemm["operands"] if a["slot"] == "c")
 assert c["format"] == "output" and c["optional"] and gemm["alpha_beta"], gemm
+# Block-scaled tensors as given: the scales are operands of their own format and shape.
+sg = next(o for o in ops if o["name"] == "scaled_gemm")
+sc = {a["slot"]: (a["format"], a["shape"]) for a in sg["operands"]}
+assert sc == {"a": ("input", "m x k"), "b": ("input", "k x n"), "c": ("scale", "m x k/32"),
+              "d": ("scale", "k/32 x n")}, sc
 assert [o["name"] for o in ops if o["reduction_length"] is None] != names  # some reduce
 PY
 

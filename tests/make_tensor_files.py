@@ -61,6 +61,43 @@ open(f"{d}/gemm_bf16.safetensors", "wb").write(safetensors({
 with zipfile.ZipFile(f"{d}/gemm_u16.npz", "w") as z:
     z.writestr("A.npy", npy((m, k), a16, "<u2", "H"))
     z.writestr("B.npy", npy((k, n), b16, "<u2", "H"))
+# MX tensors as given (op scaled_gemm): e4m3-exact elements, E8M0 scales per 32 along k
+# (k = 70: a short last block), as floats, as uint8 exponent bytes, and as safetensors F8.
+def e4m3_bits(x):
+    if x == 0:
+        return 0
+    s, a = (0x80 if x < 0 else 0), abs(x)
+    e = max(a.hex() and int(__import__("math").floor(__import__("math").log2(a))), -6)
+    mant = round(a / 2.0 ** e * 8) - (8 if a >= 2.0 ** -6 else 0)
+    return s | ((e + 7 if a >= 2.0 ** -6 else 0) << 3) | mant
+
+
+sm, sk, sn = 4, 70, 3
+SA_e = [r.choice([124, 126, 127, 129, 131]) for _ in range(sm * 3)]
+SB_e = [r.choice([125, 127, 128, 130]) for _ in range(3 * sn)]
+SA_e[2] = SA_e[1] + 3  # row 0: the short block's scale differs from the one before it
+XA = [r.randint(-8, 8) * 0.5 for _ in range(sm * sk)]
+XB = [r.randint(-8, 8) * 0.25 for _ in range(sk * sn)]
+with zipfile.ZipFile(f"{d}/scaled.npz", "w") as z:
+    z.writestr("A.npy", npy((sm, sk), XA))
+    z.writestr("B.npy", npy((sk, sn), XB))
+    z.writestr("SA.npy", npy((sm, 3), [2.0 ** (e - 127) for e in SA_e]))
+    z.writestr("SB.npy", npy((3, sn), [2.0 ** (e - 127) for e in SB_e]))
+with zipfile.ZipFile(f"{d}/scaled_u8.npz", "w") as z:
+    z.writestr("A.npy", npy((sm, sk), XA))
+    z.writestr("B.npy", npy((sk, sn), XB))
+    z.writestr("SA.npy", npy((sm, 3), SA_e, "|u1", "B"))
+    z.writestr("SB.npy", npy((3, sn), SB_e, "|u1", "B"))
+with zipfile.ZipFile(f"{d}/scaled_short.npz", "w") as z:  # SA with floor(70 / 32) = 2 columns
+    z.writestr("A.npy", npy((sm, sk), XA))
+    z.writestr("B.npy", npy((sk, sn), XB))
+    z.writestr("SA.npy", npy((sm, 2), [1.0] * (sm * 2)))
+    z.writestr("SB.npy", npy((3, sn), [1.0] * (3 * sn)))
+open(f"{d}/scaled.safetensors", "wb").write(safetensors({
+    "A": ("F8_E4M3", (sm, sk), bytes(e4m3_bits(x) for x in XA)),
+    "B": ("F8_E4M3", (sk, sn), bytes(e4m3_bits(x) for x in XB)),
+    "SA": ("F8_E8M0", (sm, 3), bytes(SA_e)),
+    "SB": ("F8_E8M0", (3, sn), bytes(SB_e))}))
 # A (batch, sequence, hidden) activation for the row ops: flattened into 12 rows of 64.
 open(f"{d}/act.npy", "wb").write(npy((4, 3, 64), [r.gauss(0, 3) for _ in range(4 * 3 * 64)]))
 # Damaged files.

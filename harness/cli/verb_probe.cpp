@@ -14,6 +14,7 @@
 #include "harness/cli/seed_option.h"
 #include "harness/cli/verb.h"
 #include "harness/studies/device_matrix_units.h"
+#include "harness/studies/recovered_model.h"
 #include "harness/studies/tensor_core_probe.h"
 #include "references/tensor_core_model.h"
 

@@ -5,7 +5,7 @@
 namespace numguard {
 
 std::string_view name(Dim d) {
-  constexpr std::string_view kNames[] = {"m", "n", "k"};
+  constexpr std::string_view kNames[] = {"m", "n", "k", "k/32"};
   return kNames[static_cast<size_t>(d)];
 }
 
@@ -17,12 +17,19 @@ int64_t value(Dim d, const Problem& p) {
       return p.n;
     case Dim::k:
       return p.k;
+    case Dim::k32:
+      return (p.k + 31) / 32;
   }
   return 0;
 }
 
 std::string_view name(OperandFormat f) {
-  return f == OperandFormat::input ? "input" : "output";
+  constexpr std::string_view kNames[] = {"input", "output", "scale"};
+  return kNames[static_cast<size_t>(f)];
+}
+
+Format operand_format(OperandFormat f, Format in, Format out) {
+  return f == OperandFormat::output ? out : f == OperandFormat::scale ? Format::e8m0 : in;
 }
 
 std::string_view name(Presence p) {
@@ -67,7 +74,7 @@ std::string OpSchema::mismatch(std::string_view op, const Problem& p, Format in,
   const Tensor* slots[] = {&p.a, &p.b, &p.c, &p.d};
   for (const Operand& o : operands) {
     const Tensor& t = *slots[o.slot - 'a'];
-    const Format want = o.format == OperandFormat::output ? out_format : in;
+    const Format want = operand_format(o.format, in, out_format);
     if (!t.empty() && t.format != want)
       return fmt::format("operand {} ({}) is {}, the kernel reads {}", o.slot, o.name,
                          numguard::name(t.format), numguard::name(want));

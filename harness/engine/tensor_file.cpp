@@ -330,14 +330,14 @@ std::string safetensors_type(FileTensor& t, const std::string& dtype) {
     bool is_signed;
   };
   static constexpr Known kKnown[] = {
-      {"F64", ElementType::f64, 8, true},      {"F32", ElementType::f32, 4, true},
-      {"F16", ElementType::f16, 2, true},      {"BF16", ElementType::bf16, 2, true},
-      {"F8_E4M3", ElementType::e4m3, 1, true}, {"F8_E5M2", ElementType::e5m2, 1, true},
-      {"I64", ElementType::integer, 8, true},  {"I32", ElementType::integer, 4, true},
-      {"I16", ElementType::integer, 2, true},  {"I8", ElementType::integer, 1, true},
-      {"U64", ElementType::integer, 8, false}, {"U32", ElementType::integer, 4, false},
-      {"U16", ElementType::u16, 2, false},     {"U8", ElementType::integer, 1, false},
-      {"BOOL", ElementType::boolean, 1, false}};
+      {"F64", ElementType::f64, 8, true},       {"F32", ElementType::f32, 4, true},
+      {"F16", ElementType::f16, 2, true},       {"BF16", ElementType::bf16, 2, true},
+      {"F8_E4M3", ElementType::e4m3, 1, true},  {"F8_E5M2", ElementType::e5m2, 1, true},
+      {"F8_E8M0", ElementType::e8m0, 1, false}, {"I64", ElementType::integer, 8, true},
+      {"I32", ElementType::integer, 4, true},   {"I16", ElementType::integer, 2, true},
+      {"I8", ElementType::integer, 1, true},    {"U64", ElementType::integer, 8, false},
+      {"U32", ElementType::integer, 4, false},  {"U16", ElementType::u16, 2, false},
+      {"U8", ElementType::integer, 1, false},   {"BOOL", ElementType::boolean, 1, false}};
   for (const Known& k : kKnown)
     if (dtype == k.name) {
       t.type = k.type;
@@ -419,6 +419,8 @@ double FileTensor::value(int64_t i) const {
       return decode(Format::e4m3, r);
     case ElementType::e5m2:
       return decode(Format::e5m2, r);
+    case ElementType::e8m0:
+      return decode(Format::e8m0, r);
     case ElementType::boolean:
       return r != 0;
     case ElementType::u16:

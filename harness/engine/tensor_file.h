@@ -18,7 +18,7 @@
 
 namespace numguard {
 
-enum class ElementType : uint8_t { f64, f32, f16, bf16, e4m3, e5m2, u16, integer, boolean };
+enum class ElementType : uint8_t { f64, f32, f16, bf16, e4m3, e5m2, e8m0, u16, integer, boolean };
 
 struct FileTensor {
   std::string name;  // the npz member or safetensors key ("" for a lone .npy)
@@ -29,7 +29,7 @@ struct FileTensor {
   std::vector<int64_t> shape;     // row-major; {} for a 0-d array (one element)
   std::vector<uint8_t> bytes;     // little-endian elements
   int64_t count() const;          // elements (1 for a 0-d array)
-  double value(int64_t i) const;  // f64/f32/f16/bf16/e4m3/e5m2/integer/boolean exactly
+  double value(int64_t i) const;  // f64/f32/f16/bf16/e4m3/e5m2/e8m0/integer/boolean exactly
   uint64_t raw(int64_t i) const;  // the element's bit pattern (16-bit types)
 };
 

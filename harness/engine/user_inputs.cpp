@@ -123,6 +123,8 @@ std::string type_name(const FileTensor& t) {
       return "float8_e4m3";
     case ElementType::e5m2:
       return "float8_e5m2";
+    case ElementType::e8m0:
+      return "float8_e8m0fnu";
     case ElementType::u16:
       return "uint16";
     case ElementType::integer:
@@ -144,6 +146,8 @@ std::optional<Format> native_format(const FileTensor& t, BitsAs as) {
       return Format::e4m3;
     case ElementType::e5m2:
       return Format::e5m2;
+    case ElementType::e8m0:
+      return Format::e8m0;
     case ElementType::f32:
       return Format::fp32;
     case ElementType::f64:
@@ -167,6 +171,14 @@ Tensor convert_tensor(const InputCase& c, const Operand& o, const FileTensor& t,
   Tensor out(f, std::move(shape));
   const std::optional<Format> native = native_format(t, as);
   const int64_t n = t.count();
+  // E8M0 scales stored as their exponent bytes (PyTorch's float8_e8m0fnu viewed as uint8).
+  if (f == Format::e8m0 && t.type == ElementType::integer && t.item_bytes == 1 && !t.is_signed) {
+    for (int64_t i = 0; i < n; ++i) out.bits[static_cast<size_t>(i)] = t.raw(i);
+    if (notes)
+      notes->push_back(
+          fmt::format("{}: {} {} uint8 values taken as E8M0 exponent bytes", c.source, o.name, n));
+    return out;
+  }
   if (native == f && f != Format::tf32) {
     for (int64_t i = 0; i < n; ++i) out.bits[static_cast<size_t>(i)] = t.raw(i);
     return out;
@@ -264,6 +276,7 @@ Problem input_problem(const KernelDesc& k, const InputCase& c, BitsAs as,
       bad(c, fmt::format("{} is {}; {}'s {} is {}", o.name, shape_str(t->shape), op->name, o.name,
                          o.shape_text()));
     for (size_t j = 0; j < o.shape.size(); ++j) {
+      if (derived(o.shape[j])) continue;  // checked against m, n, k below
       const auto [it, fresh] = dims.emplace(o.shape[j], (*shape)[j]);
       if (!fresh && it->second != (*shape)[j])
         bad(c, fmt::format("{} is {}, which makes {} = {}, but {} = {} already ({}: {})", o.name,
@@ -274,6 +287,11 @@ Problem input_problem(const KernelDesc& k, const InputCase& c, BitsAs as,
   }
   Problem p;
   for (const auto& [d, v] : dims) (d == Dim::m ? p.m : d == Dim::n ? p.n : p.k) = v;
+  for (const Placed& pl : placed)
+    for (size_t j = 0; pl.tensor && j < pl.operand->shape.size(); ++j)
+      if (const Dim d = pl.operand->shape[j]; derived(d) && pl.shape[j] != value(d, p))
+        bad(c, fmt::format("{} is {}, but {} = {} needs {} = {}", pl.operand->name,
+                           shape_str(pl.shape), "k", p.k, name(d), value(d, p)));
   for (const auto& [d, meaning] : schema.dims)
     if (!dims.count(d))
       bad(c, fmt::format("no member gives {}'s dimension {} ({}); {} reads {}", op->name, name(d),
@@ -285,7 +303,7 @@ Problem input_problem(const KernelDesc& k, const InputCase& c, BitsAs as,
   Tensor* slots[] = {&p.a, &p.b, &p.c, &p.d};
   for (const Placed& pl : placed) {
     const Operand& o = *pl.operand;
-    const Format f = o.format == OperandFormat::output ? k.recipe.out : k.recipe.in;
+    const Format f = operand_format(o.format, k.recipe.in, k.recipe.out);
     std::vector<int64_t> shape;
     for (Dim d : o.shape) shape.push_back(value(d, p));
     if (pl.tensor) {

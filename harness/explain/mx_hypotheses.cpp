@@ -1,8 +1,10 @@
-// Hypotheses about block-scaled GEMMs (op mx_gemm): the declared quantization and MMA
+// Hypotheses about block-scaled GEMMs. mx_gemm: the declared quantization and MMA
 // (kernels_under_test/cpu/mx_gemm_kernel.h), the other scale rule, conversion without
-// saturation, and elements rounded before the division by their scale.
+// saturation, and elements rounded before the division by their scale. scaled_gemm (given MX
+// tensors, scaled_gemm_kernel.h): the ways an adapter misreads the scale tensors.
 #include "harness/explain/hypothesis.h"
 #include "kernels_under_test/cpu/mx_gemm_kernel.h"
+#include "kernels_under_test/cpu/scaled_gemm_kernel.h"
 
 namespace numguard::explain {
 namespace {
@@ -36,6 +38,33 @@ void variants(std::string_view, const Recipe& r, std::vector<Hypothesis>& out) {
       [](kernels::MxGemmArithmetic& a) { a.scale_after_rounding = true; });
 }
 
+bool mx_element(Format f) {
+  return f == Format::e4m3 || f == Format::e5m2 || f == Format::e2m1;
+}
+
+Model scaled_model(kernels::ScaledGemmArithmetic a) {
+  return [a](const Problem& p, Tensor& y) { kernels::run_scaled_gemm(a, p, y); };
+}
+
+void scaled_variants(std::string_view, const Recipe& r, std::vector<Hypothesis>& out) {
+  if (!mx_element(r.in)) return;
+  const kernels::ScaledGemmArithmetic declared{.element = r.in};
+  const auto add = [&](std::string tag, std::string what, auto change) {
+    kernels::ScaledGemmArithmetic a = declared;
+    change(a);
+    out.push_back({std::move(tag), std::move(what), scaled_model(a)});
+  };
+  add("scale_bias=128", "E8M0 scales read as 2^(e - 128): every block scale halved",
+      [](kernels::ScaledGemmArithmetic& a) { a.scale_bias = 128; });
+  add("scale_bias=126", "E8M0 scales read as 2^(e - 126): every block scale doubled",
+      [](kernels::ScaledGemmArithmetic& a) { a.scale_bias = 126; });
+  add("scales_b=n_major", "B's scales read as n x k/32 where the tensor is k/32 x n",
+      [](kernels::ScaledGemmArithmetic& a) { a.b_scales_n_major = true; });
+  add("short_block=previous_scale",
+      "a last block of k % 32 elements read with the scale of the block before it",
+      [](kernels::ScaledGemmArithmetic& a) { a.short_block_shares_scale = true; });
+}
+
 }  // namespace
 
 std::vector<Family> mx_families() {
@@ -45,7 +74,14 @@ std::vector<Family> mx_families() {
              if (!r.block_scaling.block) return {};
              return mx_model({.scaling = r.block_scaling});
            },
-           .variants = variants}};
+           .variants = variants},
+          {.name = "scaled_operands",
+           .ops = {"scaled_gemm"},
+           .declared = [](std::string_view, const Recipe& r) -> Model {
+             if (!mx_element(r.in)) return {};
+             return scaled_model({.element = r.in});
+           },
+           .variants = scaled_variants}};
 }
 
 }  // namespace numguard::explain

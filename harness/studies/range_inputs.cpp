@@ -57,10 +57,15 @@ Problem range_problem(const KernelDesc& k, const RangePattern& pat, double s) {
   Tensor* t[4] = {&p.a, &p.b, &p.c, &p.d};
   for (int i = 0; i < 4; ++i) {
     if (pat.values[i].empty()) continue;
-    *t[i] = Tensor(in, pat.shapes[i]);
+    // Each operand in its own format (block scales are E8M0, gemm's C the output's).
+    const OpInfo* op = find_op(k.op);
+    const Operand* o = op ? op->schema.operand(static_cast<char>('a' + i)) : nullptr;
+    const Format f_i = o ? operand_format(o->format, in, k.recipe.out) : in;
+    const double top = f_i == in ? mx : desc(f_i).max_finite();
+    *t[i] = Tensor(f_i, pat.shapes[i]);
     const double f = pat.scaled[i] ? s : 1.0;
     for (size_t j = 0; j < pat.values[i].size(); ++j)
-      t[i]->bits[j] = to_bits(in, std::clamp(pat.values[i][j] * f, -mx, mx));
+      t[i]->bits[j] = to_bits(f_i, std::clamp(pat.values[i][j] * f, -top, top));
   }
   return p;
 }

@@ -22,8 +22,8 @@
 //   group            C = 2^m, two products of 0.75 2^(m-F): summed before truncation or not
 //   subnormal_inputs / subnormal_outputs, signed zero, NaN pattern, tf32 NaN reading,
 //   monotone, tree
-// The measured parameters make a model (tc::TcModel); `verify` runs it against the unit on
-// random vectors, so "recovered" means bit-for-bit agreement, not only matching features.
+// The measured parameters make a model (recovered_model.h), run against the unit on random
+// vectors: "recovered" means bit-for-bit agreement, not only matching features.
 #pragma once
 
 #include <optional>
@@ -31,7 +31,6 @@
 #include <vector>
 
 #include "harness/studies/matrix_unit.h"
-#include "references/tensor_core_model.h"
 
 namespace numguard {
 
@@ -64,19 +63,5 @@ struct ProbeResult {
 };
 
 ProbeResult probe(const MatrixUnit& unit, uint64_t seed = 1);
-
-// The model the probe's measurements define; nullopt where the datapath is unknown.
-std::optional<tc::TcModel> recovered_model(const ProbeResult& r, const MatrixUnit& unit);
-
-struct Verification {
-  int trials = 0;
-  int disagreements = 0;
-  std::string first;  // the first disagreeing vector, readable
-};
-// Runs `model` and `unit` on `trials` random vectors (random bit patterns of every input, C
-// random or zero, lengths up to two blocks, random scales, now and then an inf or NaN) and
-// counts the results whose bits differ.
-Verification verify(const tc::TcModel& model, const MatrixUnit& unit, uint64_t seed,
-                    int trials = 400);
 
 }  // namespace numguard

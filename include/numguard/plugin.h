@@ -7,8 +7,9 @@
  * on raw bit buffers: every tensor element is one uint64_t holding the element's bit pattern
  * in its format (fp16 0x3C00 is 1.0), row-major, in the op's operand layout. That layout is
  * printed by `numguard ops --op <op>` (`--json` for a program): which of the slots a, b, c, d
- * holds which operand, its shape in m, n, k, its format (the recipe's input or output format:
- * gemm's c is in the output format), whether it may be absent (count 0), what lengths and
+ * holds which operand, its shape in m, n, k (and k/32 = ceil(k / 32)), its format (the
+ * recipe's input or output format: gemm's c is in the output format; scaled_gemm's c and d
+ * are E8M0 block scales), whether it may be absent (count 0), what lengths and
  * scalars hold, and the output's shape (gemm: a is m x k, b k x n, c m x n, output m x n).
  * docs/PLUGINS.md describes every field and what a correct kernel must do per op.
  *

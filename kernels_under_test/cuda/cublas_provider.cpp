@@ -1,10 +1,13 @@
 // cublasGemmEx behind the plain interface of cublas_provider.h. Compiled by the host compiler
 // against the toolkit's headers; only in the CUDA build (launch_stub.cpp otherwise).
+// libcublas is opened on first use (dlopen), not linked: a verb that never calls cuBLAS
+// (mma, convert, every CPU check) does not pay its load at start-up.
 #include "kernels_under_test/cuda/cublas_provider.h"
 
 #include <cublas_v2.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <cstring>
@@ -22,10 +25,50 @@ void check(cudaError_t e, const char* what) {
                              cudaGetErrorString(e));
 }
 
+// The four cuBLAS entry points numguard calls, resolved from libcublas on first use. (The
+// header overloads cublasGemmEx in C++ for a cudaDataType compute type: the exported one is
+// spelled out.)
+using GemmExFn = cublasStatus_t (*)(cublasHandle_t, cublasOperation_t, cublasOperation_t, int, int,
+                                    int, const void*, const void*, cudaDataType, int, const void*,
+                                    cudaDataType, int, const void*, void*, cudaDataType, int,
+                                    cublasComputeType_t, cublasGemmAlgo_t);
+struct CublasApi {
+  decltype(&cublasCreate_v2) create;
+  GemmExFn gemm_ex;
+  decltype(&cublasGetStatusName) status_name;
+  decltype(&cublasGetStatusString) status_string;
+};
+
+const CublasApi& cublas() {
+  static const CublasApi api = [] {
+    // The toolkit's own directory first (no rpath points there now), then the loader's path.
+    const std::string soname = "libcublas.so." + std::to_string(CUBLAS_VER_MAJOR);
+    void* lib = nullptr;
+    std::string tried;
+    for (const std::string& name : {std::string(NUMGUARD_CUDA_LIBRARY_DIR) + "/" + soname, soname,
+                                    std::string("libcublas.so")}) {
+      if ((lib = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL))) break;
+      tried += (tried.empty() ? "" : "; ") + std::string(dlerror());
+    }
+    if (!lib) throw std::runtime_error("cuBLAS: cannot load " + soname + " (" + tried + ")");
+    const auto sym = [lib](const char* name) {
+      void* f = dlsym(lib, name);
+      if (!f) throw std::runtime_error(std::string("cuBLAS: libcublas lacks ") + name);
+      return f;
+    };
+    return CublasApi{
+        reinterpret_cast<decltype(&cublasCreate_v2)>(sym("cublasCreate_v2")),
+        reinterpret_cast<GemmExFn>(sym("cublasGemmEx")),
+        reinterpret_cast<decltype(&cublasGetStatusName)>(sym("cublasGetStatusName")),
+        reinterpret_cast<decltype(&cublasGetStatusString)>(sym("cublasGetStatusString"))};
+  }();
+  return api;
+}
+
 void check(cublasStatus_t s, const char* what) {
   if (s != CUBLAS_STATUS_SUCCESS)
-    throw std::runtime_error(std::string("cuBLAS: ") + what + ": " + cublasGetStatusName(s) + ": " +
-                             cublasGetStatusString(s));
+    throw std::runtime_error(std::string("cuBLAS: ") + what + ": " + cublas().status_name(s) +
+                             ": " + cublas().status_string(s));
 }
 
 // Handles are expensive to create and must not be used by two threads at once: a pool, each
@@ -43,7 +86,7 @@ class HandlePool {
       }
     }
     cublasHandle_t h = nullptr;
-    check(cublasCreate(&h), "cublasCreate");
+    check(cublas().create(&h), "cublasCreate");
     return h;
   }
   void release(cublasHandle_t h) {
@@ -157,9 +200,10 @@ Bits cublas_gemm(BlasType in, BlasType out, BlasCompute compute, GemmShape s, co
   // storage is B^T column-major with leading dimension n, A's is A^T with leading dimension k.
   const int m = static_cast<int>(s.m), n = static_cast<int>(s.n), k = static_cast<int>(s.k);
   Handle handle;
-  check(cublasGemmEx(handle.h, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, alpha_p, db.get(), data_type(in),
-                     std::max(n, 1), da.get(), data_type(in), std::max(k, 1), beta_p, dc.get(),
-                     data_type(out), std::max(n, 1), compute_type(compute), CUBLAS_GEMM_DEFAULT),
+  check(cublas().gemm_ex(handle.h, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, alpha_p, db.get(),
+                         data_type(in), std::max(n, 1), da.get(), data_type(in), std::max(k, 1),
+                         beta_p, dc.get(), data_type(out), std::max(n, 1), compute_type(compute),
+                         CUBLAS_GEMM_DEFAULT),
         "cublasGemmEx");
   std::vector<unsigned char> host(mn * wo);
   check(cudaMemcpy(host.data(), dc.get(), host.size(), cudaMemcpyDeviceToHost),

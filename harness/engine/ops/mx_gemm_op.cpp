@@ -10,6 +10,7 @@
 
 #include "harness/core/output_sample.h"
 #include "harness/engine/op.h"
+#include "harness/engine/ops/block_scaled_sum.h"
 #include "harness/engine/ops/op_cases.h"
 #include "harness/engine/ops/reduction_cases.h"
 #include "harness/engine/ops/reduction_judge.h"
@@ -51,56 +52,19 @@ std::vector<OpElement> judge_mx(const Recipe& rc, const Problem& p) {
       if (sample && !sample->wanted(static_cast<size_t>(i * p.n + j))) continue;
       const mx::Quantized& x = q.rows[static_cast<size_t>(i)];
       const mx::Quantized& y = q.cols[static_cast<size_t>(j)];
-      ExactReal sum = ExactReal::from_double(0.0);
-      double s_abs = 0;
-      bool nan = false;
-      // Per scale block: the elements' products summed in double with TwoSum's error check
-      // (exact for e4m3 and fp4 elements, whose products span few bits; an inexact block is
-      // summed again exactly), times the two block scales (exact: powers of two, or UE4M3's
-      // 4-bit significands), then one exact addition per block.
-      for (int64_t lo = 0; lo < p.k && !nan; lo += f.block) {
-        const auto b = static_cast<size_t>(lo / f.block);
-        const double scale = decode(f.scale, x.scales[b]) * decode(f.scale, y.scales[b]);
-        nan = std::isnan(scale);
-        if (nan) break;
-        const int64_t hi = std::min<int64_t>(p.k, lo + f.block);
-        double block = 0, block_abs = 0;
-        bool exact = true;
-        for (int64_t l = lo; l < hi; ++l) {
-          const double t = decode(f.element, x.elements[static_cast<size_t>(l)]) *
-                           decode(f.element, y.elements[static_cast<size_t>(l)]);
-          const double s = block + t;  // TwoSum: the rounding error of block + t
-          const double bb = s - block;
-          exact = exact && (block - (s - bb)) + (t - bb) == 0;
-          block = s;
-          block_abs += std::fabs(t);
-        }
-        ExactReal term = ExactReal::from_double(block * scale);
-        if (!exact) {
-          term = ExactReal::from_double(0.0);
-          for (int64_t l = lo; l < hi; ++l)
-            term = add(term,
-                       mul(mul(ExactReal::from_double(
-                                   decode(f.element, x.elements[static_cast<size_t>(l)])),
-                               decode(f.element, y.elements[static_cast<size_t>(l)])),
-                           scale),
-                       Rounding::rne);
-        }
-        if (nvfp4) term = mul(mul(term, x.tensor_scale), y.tensor_scale);
-        sum = add(sum, term, Rounding::rne);
-        s_abs += block_abs * std::fabs(scale) * x.tensor_scale * y.tensor_scale;
-      }
+      const double ts = x.tensor_scale * y.tensor_scale;  // exact: two fp32 values
+      const BlockScaledSum bs = block_scaled_sum(f.element, f.scale, f.block, x.elements,
+                                                 y.elements, x.scales, y.scales, ts);
       OpElement e;
-      if (nan) {  // a block holding NaN or inf has a NaN scale: the result is NaN
-        e.value = NAN;
+      if (bs.special) {  // a block holding NaN or inf has a NaN scale: the result is NaN
+        e.value = *bs.special;
         out.push_back(e);
         continue;
       }
-      const Unpacked exact = sum.unpacked();
+      const double s_abs = bs.abs_sum;
+      const Unpacked exact = bs.exact.unpacked();
       e.exact = exact;
       e.value = decode(Format::fp64, round_to(Format::fp64, exact).bits);
-      s_abs *= 1 + 0x1p-50;  // the double sum of |t| rounded up
-      const double ts = x.tensor_scale * y.tensor_scale;
       double bound = phi * s_abs + tiny * ts;
       if (nvfp4)  // the tensor scales' product and the multiplication, RNE in fp32
         bound = bound * (1 + u) * (1 + u) + (2 * u + u * u) * std::fabs(e.value) +

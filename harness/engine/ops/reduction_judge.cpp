@@ -12,7 +12,6 @@
 #include "harness/engine/ops/tensor_core_conformance.h"
 
 namespace numguard::ops {
-namespace {
 
 // Operand-exponent alignment (H100 mma.sync) reads a subnormal operand at the input's emin,
 // so its product is aligned up to min_normal / |x| times higher than its size. Per output
@@ -33,6 +32,8 @@ double align_inflation(const Recipe& r, const Problem& p, int64_t i, int64_t j) 
   }
   return worst;
 }
+
+namespace {
 
 bool max_abs_input_exceeds(const Problem& p, double limit, bool finite_only) {
   for (const Tensor* t : {&p.a, &p.b}) {

@@ -14,6 +14,10 @@ namespace numguard::ops {
 
 std::vector<OpElement> judge_reduction(const ReductionForm& f, const Recipe& r, const Problem& p);
 
+// Operand-exponent alignment reads a subnormal operand at the input's emin: how much higher
+// than its size a product of row i of A and column j of B (gemm's layout) is aligned (>= 1).
+double align_inflation(const Recipe& r, const Problem& p, int64_t i, int64_t j);
+
 // Why a whole case lies outside the recipe's promised input domain, or "" when it lies inside.
 std::string reduction_case_domain(const Recipe& r, const Problem& p);
 
