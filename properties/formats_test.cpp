@@ -87,7 +87,7 @@ TEST_P(SmallFormat, EveryValueConvertsToEveryFormatAsMpfrRoundsIt) {
 INSTANTIATE_TEST_SUITE_P(Formats, SmallFormat,
                          ::testing::Values(Format::fp16, Format::bf16, Format::e4m3, Format::e5m2,
                                            Format::e2m1, Format::e3m2, Format::e2m3, Format::e8m0,
-                                           Format::ue4m3),
+                                           Format::ue4m3, Format::e4m3fnuz, Format::e5m2fnuz),
                          [](const auto& info) { return std::string(name(info.param)); });
 
 // The table's constants against docs/REFERENCE.md's format table.
@@ -128,6 +128,18 @@ TEST(FormatTable, MicroscalingFormatsMatchTheOcpSpecification) {
   EXPECT_EQ(decode(Format::e8m0, 0xfe), std::ldexp(1.0, 127));
   EXPECT_TRUE(is_nan(Format::e8m0, 0xff));
   EXPECT_EQ(desc(Format::ue4m3).max_finite(), 448.0);
+  // AMD's fnuz fp8 (PyTorch float8_e4m3fnuz / e5m2fnuz): bias 8 and 16, 0x80 the only NaN.
+  EXPECT_EQ(desc(Format::e4m3fnuz).max_finite(), 240.0);
+  EXPECT_EQ(desc(Format::e5m2fnuz).max_finite(), 57344.0);
+  EXPECT_EQ(desc(Format::e4m3fnuz).min_subnormal(), std::ldexp(1.0, -10));
+  EXPECT_EQ(desc(Format::e5m2fnuz).min_subnormal(), std::ldexp(1.0, -17));
+  EXPECT_EQ(decode(Format::e4m3fnuz, 0x08), std::ldexp(1.0, -7));  // the smallest normal
+  EXPECT_TRUE(is_nan(Format::e4m3fnuz, 0x80));
+  EXPECT_EQ(decode(Format::e4m3fnuz, 0xff), -240.0);  // the top binade is finite
+  EXPECT_TRUE(is_nan(Format::e5m2fnuz, 0x80));
+  EXPECT_EQ(round_double(Format::e4m3fnuz, -0.0).bits, 0x00u);      // no -0: +0
+  EXPECT_EQ(round_double(Format::e4m3fnuz, -0x1p-30).bits, 0x00u);  // underflow: +0, not NaN
+  EXPECT_EQ(round_double(Format::e4m3fnuz, 1e6).bits, 0x80u);       // overflow: NaN (no inf)
   EXPECT_TRUE(is_nan(Format::ue4m3, 0x7f));
   EXPECT_TRUE(is_nan(Format::ue4m3, 0x80));  // the byte's top bit is not a sign
   EXPECT_FALSE(is_canonical_encoding(Format::ue4m3, 0x81));

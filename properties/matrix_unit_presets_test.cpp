@@ -160,6 +160,19 @@ TEST(InstructionTable, Cdna3RoundsTheSumWithCOnce) {
       0x1.000002p+1);
 }
 
+// CDNA3 fp8 fuses the even and the odd products apart (MMA-Sim's amd_fused_dot_add, fp8):
+// -2^-16 alone in the even half is rounded down to -2^(12-24) against 2^12 in the odd half; in
+// the same half as 2^12 it is truncated away.
+TEST(InstructionTable, Cdna3Fp8FusesEvenAndOddProductsApart) {
+  EXPECT_EQ(run("cdna3", "mfma_f32_32x32x16_fp8_fp8", {-0x1p-8, 0x1p6}, {0x1p-8, 0x1p6}, 0),
+            0x1p12 - 0x1p-12);
+  EXPECT_EQ(run("cdna3", "mfma_f32_32x32x16_fp8_fp8", {-0x1p-8, 0, 0x1p6}, {0x1p-8, 0, 0x1p6}, 0),
+            0x1p12);
+  // C more than 25 binades below the products is dropped, not rounded down.
+  EXPECT_EQ(run("cdna3", "mfma_f32_32x32x16_fp8_fp8", {1}, {1}, -0x1p-30), 1.0);
+  EXPECT_EQ(run("cdna3", "mfma_f32_32x32x16_fp8_fp8", {1}, {1}, -0x1p-25), 1 - 0x1p-24);
+}
+
 // Block-scaled MMA (MMA-Sim's ST- and GST-FDPA, Table 8's MXFP8 and NVFP4 rows): unit scales
 // give the unscaled Blackwell result; fp4 groups of 16 summed exactly, each aligned at its
 // scales' exponents with 35 fraction bits, keep all of -0.875.

@@ -46,16 +46,25 @@ constexpr TcModel scaled(int block, int frac, int e_zero, int scale_block, Forma
 constexpr TcModel fma_chain() {
   return {.block = 1, .final_rounding = rne, .path = Datapath::fma_chain};
 }
+// AMD rows return the default quiet NaN (0x7fc00000), as MMA-Sim's AMD code does (its NVIDIA
+// code returns CUDA's canonical 0x7fffffff); not measured here.
 constexpr TcModel amd(Datapath path, int block, int frac = 0) {
   return {.block = block,
           .frac_bits = frac,
           .final_rounding = rne,
           .operand_exponents = true,
-          .path = path};
+          .path = path,
+          .nan = NanResult::quiet};
+}
+constexpr TcModel amd_fma_chain() {
+  TcModel m = fma_chain();
+  m.nan = NanResult::quiet;
+  return m;
 }
 
 constexpr Format f16 = Format::fp16, b16 = Format::bf16, t32 = Format::tf32, f32 = Format::fp32,
-                 f64 = Format::fp64, e4 = Format::e4m3, e5 = Format::e5m2;
+                 f64 = Format::fp64, e4 = Format::e4m3, e5 = Format::e5m2, e4f = Format::e4m3fnuz,
+                 e5f = Format::e5m2fnuz;
 
 constexpr std::string_view kMmaSim = "MMA-Sim (Xie et al. 2025), sim.py F/L/rounding; e_zero";
 constexpr std::string_view kKhattak = "Khattak & Mikaitis 2025; MMA-Sim";
@@ -152,17 +161,26 @@ constexpr Instruction kInstructions[] = {
      Format::e2m1, f32, scaled(64, 35, -139, 16, Format::ue4m3, 16), kMmaSim},
     {"cdna1", "mfma_f32_32x32x8f16", f16, f16, f32, amd(Datapath::exact, 4), kMmaSim},
     {"cdna1", "mfma_f32_32x32x4bf16", b16, b16, f32, amd(Datapath::exact, 2), kMmaSim},
-    {"cdna1", "mfma_f32_32x32x2f32", f32, f32, f32, fma_chain(), kMmaSim},
+    {"cdna1", "mfma_f32_32x32x2f32", f32, f32, f32, amd_fma_chain(), kMmaSim},
     {"cdna2", "mfma_f32_32x32x8f16", f16, f16, f32, amd(Datapath::ftz_pairs, 4), kMmaSim},
     {"cdna2", "mfma_f32_32x32x8bf16_1k", b16, b16, f32, amd(Datapath::ftz_pairs, 4), kMmaSim},
     {"cdna2", "mfma_f32_32x32x4bf16", b16, b16, f32, amd(Datapath::ftz_pairs, 2), kMmaSim},
-    {"cdna2", "mfma_f32_32x32x2f32", f32, f32, f32, fma_chain(), kMmaSim},
-    {"cdna2", "mfma_f64_16x16x4f64", f64, f64, f64, fma_chain(), kMmaSim},
+    {"cdna2", "mfma_f32_32x32x2f32", f32, f32, f32, amd_fma_chain(), kMmaSim},
+    {"cdna2", "mfma_f64_16x16x4f64", f64, f64, f64, amd_fma_chain(), kMmaSim},
     {"cdna3", "mfma_f32_32x32x8_f16", f16, f16, f32, amd(Datapath::c_after, 8, 24), kMmaSim},
     {"cdna3", "mfma_f32_32x32x8_bf16", b16, b16, f32, amd(Datapath::c_after, 8, 24), kMmaSim},
     {"cdna3", "mfma_f32_16x16x8_xf32", t32, t32, f32, amd(Datapath::c_after, 4, 24), kMmaSim},
-    {"cdna3", "mfma_f32_32x32x2_f32", f32, f32, f32, fma_chain(), kMmaSim},
-    {"cdna3", "mfma_f64_16x16x4_f64", f64, f64, f64, fma_chain(), kMmaSim},
+    // fp8 ("fp8" = e4m3fnuz, "bf8" = e5m2fnuz): the products in two interleaved halves.
+    {"cdna3", "mfma_f32_32x32x16_fp8_fp8", e4f, e4f, f32, amd(Datapath::c_after_halves, 16, 24),
+     kMmaSim},
+    {"cdna3", "mfma_f32_32x32x16_bf8_bf8", e5f, e5f, f32, amd(Datapath::c_after_halves, 16, 24),
+     kMmaSim},
+    {"cdna3", "mfma_f32_32x32x16_fp8_bf8", e4f, e5f, f32, amd(Datapath::c_after_halves, 16, 24),
+     kMmaSim},
+    {"cdna3", "mfma_f32_32x32x16_bf8_fp8", e5f, e4f, f32, amd(Datapath::c_after_halves, 16, 24),
+     kMmaSim},
+    {"cdna3", "mfma_f32_32x32x2_f32", f32, f32, f32, amd_fma_chain(), kMmaSim},
+    {"cdna3", "mfma_f64_16x16x4_f64", f64, f64, f64, amd_fma_chain(), kMmaSim},
 };
 
 // The operand emins of a row's formats filled in.
@@ -380,6 +398,49 @@ double c_after_block(const TcModel& m, std::span<const double> a, std::span<cons
   return round_fixed(mag, negative, grid, Format::fp32, Rounding::rne);
 }
 
+// CDNA3 fp8 (MMA-Sim's simulator, amd_fused_dot_add with is_fp8): the even and the odd
+// products each fused at F (truncation, zeros taking no part), both half sums rounded down to F
+// bits below the larger one's exponent, then C after: the sum rounded down to
+// 2^(E - c_after_bits), C to 2^(E - F) (or dropped when its exponent is more than 25 below E),
+// their exact sum rounded once (RNE) into fp32.
+double c_after_halves_block(const TcModel& m, std::span<const double> a, std::span<const double> b,
+                            double c) {
+  const int emin_b = m.operand_emin_b ? m.operand_emin_b : m.operand_emin;
+  const int f = m.frac_bits;
+  int e_half[2] = {INT_MIN, INT_MIN};
+  for (size_t i = 0; i < a.size(); ++i) {
+    const double t = a[i] * b[i];
+    if (t == 0) continue;
+    if (exponent_of(t) >= 128) return std::copysign(INFINITY, t);  // the product overflows
+    int& e = e_half[i % 2];
+    e = std::max(e,
+                 std::max(exponent_of(a[i]), m.operand_emin) + std::max(exponent_of(b[i]), emin_b));
+  }
+  int64_t half[2] = {0, 0};  // half h at 2^(e_half[h] - f)
+  for (size_t i = 0; i < a.size(); ++i)
+    if (e_half[i % 2] != INT_MIN)
+      half[i % 2] += static_cast<int64_t>(std::trunc(std::ldexp(a[i] * b[i], f - e_half[i % 2])));
+  const int e_dot = std::max(e_half[0], e_half[1]);
+  int64_t dot = 0;  // at 2^(e_dot - f)
+  for (int h = 0; h < 2; ++h)
+    if (e_half[h] != INT_MIN) dot += regrid_down(half[h], e_dot - e_half[h]);
+  const int e_c = c == 0 ? INT_MIN : std::max(exponent_of(c), -126);
+  const int e = std::max(e_dot, e_c);
+  if (e == INT_MIN) return 0.0;
+  const int64_t grid = static_cast<int64_t>(e) - m.c_after_bits;
+  int64_t total = e_dot == INT_MIN ? 0 : regrid_down(dot, grid - (e_dot - f));
+  if (c != 0 && e_c >= e - 25) {  // C = c_int * 2^q_c, rounded down to 2^(e - F)
+    const int q_c = e_c - 23;
+    const auto c_int = static_cast<int64_t>(std::ldexp(c, -q_c));
+    total += regrid_down(c_int, static_cast<int64_t>(e) - f - q_c) *
+             (int64_t{1} << (m.c_after_bits - f));
+  }
+  if (total == 0) return 0.0;
+  const bool negative = total < 0;
+  const uint64_t mag = negative ? uint64_t(0) - static_cast<uint64_t>(total) : uint64_t(total);
+  return round_fixed(mag, negative, grid, Format::fp32, Rounding::rne);
+}
+
 // CDNA1: the exact sum of the products and C, rounded once (RNE) into fp32.
 double exact_block(std::span<const double> a, std::span<const double> b, double c, Format out) {
   std::vector<double> terms{c};
@@ -445,8 +506,8 @@ uint64_t nan_result(const TcModel& m, Format out) {
 }
 
 std::string_view name(Datapath d) {
-  constexpr std::string_view names[] = {"fused",     "c_after", "exact",       "ftz_pairs",
-                                        "fma_chain", "scaled",  "group_scaled"};
+  constexpr std::string_view names[] = {"fused",     "c_after", "exact",        "ftz_pairs",
+                                        "fma_chain", "scaled",  "group_scaled", "c_after_halves"};
   return names[static_cast<size_t>(d)];
 }
 
@@ -497,6 +558,8 @@ double mma_block(const TcModel& model, std::span<const double> a, std::span<cons
       return fused_block(model, a, b, c, out);
     case Datapath::c_after:
       return c_after_block(model, a, b, c);
+    case Datapath::c_after_halves:
+      return c_after_halves_block(model, a, b, c);
     case Datapath::exact:
       return exact_block(a, b, c, out);
     case Datapath::ftz_pairs:

@@ -46,7 +46,19 @@ namespace numguard::tc {
 // (UE8M0: powers of two); `group_scaled` first sums `group` products exactly, then aligns each
 // group sum at its scales' exponent sum (UE4M3 scales keep their significands in the group's
 // term) with F = 35, a group of zero products (or a zero scale) at e_zero.
-enum class Datapath : uint8_t { fused, c_after, exact, ftz_pairs, fma_chain, scaled, group_scaled };
+// `c_after_halves` (CDNA3 fp8): the products at even and at odd positions fused apart at F,
+// each half's sum rounded down to F bits below the larger half's exponent, then C after as in
+// `c_after` (C dropped when it lies more than 25 binades below).
+enum class Datapath : uint8_t {
+  fused,
+  c_after,
+  exact,
+  ftz_pairs,
+  fma_chain,
+  scaled,
+  group_scaled,
+  c_after_halves
+};
 std::string_view name(Datapath d);
 
 // The pattern of a NaN result: CUDA's canonical NaN (fp32 0x7fffffff, fp16 0x7fff; the

@@ -67,7 +67,10 @@ int main(void) {
   expect_round(NUMGUARD_FORMAT_E2M1, 5.0, 0x6);  /* 4 and 6 tie: even */
   expect_round(NUMGUARD_FORMAT_E2M1, 100.0, 0x7); /* saturates: 6 */
   expect_round(NUMGUARD_FORMAT_E8M0, 3.0, 0x81);
-  expect_round(12, 1.0, 0);
+  expect_round(NUMGUARD_FORMAT_E4M3FNUZ, 1.0, 0x40); /* bias 8 */
+  expect_round(NUMGUARD_FORMAT_E4M3FNUZ, -0.0, 0x00); /* no -0: 0x80 is NaN */
+  expect_round(NUMGUARD_FORMAT_E5M2FNUZ, 1.0, 0x40); /* bias 16 */
+  expect_round(14, 1.0, 0);
 
   if (failures == 0) printf("formats_c: all passed\n");
   return failures != 0;

@@ -94,7 +94,9 @@ void print_table() {
       "(fp6, fp4: no inf, no NaN). exp subnormal: exp(x) is subnormal below ln(min normal -\n"
       "min subnormal/2). exp zero: exp(x) rounds to 0 at or below ln(min subnormal / 2).\n"
       "e8m0 (MX scales) and ue4m3 (NVFP4 scales) are unsigned: layout 0-E-M; e8m0 is 2^(e-127)\n"
-      "with no zero (values below 2^-127 become 2^-127) and NaN at 0xff.\n";
+      "with no zero (values below 2^-127 become 2^-127) and NaN at 0xff.\n"
+      "e4m3fnuz and e5m2fnuz (AMD CDNA3 fp8 / bf8): bias 8 and 16, no inf, no -0; 0x80 is the\n"
+      "only NaN (overflow gives it), a zero of either sign is +0.\n";
   out += "\nblock-scaled formats (numguard convert --mx NAME):\n";
   for (const mx::BlockFormat& b : mx::block_formats())
     out += fmt::format("{:<12}{} elements, one {} scale per {}{}\n", b.name, name(b.element),

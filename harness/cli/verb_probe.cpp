@@ -94,7 +94,7 @@ std::string extra(const ProbeResult& r) {
 }
 
 void print_table(const std::vector<Probed>& results) {
-  fmt::print("{:<46}{:<18}{:<13}{:>6}{:>6}{:>13}{:>7}{:>9}{:>10}  {}\n", "unit", "pairing",
+  fmt::print("{:<46}{:<26}{:<15}{:>6}{:>6}{:>13}{:>7}{:>9}{:>10}  {}\n", "unit", "pairing",
              "datapath", "block", "frac", "rounding", "sub-in", "C-in", "model", "other");
   for (const Probed& p : results) {
     const ProbeResult& r = p.result;
@@ -102,7 +102,7 @@ void print_table(const std::vector<Probed>& results) {
                               : p.check->disagreements
                                   ? fmt::format("{} diff", p.check->disagreements)
                                   : fmt::format("{}/{}", p.check->trials, p.check->trials);
-    fmt::print("{:<46}{:<18}{:<13}{:>6}{:>6}{:>13}{:>7}{:>9}{:>10}  {}\n", r.unit, pairing(r),
+    fmt::print("{:<46}{:<26}{:<15}{:>6}{:>6}{:>13}{:>7}{:>9}{:>10}  {}\n", r.unit, pairing(r),
                r.datapath, r.block,
                fmt::format("{}{}", r.fraction_bits_lower_bound ? ">=" : "", r.fraction_bits),
                r.final_rounding, yes_no(r.subnormal_inputs), yes_no(r.c_in_block), check, extra(r));

@@ -13,7 +13,7 @@ namespace {
 // Microscaling (MX) v1.0 specification (fp6 e3m2 / e2m3 and fp4 e2m1: no inf, no NaN,
 // saturating conversion; E8M0 scales: 2^(e - 127), 0xff NaN). ue4m3 is NVFP4's scale: e4m3's
 // fields without the sign bit (the byte's top bit unused), as PTX's ue4m3.
-constexpr std::array<FormatDesc, 12> kFormats = {{
+constexpr std::array<FormatDesc, 14> kFormats = {{
     {Format::fp64, "fp64", 64, 11, 52, 53, SpecialEncoding::ieee, false},
     {Format::fp32, "fp32", 32, 8, 23, 24, SpecialEncoding::ieee, false},
     {Format::tf32, "tf32", 32, 8, 23, 11, SpecialEncoding::ieee, false},
@@ -26,6 +26,8 @@ constexpr std::array<FormatDesc, 12> kFormats = {{
     {Format::e2m3, "e2m3", 6, 2, 3, 4, SpecialEncoding::finite, true},
     {Format::e8m0, "e8m0", 8, 8, 0, 1, SpecialEncoding::e8m0, false, false},
     {Format::ue4m3, "ue4m3", 8, 4, 3, 4, SpecialEncoding::fn_single, false, false},
+    {Format::e4m3fnuz, "e4m3fnuz", 8, 4, 3, 4, SpecialEncoding::fnuz, false},
+    {Format::e5m2fnuz, "e5m2fnuz", 8, 5, 2, 3, SpecialEncoding::fnuz, false},
 }};
 
 struct Alias {
@@ -33,12 +35,26 @@ struct Alias {
   Format f;
 };
 constexpr Alias kAliases[] = {
-    {"double", Format::fp64},   {"f64", Format::fp64},      {"float", Format::fp32},
-    {"f32", Format::fp32},      {"half", Format::fp16},     {"f16", Format::fp16},
-    {"bfloat16", Format::bf16}, {"e4m3fn", Format::e4m3},   {"fp8e4m3", Format::e4m3},
-    {"fp8_e4m3", Format::e4m3}, {"fp8e5m2", Format::e5m2},  {"fp8_e5m2", Format::e5m2},
-    {"fp4", Format::e2m1},      {"fp4_e2m1", Format::e2m1}, {"fp6_e3m2", Format::e3m2},
-    {"fp6_e2m3", Format::e2m3}, {"ue8m0", Format::e8m0},    {"e8m0fnu", Format::e8m0},
+    {"double", Format::fp64},
+    {"f64", Format::fp64},
+    {"float", Format::fp32},
+    {"f32", Format::fp32},
+    {"half", Format::fp16},
+    {"f16", Format::fp16},
+    {"bfloat16", Format::bf16},
+    {"e4m3fn", Format::e4m3},
+    {"fp8e4m3", Format::e4m3},
+    {"fp8_e4m3", Format::e4m3},
+    {"fp8e5m2", Format::e5m2},
+    {"fp8_e5m2", Format::e5m2},
+    {"fp4", Format::e2m1},
+    {"fp4_e2m1", Format::e2m1},
+    {"fp6_e3m2", Format::e3m2},
+    {"fp6_e2m3", Format::e2m3},
+    {"ue8m0", Format::e8m0},
+    {"e8m0fnu", Format::e8m0},
+    {"float8_e4m3fnuz", Format::e4m3fnuz},
+    {"float8_e5m2fnuz", Format::e5m2fnuz},
 };
 
 }  // namespace
@@ -67,7 +83,8 @@ uint64_t FormatDesc::max_finite_bits() const {
   const uint64_t frac_all = frac_mask() & ~((uint64_t{1} << pad_bits()) - 1);
   if (special == SpecialEncoding::ieee || special == SpecialEncoding::e8m0)
     return ((exp_field_max() - 1) << frac_field_bits) | frac_all;
-  if (special == SpecialEncoding::finite) return (exp_field_max() << frac_field_bits) | frac_all;
+  if (special == SpecialEncoding::finite || special == SpecialEncoding::fnuz)
+    return (exp_field_max() << frac_field_bits) | frac_all;
   // fn_single: the top binade is finite except its all-ones fraction.
   return (exp_field_max() << frac_field_bits) | (frac_all - min_subnormal_bits());
 }
@@ -80,6 +97,7 @@ uint64_t FormatDesc::nan_bits() const {
   if (special == SpecialEncoding::fn_single)
     return (exp_field_max() << frac_field_bits) | frac_mask();
   if (special == SpecialEncoding::e8m0) return exp_field_max();
+  if (special == SpecialEncoding::fnuz) return sign_mask();  // the negative zero's pattern
   if (special == SpecialEncoding::finite) return max_finite_bits();
   // Quiet NaN: top fraction bit set.
   return (exp_field_max() << frac_field_bits) | (uint64_t{1} << (frac_field_bits - 1));
@@ -105,9 +123,12 @@ FpClass classify(Format f, uint64_t bits) {
   if ((bits & ~d.field_mask()) != 0) return FpClass::nan;  // ue4m3's unused top bit: no value
   if (d.special == SpecialEncoding::e8m0)
     return e == d.exp_field_max() ? FpClass::nan : FpClass::normal;
+  if (d.special == SpecialEncoding::fnuz && bits == d.sign_mask()) return FpClass::nan;
   if (e == d.exp_field_max()) {
     if (d.special == SpecialEncoding::ieee) return m == 0 ? FpClass::inf : FpClass::nan;
-    if (d.special == SpecialEncoding::finite || m != d.frac_mask()) return FpClass::normal;
+    if (d.special == SpecialEncoding::finite || d.special == SpecialEncoding::fnuz ||
+        m != d.frac_mask())
+      return FpClass::normal;
     return FpClass::nan;
   }
   if (e == 0) return m == 0 ? FpClass::zero : FpClass::subnormal;

@@ -19,11 +19,13 @@ enum class Format : uint8_t {
   fp16,
   e4m3,
   e5m2,
-  e2m1,   // OCP MX fp4
-  e3m2,   // OCP MX fp6
-  e2m3,   // OCP MX fp6
-  e8m0,   // OCP MX scale (PTX ue8m0)
-  ue4m3,  // NVFP4's per-16 scale: e4m3 without a sign
+  e2m1,      // OCP MX fp4
+  e3m2,      // OCP MX fp6
+  e2m3,      // OCP MX fp6
+  e8m0,      // OCP MX scale (PTX ue8m0)
+  ue4m3,     // NVFP4's per-16 scale: e4m3 without a sign
+  e4m3fnuz,  // AMD CDNA3 fp8 ("fp8"): bias 8, max 240
+  e5m2fnuz,  // AMD CDNA3 bf8 ("bf8"): bias 16, max 57344
 };
 
 // How the all-ones exponent field is used.
@@ -32,6 +34,8 @@ enum class SpecialEncoding : uint8_t {
   fn_single,  // OCP e4m3fn: no inf; only S.1111.111 is NaN, the rest of the top binade is finite
   finite,     // OCP MX fp6 / fp4: no inf, no NaN; every pattern is a number
   e8m0,       // OCP MX E8M0: exponent only, 2^(e - 127); no zero, no subnormals; 0xff is NaN
+  fnuz,       // fp8 "fnuz" (AMD CDNA3, PyTorch float8_*fnuz): bias 2^(E-1), no inf, no -0;
+              // the negative-zero pattern 0x80 is the only NaN; the top binade is finite
 };
 
 struct FormatDesc {
@@ -45,7 +49,7 @@ struct FormatDesc {
   bool saturates_by_default;  // overflow gives the largest finite value (fp6 and fp4 do)
   bool has_sign = true;       // false: unsigned scale formats (e8m0, ue4m3)
 
-  int bias() const { return (1 << (exp_bits - 1)) - 1; }
+  int bias() const { return (1 << (exp_bits - 1)) - (special == SpecialEncoding::fnuz ? 0 : 1); }
   int emin() const {  // exponent of the smallest normal (e8m0: of its smallest value)
     return special == SpecialEncoding::e8m0 ? -bias() : 1 - bias();
   }
@@ -71,6 +75,8 @@ struct FormatDesc {
   bool has_inf() const { return special == SpecialEncoding::ieee; }
   bool has_nan() const { return special != SpecialEncoding::finite; }
   bool has_zero() const { return special != SpecialEncoding::e8m0; }
+  // fnuz spends the negative zero's pattern on NaN: a zero result is +0 whatever its sign.
+  bool has_negative_zero() const { return has_sign && special != SpecialEncoding::fnuz; }
 
   uint64_t max_finite_bits() const;
   uint64_t min_normal_bits() const {

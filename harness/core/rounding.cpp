@@ -93,7 +93,7 @@ RoundResult round_to(Format to, const Unpacked& x, const RoundOptions& opt) {
       r.overflow = saturate || !d.has_inf();
       return r;
     case Unpacked::Kind::zero:
-      r.bits = sign;
+      r.bits = d.has_negative_zero() ? sign : 0;  // fnuz: -0's pattern is NaN
       return r;
     case Unpacked::Kind::finite:
       break;
@@ -183,13 +183,14 @@ RoundResult round_to(Format to, const Unpacked& x, const RoundOptions& opt) {
     r.inexact = r.underflow = true;
     return r;
   }
+  const uint64_t zero_sign = d.has_negative_zero() ? sign : 0;
   if (opt.ftz && kept != 0) {
-    r.bits = sign;
+    r.bits = zero_sign;
     r.underflow = true;
     r.inexact = true;
     return r;
   }
-  r.bits = sign | (kept << d.pad_bits());
+  r.bits = kept == 0 ? zero_sign : sign | (kept << d.pad_bits());
   return r;
 }
 

@@ -25,6 +25,8 @@ static_assert(NUMGUARD_FORMAT_E3M2 == static_cast<int>(Format::e3m2));
 static_assert(NUMGUARD_FORMAT_E2M3 == static_cast<int>(Format::e2m3));
 static_assert(NUMGUARD_FORMAT_E8M0 == static_cast<int>(Format::e8m0));
 static_assert(NUMGUARD_FORMAT_UE4M3 == static_cast<int>(Format::ue4m3));
+static_assert(NUMGUARD_FORMAT_E4M3FNUZ == static_cast<int>(Format::e4m3fnuz));
+static_assert(NUMGUARD_FORMAT_E5M2FNUZ == static_cast<int>(Format::e5m2fnuz));
 
 static_assert(NUMGUARD_RNE == static_cast<int>(numguard::Rounding::rne));
 static_assert(NUMGUARD_RZ == static_cast<int>(numguard::Rounding::rz));

@@ -11,10 +11,10 @@
 namespace numguard {
 
 std::optional<tc::TcModel> recovered_model(const ProbeResult& r, const MatrixUnit& unit) {
-  static constexpr tc::Datapath kPaths[] = {tc::Datapath::fused,       tc::Datapath::c_after,
-                                            tc::Datapath::exact,       tc::Datapath::ftz_pairs,
-                                            tc::Datapath::fma_chain,   tc::Datapath::scaled,
-                                            tc::Datapath::group_scaled};
+  static constexpr tc::Datapath kPaths[] = {
+      tc::Datapath::fused,        tc::Datapath::c_after,       tc::Datapath::exact,
+      tc::Datapath::ftz_pairs,    tc::Datapath::fma_chain,     tc::Datapath::scaled,
+      tc::Datapath::group_scaled, tc::Datapath::c_after_halves};
   const auto path = std::find_if(std::begin(kPaths), std::end(kPaths),
                                  [&r](tc::Datapath d) { return tc::name(d) == r.datapath; });
   if (path == std::end(kPaths) || r.block <= 0) return std::nullopt;

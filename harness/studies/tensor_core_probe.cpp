@@ -220,6 +220,16 @@ class Prober {
     const auto r = run_values({{0, pow2(m)}, {1, -pow2(m)}}, pow2(m - k));
     return r && *r == pow2(m - k);
   }
+  // Products at even and odd positions fused apart (CDNA3 fp8): -2^(m-k) alone in its half (k
+  // beyond F) is rounded down to -2^(m-F) against 2^m in the other half; beside 2^m in one
+  // fused sum it is truncated away.
+  bool fused_in_halves(int f) const {
+    const int m = lead(), k = f + 4;
+    const auto apart = run_values({{0, -pow2(m - k)}, {1, pow2(m)}});
+    const auto together = run_values({{0, -pow2(m - k)}, {2, pow2(m)}});
+    return apart && together && *apart < pow2(m) && *together == pow2(m);
+  }
+
   // Blocks start at every multiple of L: the block test moved to the second block.
   bool blocks_periodic(int L, int f) const {
     const int m = lead(), k = f + 2;
@@ -570,6 +580,7 @@ ProbeResult probe(const MatrixUnit& unit, uint64_t seed) {
   if (r.datapath.empty()) {  // a window: C in the block or added after it
     r.c_in_block = p.c_in_block(f, r.final_rounding);
     r.datapath = !r.c_in_block ? "unknown" : *r.c_in_block ? "fused" : "c_after";
+    if (r.datapath == "c_after" && p.fused_in_halves(f)) r.datapath = "c_after_halves";
   } else if (r.datapath == "scaled" || r.datapath == "group_scaled") {
     r.c_in_block = p.c_in_block(f, r.final_rounding);
   }
@@ -579,7 +590,7 @@ ProbeResult probe(const MatrixUnit& unit, uint64_t seed) {
     p.zero_exponent(f, r.final_rounding, r.block, r);
     r.signed_zero = p.signed_zero();
   }
-  if (r.datapath == "c_after") r.c_after_bits = p.c_after_bits();
+  if (r.datapath == "c_after" || r.datapath == "c_after_halves") r.c_after_bits = p.c_after_bits();
   r.tf32_nan_to_inf = p.tf32_nan_to_inf();
   r.nan_bits = p.nan_bits();
   r.subnormal_inputs = p.subnormal_inputs();

@@ -26,13 +26,15 @@ typedef enum numguard_format_id {
   NUMGUARD_FORMAT_TF32 = 2, /* 1+8+10 bits in an fp32 container, low 13 bits zero */
   NUMGUARD_FORMAT_BF16 = 3,
   NUMGUARD_FORMAT_FP16 = 4,
-  NUMGUARD_FORMAT_E4M3 = 5,  /* OCP fp8 e4m3fn: no inf, S.1111.111 is NaN, max 448 */
-  NUMGUARD_FORMAT_E5M2 = 6,  /* OCP fp8 e5m2: IEEE-like, with inf */
-  NUMGUARD_FORMAT_E2M1 = 7,  /* OCP MX fp4: no inf, no NaN, saturating, max 6 */
-  NUMGUARD_FORMAT_E3M2 = 8,  /* OCP MX fp6: no inf, no NaN, saturating, max 28 */
-  NUMGUARD_FORMAT_E2M3 = 9,  /* OCP MX fp6: no inf, no NaN, saturating, max 7.5 */
-  NUMGUARD_FORMAT_E8M0 = 10, /* OCP MX scale: unsigned 2^(e-127), no zero, 0xff NaN */
-  NUMGUARD_FORMAT_UE4M3 = 11 /* NVFP4 scale: e4m3 without a sign (top bit unused), 0x7f NaN */
+  NUMGUARD_FORMAT_E4M3 = 5,      /* OCP fp8 e4m3fn: no inf, S.1111.111 is NaN, max 448 */
+  NUMGUARD_FORMAT_E5M2 = 6,      /* OCP fp8 e5m2: IEEE-like, with inf */
+  NUMGUARD_FORMAT_E2M1 = 7,      /* OCP MX fp4: no inf, no NaN, saturating, max 6 */
+  NUMGUARD_FORMAT_E3M2 = 8,      /* OCP MX fp6: no inf, no NaN, saturating, max 28 */
+  NUMGUARD_FORMAT_E2M3 = 9,      /* OCP MX fp6: no inf, no NaN, saturating, max 7.5 */
+  NUMGUARD_FORMAT_E8M0 = 10,     /* OCP MX scale: unsigned 2^(e-127), no zero, 0xff NaN */
+  NUMGUARD_FORMAT_UE4M3 = 11,    /* NVFP4 scale: e4m3 without a sign (top bit unused), 0x7f NaN */
+  NUMGUARD_FORMAT_E4M3FNUZ = 12, /* AMD fp8: bias 8, no inf, no -0, 0x80 the only NaN, max 240 */
+  NUMGUARD_FORMAT_E5M2FNUZ = 13  /* AMD bf8: bias 16, no inf, no -0, 0x80 NaN, max 57344 */
 } numguard_format_id;
 
 /* The id of a format named as in a recipe ("fp16", "bf16", "tf32", "fp32", "e4m3", "e5m2",

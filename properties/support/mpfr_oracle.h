@@ -28,7 +28,8 @@ inline double oracle_overflow(const FormatDesc& d, bool neg, Rounding m, bool sa
 // x rounded into f with mode m, as a double (NaN where the format gives NaN). The rules of the
 // formats without NaN, without a sign or without zero (docs/REFERENCE.md "Formats"): NaN gives
 // the largest finite value where there is no NaN; a negative number has no unsigned encoding
-// (NaN) and -0 is +0; e8m0 gives its smallest value, 2^-127, for zero and whatever lies below.
+// (NaN) and -0 is +0; e8m0 gives its smallest value, 2^-127, for zero and whatever lies below;
+// fnuz fp8 has no -0 (its pattern is NaN): a zero of either sign is +0.
 inline double oracle_round(Format f, double x, Rounding m, bool saturate = false) {
   const FormatDesc& d = desc(f);
   if (std::isnan(x)) return d.has_nan() ? x : d.max_finite();
@@ -38,7 +39,7 @@ inline double oracle_round(Format f, double x, Rounding m, bool saturate = false
   if (std::isinf(x))
     return saturate ? std::copysign(d.max_finite(), x)
                     : oracle_overflow(d, x < 0, Rounding::rne, false);
-  if (x == 0) return x;
+  if (x == 0) return d.has_negative_zero() ? x : 0.0;
   const int q = std::max(std::ilogb(x), d.emin()) - (d.precision - 1);
   mpfr_t s;
   mpfr_init2(s, 64);
@@ -67,7 +68,7 @@ inline double oracle_round(Format f, double x, Rounding m, bool saturate = false
   mpfr_clear(s);
   if (std::fabs(r) > d.max_finite()) return oracle_overflow(d, x < 0, m, saturate);
   if (r == 0 && !d.has_zero()) return d.min_subnormal();
-  return r == 0 ? std::copysign(0.0, x) : r;
+  return r == 0 ? (d.has_negative_zero() ? std::copysign(0.0, x) : 0.0) : r;
 }
 
 }  // namespace numguard::testing
