@@ -360,33 +360,40 @@ int64_t regrid_down(int64_t x, int64_t k) {
   return x >> k;  // arithmetic shift: floor
 }
 
-// CDNA3's products fused at F (truncation, zeros ignored), then C added after with
-// round-down alignment, c_after_bits, and RNE (MMA-Sim's TR-FDPA).
-double c_after_block(const TcModel& m, std::span<const double> a, std::span<const double> b,
-                     double c) {
+// The products at positions first, first + step, ... fused at F below their largest
+// operand-exponent alignment (truncation, zeros taking no part): sum at 2^(e - F), e =
+// INT_MIN when every product is zero; an overflowing product returns its infinity.
+std::optional<double> fuse_products(const TcModel& m, std::span<const double> a,
+                                    std::span<const double> b, size_t first, size_t step,
+                                    int64_t& sum, int& e) {
   const int emin_b = m.operand_emin_b ? m.operand_emin_b : m.operand_emin;
-  int e_dot = INT_MIN;
-  for (size_t i = 0; i < a.size(); ++i) {
+  e = INT_MIN;
+  sum = 0;
+  for (size_t i = first; i < a.size(); i += step) {
     const double t = a[i] * b[i];
     if (t == 0) continue;
     if (exponent_of(t) >= 128) return std::copysign(INFINITY, t);  // the product overflows
-    e_dot = std::max(
-        e_dot, std::max(exponent_of(a[i]), m.operand_emin) + std::max(exponent_of(b[i]), emin_b));
+    e = std::max(e,
+                 std::max(exponent_of(a[i]), m.operand_emin) + std::max(exponent_of(b[i]), emin_b));
   }
+  if (e != INT_MIN)
+    for (size_t i = first; i < a.size(); i += step)
+      sum += static_cast<int64_t>(std::trunc(std::ldexp(a[i] * b[i], m.frac_bits - e)));
+  return std::nullopt;
+}
+
+// C added after the products' sum dot (at 2^(e_dot - F)), MMA-Sim's TR-FDPA: with E the larger
+// exponent, the sum rounded down to 2^(E - c_after_bits), C to 2^(E - F) (a zero C takes no
+// part; with drop_far_c, as CDNA3 fp8, a C more than 25 binades below E none either), their
+// exact sum rounded once (RNE) into fp32.
+double add_c_after(const TcModel& m, int64_t dot, int e_dot, double c, bool drop_far_c) {
   const int f = m.frac_bits;
-  int64_t dot = 0;  // at 2^(e_dot - f)
-  if (e_dot != INT_MIN)
-    for (size_t i = 0; i < a.size(); ++i)
-      dot += static_cast<int64_t>(std::trunc(std::ldexp(a[i] * b[i], f - e_dot)));
-  // A zero C takes no part (MMA-Sim gives it an exponent below everything).
   const int e_c = c == 0 ? INT_MIN : std::max(exponent_of(c), -126);
   const int e = std::max(e_dot, e_c);
   if (e == INT_MIN) return 0.0;
-  // The products' sum rounded down to 2^(e - c_after_bits), C to 2^(e - F), both on the
-  // finer grid; their sum is exact there, and rounds once (RNE) into fp32.
   const int64_t grid = static_cast<int64_t>(e) - m.c_after_bits;
   int64_t total = e_dot == INT_MIN ? 0 : regrid_down(dot, grid - (e_dot - f));
-  if (c != 0) {  // C = c_int * 2^q_c exactly (an fp32 value), rounded down to 2^(e - F)
+  if (c != 0 && !(drop_far_c && e_c < e - 25)) {  // C = c_int * 2^q_c exactly (fp32)
     const int q_c = e_c - 23;
     const auto c_int = static_cast<int64_t>(std::ldexp(c, -q_c));
     total += regrid_down(c_int, static_cast<int64_t>(e) - f - q_c) *
@@ -398,47 +405,29 @@ double c_after_block(const TcModel& m, std::span<const double> a, std::span<cons
   return round_fixed(mag, negative, grid, Format::fp32, Rounding::rne);
 }
 
+// CDNA3 f16 / bf16 / xf32: the products fused at F, then C after (add_c_after).
+double c_after_block(const TcModel& m, std::span<const double> a, std::span<const double> b,
+                     double c) {
+  int64_t dot = 0;
+  int e_dot = INT_MIN;
+  if (auto inf = fuse_products(m, a, b, 0, 1, dot, e_dot)) return *inf;
+  return add_c_after(m, dot, e_dot, c, false);
+}
+
 // CDNA3 fp8 (MMA-Sim's simulator, amd_fused_dot_add with is_fp8): the even and the odd
-// products each fused at F (truncation, zeros taking no part), both half sums rounded down to F
-// bits below the larger one's exponent, then C after: the sum rounded down to
-// 2^(E - c_after_bits), C to 2^(E - F) (or dropped when its exponent is more than 25 below E),
-// their exact sum rounded once (RNE) into fp32.
+// products each fused at F, both half sums rounded down to F bits below the larger one's
+// exponent, then C after (dropped when more than 25 binades below).
 double c_after_halves_block(const TcModel& m, std::span<const double> a, std::span<const double> b,
                             double c) {
-  const int emin_b = m.operand_emin_b ? m.operand_emin_b : m.operand_emin;
-  const int f = m.frac_bits;
-  int e_half[2] = {INT_MIN, INT_MIN};
-  for (size_t i = 0; i < a.size(); ++i) {
-    const double t = a[i] * b[i];
-    if (t == 0) continue;
-    if (exponent_of(t) >= 128) return std::copysign(INFINITY, t);  // the product overflows
-    int& e = e_half[i % 2];
-    e = std::max(e,
-                 std::max(exponent_of(a[i]), m.operand_emin) + std::max(exponent_of(b[i]), emin_b));
-  }
-  int64_t half[2] = {0, 0};  // half h at 2^(e_half[h] - f)
-  for (size_t i = 0; i < a.size(); ++i)
-    if (e_half[i % 2] != INT_MIN)
-      half[i % 2] += static_cast<int64_t>(std::trunc(std::ldexp(a[i] * b[i], f - e_half[i % 2])));
+  int64_t half[2];
+  int e_half[2];
+  for (size_t h = 0; h < 2; ++h)
+    if (auto inf = fuse_products(m, a, b, h, 2, half[h], e_half[h])) return *inf;
   const int e_dot = std::max(e_half[0], e_half[1]);
-  int64_t dot = 0;  // at 2^(e_dot - f)
+  int64_t dot = 0;  // at 2^(e_dot - F)
   for (int h = 0; h < 2; ++h)
     if (e_half[h] != INT_MIN) dot += regrid_down(half[h], e_dot - e_half[h]);
-  const int e_c = c == 0 ? INT_MIN : std::max(exponent_of(c), -126);
-  const int e = std::max(e_dot, e_c);
-  if (e == INT_MIN) return 0.0;
-  const int64_t grid = static_cast<int64_t>(e) - m.c_after_bits;
-  int64_t total = e_dot == INT_MIN ? 0 : regrid_down(dot, grid - (e_dot - f));
-  if (c != 0 && e_c >= e - 25) {  // C = c_int * 2^q_c, rounded down to 2^(e - F)
-    const int q_c = e_c - 23;
-    const auto c_int = static_cast<int64_t>(std::ldexp(c, -q_c));
-    total += regrid_down(c_int, static_cast<int64_t>(e) - f - q_c) *
-             (int64_t{1} << (m.c_after_bits - f));
-  }
-  if (total == 0) return 0.0;
-  const bool negative = total < 0;
-  const uint64_t mag = negative ? uint64_t(0) - static_cast<uint64_t>(total) : uint64_t(total);
-  return round_fixed(mag, negative, grid, Format::fp32, Rounding::rne);
+  return add_c_after(m, dot, e_dot, c, true);
 }
 
 // CDNA1: the exact sum of the products and C, rounded once (RNE) into fp32.
