@@ -8,9 +8,9 @@
 //                    where the inputs cannot span F bits (fp4, fp6), C = 2^m and -2^(m-k)
 //   block L          C = 2^m, -2^m at 0 and 2^(m-F-2) at j: it survives iff j starts a block
 //   datapath         fused (truncated window, one rounding), c_after (products fused, C added
-//                    after; c_after_halves: even and odd products fused apart), exact (no window), ftz_pairs (partial sums rounded in the output
-//                    format), fma_chain (L = 1), scaled / group_scaled (block scales; products
-//                    summed exactly in groups)
+//                    after; c_after_halves: even and odd products fused apart), exact (no window),
+//                    ftz_pairs (partial sums rounded in the output format), fma_chain (L = 1),
+//                    scaled / group_scaled (block scales; products summed exactly in groups)
 //   operand exponents  +-(1.5 * 1.5) 2^m cancel with 2^(m-F): kept iff a product is aligned at
 //                    its operands' exponents (m) rather than its own (m + 1)
 //   final_rounding   C = 1 + ulp with +-ulp/2 (ties); 2^j ones where the window is narrower
