@@ -67,23 +67,23 @@ nlohmann::json to_json(const FormatConstants& c) {
 }
 
 void print_table() {
-  std::string out = fmt::format("{:<7}{:<9}{:<14}{:<14}{:<15}{:<8}{:<8}{:<16}{:<15}{}\n", "format",
+  std::string out = fmt::format("{:<10}{:<9}{:<14}{:<14}{:<15}{:<8}{:<8}{:<16}{:<15}{}\n", "format",
                                 "layout", "max finite", "min normal", "min subnormal", "eps", "u",
                                 "exp overflow", "exp subnormal", "exp zero");
   for (const FormatDesc& d : all_formats()) {
     const FormatConstants c = constants_of(d.id);
     const std::string overflow = fmt::format(
         "{:.6g}{}", c.exp_overflow, d.has_inf() ? "" : fmt::format(" ({})", c.exp_overflow_result));
-    out += fmt::format("{:<7}{:<9}{:<14.6g}{:<14.6g}{:<15.6g}{:<8}{:<8}{:<16}{:<15.6g}{:.6g}\n",
+    out += fmt::format("{:<10}{:<9}{:<14.6g}{:<14.6g}{:<15.6g}{:<8}{:<8}{:<16}{:<15.6g}{:.6g}\n",
                        d.name, layout(d), c.max_finite, c.min_normal, c.min_subnormal, pow2(c.eps),
                        pow2(c.u), overflow, c.exp_subnormal, c.exp_zero);
   }
-  out += fmt::format("\n{:<7}{:<21}{:<21}{:<21}{:<21}{}\n", "bits", "max finite", "min normal",
+  out += fmt::format("\n{:<10}{:<21}{:<21}{:<21}{:<21}{}\n", "bits", "max finite", "min normal",
                      "min subnormal", "inf", "nan");
   for (const FormatDesc& d : all_formats()) {
     const Format f = d.id;
     out += fmt::format(
-        "{:<7}{:<21}{:<21}{:<21}{:<21}{}\n", d.name, bits_hex(f, d.max_finite_bits()).view(),
+        "{:<10}{:<21}{:<21}{:<21}{:<21}{}\n", d.name, bits_hex(f, d.max_finite_bits()).view(),
         bits_hex(f, d.min_normal_bits()).view(), bits_hex(f, d.min_subnormal_bits()).view(),
         d.has_inf() ? bits_hex(f, d.inf_bits(false)).view() : "none",
         d.has_nan() ? bits_hex(f, d.nan_bits()).view() : "none");
