@@ -39,7 +39,8 @@ inline int container_bytes(const FormatDesc& d) {
 // Clears the bits below a format's precision (tf32's low 13): the canonical encoding.
 inline uint64_t canonical(const FormatDesc& d, uint64_t bits) {
   const uint64_t pad = (uint64_t{1} << d.pad_bits()) - 1;
-  return bits & d.storage_mask() & ~pad;
+  // Only the format's fields: ue4m3's unused top bit stays clear, as in every UE4M3 tensor.
+  return bits & d.field_mask() & ~pad;
 }
 
 inline uint64_t element(Format f, ValueMode mode, Stream& s) {

@@ -31,8 +31,8 @@ double run(std::string_view arch, std::string_view name, const std::vector<doubl
   const Instruction* i = find_instruction(name, arch);
   if (!i) throw std::invalid_argument("no instruction " + std::string(name));
   TcModel m = i->model;
-  m.operand_emin = desc(i->a).emin();
-  m.operand_emin_b = desc(i->b).emin();
+  m.operand_emin = tc::operand_emin(i->a);
+  m.operand_emin_b = tc::operand_emin(i->b);
   std::vector<uint64_t> ab, bb;
   for (double x : a) ab.push_back(bits_of(i->a, x));
   for (double y : b) bb.push_back(bits_of(i->b, y));
@@ -97,6 +97,32 @@ TEST(InstructionTable, AmpereAlignsOnTheOperandsExponents) {
 }
 
 // fp8 on Ada and Hopper: the fp32 result keeps 13 fraction bits; Blackwell keeps 25 bits.
+// fp4 elements are decoded into float8_e4m3fn values first (MMA-Sim), so 0.5 aligns at 2^-1
+// rather than at e2m1's emin 2^0: with the product 0.25 aligned at 2^-2, C = -(2^-5 + 2^-27)
+// keeps its last bit on the 2^-27 grid (F = 25); at 2^0 the grid would be 2^-25 and drop it.
+TEST(InstructionTable, Fp4OperandsAlignAtTheirOwnExponent) {
+  constexpr std::string_view kF8f6f4 = "tcgen05.mma.kind::f8f6f4.f32.e2m1.e2m1";
+  const double c = -(0x1p-5 + 0x1p-27);
+  EXPECT_EQ(run("blackwell", kF8f6f4, {0.5}, {0.5}, c),
+            0.21875 - 0x1p-26);  // RZ of 0.21875 - 2^-27
+  EXPECT_EQ(tc::operand_emin(Format::e2m1), -6);
+  EXPECT_EQ(tc::operand_emin(Format::fp16), -14);
+}
+
+// A negative sum that rounds to zero in the output is +0, as an exact zero is (MMA-Sim rounds
+// integers); signed_zero gives IEEE's -0. -2^-26 is below half of fp16's 2^-24.
+TEST(InstructionTable, AResultRoundingToZeroIsPositive) {
+  constexpr std::string_view kF16 = "mma.m16n8k16.f16.f16.f16.f16";
+  EXPECT_FALSE(std::signbit(run("hopper", kF16, {-0x1p-14}, {0x1p-12}, 0.0)));
+  const Instruction* i = find_instruction(kF16, "hopper");
+  ASSERT_NE(i, nullptr);
+  TcModel m = i->model;
+  m.operand_emin = m.operand_emin_b = tc::operand_emin(Format::fp16);
+  m.signed_zero = true;
+  const std::vector<uint64_t> a{bits_of(Format::fp16, -0x1p-14)}, b{bits_of(Format::fp16, 0x1p-12)};
+  EXPECT_EQ(mma_dot(m, Format::fp16, Format::fp16, a, b, 0, Format::fp16), 0x8000u);
+}
+
 TEST(InstructionTable, Fp8OutputWidthPerGeneration) {
   EXPECT_EQ(run("ada", "mma.m16n8k32.f32.e4m3.e4m3.f32", {16, 16, 0.25}, {16, 16, 0.125}, 0), 512);
   EXPECT_EQ(run("hopper", "wgmma.m64nNk32.f32.e4m3.e4m3", {16, 16, 0.25}, {16, 16, 0.125}, 0), 512);
@@ -182,8 +208,8 @@ uint64_t scaled_run(std::string_view name, const std::vector<double>& a,
   const Instruction* i = find_instruction(name, "blackwell");
   if (!i) throw std::invalid_argument("no instruction " + std::string(name));
   TcModel m = i->model;
-  m.operand_emin = desc(i->a).emin();
-  m.operand_emin_b = desc(i->b).emin();
+  m.operand_emin = tc::operand_emin(i->a);
+  m.operand_emin_b = tc::operand_emin(i->b);
   std::vector<uint64_t> ab, bb, sab, sbb;
   for (double x : a) ab.push_back(bits_of(i->a, x));
   for (double y : b) bb.push_back(bits_of(i->b, y));
@@ -249,12 +275,20 @@ double to_grid(double v, int frac, int emin, bool nearest) {
   return std::ldexp(nearest ? std::nearbyint(scaled) : std::trunc(scaled), q);
 }
 
+// MMA-Sim's per-dtype minimum exponents; it decodes fp4 (and, by the same container, fp6)
+// into float8_e4m3fn values, whose emin is -6.
+int mmasim_min_exponent(Format f) {
+  const bool narrow = f == Format::e2m1 || f == Format::e3m2 || f == Format::e2m3;
+  return narrow ? -6 : desc(f).emin();
+}
+
 double independent_block(const TcModel& m, Format in_a, Format in_b, Format out,
                          const std::vector<double>& a, const std::vector<double>& b, double c) {
   std::vector<Term> terms;
   bool zero = false;
   for (size_t i = 0; i < a.size(); ++i) {
-    const Term ta = normalized(a[i], desc(in_a).emin()), tb = normalized(b[i], desc(in_b).emin());
+    const Term ta = normalized(a[i], mmasim_min_exponent(in_a)),
+               tb = normalized(b[i], mmasim_min_exponent(in_b));
     if (ta.s * tb.s == 0)
       zero = true;
     else
@@ -302,7 +336,7 @@ RC_GTEST_PROP(InstructionTable, FusedDatapathAgreesWithAnIndependentStatement, (
   RC_ASSERT(!fused.empty());
   const Instruction& ins = **rc::gen::elementOf(fused);
   TcModel m = ins.model;
-  m.operand_emin = desc(ins.a).emin();
+  m.operand_emin = tc::operand_emin(ins.a);
   m.operand_emin_b = desc(ins.b).emin();
   const int k = *rc::gen::inRange(1, 2 * m.block + 4);
   const bool tiny = *rc::gen::inRange(0, 3) == 0;

@@ -63,16 +63,24 @@ TEST(OpTable, AnIncompleteEntryIsRefusedNamingTheOp) {
               "op softmax is registered twice");
 }
 
-// An op over block-scaled tensors (an operand of E8M0 scales) reads MX elements instead: it
-// needs kernels in fp8 (e4m3 and e5m2) and fp4.
+// An op over block-scaled tensors reads the elements of its block format instead: MX (E8M0
+// scales) needs kernels in fp8 (e4m3 and e5m2), fp6 (e3m2 and e2m3) and fp4; NVFP4 (UE4M3
+// scales) in fp4.
+std::vector<Format> wanted_inputs(const OpInfo& op) {
+  const auto reads = [&](OperandFormat f) {
+    return std::any_of(op.schema.operands.begin(), op.schema.operands.end(),
+                       [&](const Operand& o) { return o.format == f; });
+  };
+  if (reads(OperandFormat::scale))
+    return {Format::e4m3, Format::e5m2, Format::e3m2, Format::e2m3, Format::e2m1};
+  if (reads(OperandFormat::scale_ue4m3)) return {Format::e2m1};
+  return {Format::fp16, Format::bf16};
+}
+
 TEST(OpTable, EveryOpHasKernelsInFp16AndBf16) {
   ASSERT_FALSE(op_table().empty());
   for (const OpInfo* op : op_table()) {
-    const bool mx = std::any_of(op->schema.operands.begin(), op->schema.operands.end(),
-                                [](const Operand& o) { return o.format == OperandFormat::scale; });
-    const std::vector<Format> wanted = mx ? std::vector{Format::e4m3, Format::e5m2, Format::e2m1}
-                                          : std::vector{Format::fp16, Format::bf16};
-    for (Format f : wanted) {
+    for (Format f : wanted_inputs(*op)) {
       bool found = false;
       for (const KernelDesc* k : kernels_of({op->name}, false)) found = found || k->recipe.in == f;
       EXPECT_TRUE(found) << op->name << " has no " << name(f) << " kernel";

@@ -137,6 +137,12 @@ constexpr Instruction kInstructions[] = {
      scaled(32, 25, -133, 32, Format::e8m0), kMmaSim},
     {"blackwell", "tcgen05.mma.kind::mxf8f6f4.block32.f32.e2m1.e2m1", Format::e2m1, Format::e2m1,
      f32, scaled(32, 25, -133, 32, Format::e8m0), kMmaSim},
+    // MXFP6 through kind::mxf8f6f4: the same datapath as its fp8 and fp4 elements (assumed,
+    // as for kind::f8f6f4's fp6 rows; MMA-Sim lists no fp6).
+    {"blackwell", "tcgen05.mma.kind::mxf8f6f4.block32.f32.e3m2.e3m2", Format::e3m2, Format::e3m2,
+     f32, scaled(32, 25, -133, 32, Format::e8m0), "assumed: the mxf8f6f4 datapath (not validated)"},
+    {"blackwell", "tcgen05.mma.kind::mxf8f6f4.block32.f32.e2m3.e2m3", Format::e2m3, Format::e2m3,
+     f32, scaled(32, 25, -133, 32, Format::e8m0), "assumed: the mxf8f6f4 datapath (not validated)"},
     {"blackwell", "tcgen05.mma.kind::mxf4.block32.f32.e2m1.e2m1", Format::e2m1, Format::e2m1, f32,
      scaled(64, 35, -139, 32, Format::e8m0, 16), kMmaSim},
     {"blackwell", "tcgen05.mma.kind::mxf4nvf4.block16.f32.e2m1.e2m1.ue4m3", Format::e2m1,
@@ -155,8 +161,42 @@ constexpr Instruction kInstructions[] = {
      nv(32, 25, rz, -133), kMmaSim},
     {"rtx_blackwell", "mma.m16n8k32.kind::f8f6f4.f32.e2m1.e2m1.f32", Format::e2m1, Format::e2m1,
      f32, nv(32, 25, rz, -133), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::f8f6f4.f32.e5m2.e4m3.f32", e5, e4, f32,
+     nv(32, 25, rz, -133), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::f8f6f4.f32.e5m2.e2m1.f32", e5, Format::e2m1, f32,
+     nv(32, 25, rz, -133), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::f8f6f4.f32.e4m3.e5m2.f32", e4, e5, f32,
+     nv(32, 25, rz, -133), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::f8f6f4.f32.e4m3.e2m1.f32", e4, Format::e2m1, f32,
+     nv(32, 25, rz, -133), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::f8f6f4.f32.e2m1.e5m2.f32", Format::e2m1, e5, f32,
+     nv(32, 25, rz, -133), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::f8f6f4.f32.e2m1.e4m3.f32", Format::e2m1, e4, f32,
+     nv(32, 25, rz, -133), kMmaSim},
     {"rtx_blackwell", "mma.m16n8k32.kind::mxf8f6f4.block32.f32.e4m3.e4m3.f32", e4, e4, f32,
      scaled(32, 25, -133, 32, Format::e8m0), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::mxf8f6f4.block32.f32.e5m2.e5m2.f32", e5, e5, f32,
+     scaled(32, 25, -133, 32, Format::e8m0), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::mxf8f6f4.block32.f32.e5m2.e4m3.f32", e5, e4, f32,
+     scaled(32, 25, -133, 32, Format::e8m0), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::mxf8f6f4.block32.f32.e5m2.e2m1.f32", e5, Format::e2m1,
+     f32, scaled(32, 25, -133, 32, Format::e8m0), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::mxf8f6f4.block32.f32.e4m3.e5m2.f32", e4, e5, f32,
+     scaled(32, 25, -133, 32, Format::e8m0), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::mxf8f6f4.block32.f32.e4m3.e2m1.f32", e4, Format::e2m1,
+     f32, scaled(32, 25, -133, 32, Format::e8m0), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::mxf8f6f4.block32.f32.e2m1.e5m2.f32", Format::e2m1, e5,
+     f32, scaled(32, 25, -133, 32, Format::e8m0), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::mxf8f6f4.block32.f32.e2m1.e4m3.f32", Format::e2m1, e4,
+     f32, scaled(32, 25, -133, 32, Format::e8m0), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k32.kind::mxf8f6f4.block32.f32.e2m1.e2m1.f32", Format::e2m1,
+     Format::e2m1, f32, scaled(32, 25, -133, 32, Format::e8m0), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k64.kind::mxf4nvf4.block32.f32.e2m1.e2m1.ue8m0", Format::e2m1,
+     Format::e2m1, f32, scaled(64, 35, -139, 32, Format::e8m0, 16), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k64.kind::mxf4nvf4.block16.f32.e2m1.e2m1.ue8m0", Format::e2m1,
+     Format::e2m1, f32, scaled(64, 35, -139, 16, Format::e8m0, 16), kMmaSim},
+    {"rtx_blackwell", "mma.m16n8k64.kind::mxf4nvf4.block32.f32.e2m1.e2m1.ue4m3", Format::e2m1,
+     Format::e2m1, f32, scaled(64, 35, -139, 32, Format::ue4m3, 16), kMmaSim},
     {"rtx_blackwell", "mma.m16n8k64.kind::mxf4nvf4.block16.f32.e2m1.e2m1.ue4m3", Format::e2m1,
      Format::e2m1, f32, scaled(64, 35, -139, 16, Format::ue4m3, 16), kMmaSim},
     {"cdna1", "mfma_f32_32x32x8f16", f16, f16, f32, amd(Datapath::exact, 4), kMmaSim},
@@ -186,8 +226,8 @@ constexpr Instruction kInstructions[] = {
 // The operand emins of a row's formats filled in.
 TcModel bound_model(const Instruction& i) {
   TcModel m = i.model;
-  m.operand_emin = desc(i.a).emin();
-  m.operand_emin_b = desc(i.b).emin();
+  m.operand_emin = operand_emin(i.a);
+  m.operand_emin_b = operand_emin(i.b);
   return m;
 }
 
@@ -296,7 +336,10 @@ double fused_block(const TcModel& m, std::span<const double> a, std::span<const 
   const int64_t scale = static_cast<int64_t>(emax) - f;
   mag = truncate_fraction(mag, scale, m.out_frac_bits, out_emin);
   if (mag == 0) return zero;
-  return round_fixed(mag, negative, scale, out, m.final_rounding);
+  // A sum that rounds to zero in the output is +0 as well (MMA-Sim rounds on integers; only
+  // `signed_zero` keeps IEEE's -0 for a negative sum).
+  const double r = round_fixed(mag, negative, scale, out, m.final_rounding);
+  return r == 0 && !m.signed_zero ? 0.0 : r;
 }
 
 // MMA-Sim's GST-FDPA: products summed exactly per group, each group sum times its scales'
@@ -349,7 +392,9 @@ double group_scaled_block(const TcModel& m, std::span<const double> a, std::span
   if (sum == 0) return 0.0;
   const bool negative = sum < 0;
   const uint64_t mag = negative ? uint64_t(0) - static_cast<uint64_t>(sum) : uint64_t(sum);
-  return round_fixed(mag, negative, static_cast<int64_t>(emax) - f, out, m.final_rounding);
+  const double r =
+      round_fixed(mag, negative, static_cast<int64_t>(emax) - f, out, m.final_rounding);
+  return r == 0 && !m.signed_zero ? 0.0 : r;  // +0, as in the fused datapath
 }
 
 // floor(x / 2^k) for k >= 0, x * 2^-k for k < 0: a fixed-point value moved to a coarser
@@ -502,6 +547,17 @@ std::string_view name(Datapath d) {
 
 std::span<const Instruction> tc_instructions() {
   return kInstructions;
+}
+
+int operand_emin(Format f) {
+  switch (f) {
+    case Format::e2m1:
+    case Format::e3m2:
+    case Format::e2m3:
+      return desc(Format::e4m3).emin();
+    default:
+      return desc(f).emin();
+  }
 }
 
 const Instruction* find_instruction(std::string_view name, std::string_view arch) {

@@ -18,9 +18,9 @@
 //     fp16); subnormal inputs and outputs are kept; a finite sum reaching 2^(emax+1) is inf.
 // Longer vectors chain blocks through C. Specials follow IEEE: NaN if any input is NaN, a
 // product is inf * 0 or infinite terms of both signs meet; otherwise an infinite term wins.
-// An exact zero is +0 (the published models and the H100 measurement; `signed_zero` gives the
-// IEEE sign instead). A NaN result is CUDA's canonical NaN (fp32 0x7fffffff, fp16 0x7fff) or, with
-// `nan` = quiet, the format's default quiet NaN.
+// An exact zero, and a sum that rounds to zero, is +0 (the published models and the H100
+// measurement; `signed_zero` gives the IEEE sign instead). A NaN result is CUDA's canonical NaN
+// (fp32 0x7fffffff, fp16 0x7fff) or, with `nan` = quiet, the format's default quiet NaN.
 //
 // AMD's datapaths (MMA-Sim's): `c_after` (CDNA3 f16/bf16/xf32: products fused at F with
 // truncation, zeros taking no part, then C added after: with E the larger of the products'
@@ -102,6 +102,12 @@ struct Instruction {
 };
 
 std::span<const Instruction> tc_instructions();
+// The exponent at which the operand-exponent rule counts an operand of format f that lies
+// below it: the format's emin, except fp4 and fp6 elements, which MMA-Sim decodes into
+// float8_e4m3fn values before the datapath (so e2m1's 0.5 aligns at 2^-1, not at 2^0): -6,
+// below every fp4 / fp6 value, which are then aligned at their own exponents.
+int operand_emin(Format f);
+
 // The row of `name` (on `arch` where given: CDNA1 and CDNA2 share mfma names).
 const Instruction* find_instruction(std::string_view name, std::string_view arch = {});
 

@@ -80,24 +80,50 @@ expect_usage check --kernel gemm.fp32.fp32acc.sequential --inputs act.npy
 expect_usage check --kernel gemm.fp32.fp32acc.sequential --inputs gemm.npz --shape 8x8x8
 expect_usage check --kernel gemm.fp32.fp32acc.sequential --inputs gemm.npz --generator uniform
 
+# KERNEL FILE...: every encoding of one case gives the same (non-empty) output.
+same_output() {
+  local kernel=$1 first=$2 f
+  shift
+  for f in "$@"; do
+    "$NG" check --kernel "$kernel" --inputs "$f" --case 0 >"x.$f.txt" ||
+      fail "$kernel on $f: $(tail -2 "x.$f.txt")"
+    [[ -n "$(grep '^output' "x.$f.txt")" &&
+       "$(grep '^output' "x.$f.txt")" == "$(grep '^output' "x.$first.txt")" ]] ||
+      fail "$f and $first give one output for $kernel"
+  done
+}
+
+# EXPECTED-MESSAGE KERNEL FILE: exit 2 with the message.
+refused() {
+  local err
+  err=$("$NG" check --kernel "$2" --inputs "$3" 2>&1)
+  [[ $? -eq 2 && "$err" == *"$1"* ]] || fail "$3 is refused naming '$1': $err"
+}
+
+# MUTANT FILE: the mutant fails on the file (exit 1).
+mutant_fails() {
+  "$NG" check --include-mutants --kernel "$1" --inputs "$2" >/dev/null
+  [[ $? -eq 1 ]] || fail "$1 fails on $2"
+}
+
 # MX tensors with their E8M0 scales (op scaled_gemm): floats, uint8 exponent bytes and
 # safetensors F8_E4M3 / F8_E8M0 all give the same case; a scale tensor of the wrong width is
 # exit 2; the short-block mutant fails on the file's k = 70.
-for f in scaled.npz scaled_u8.npz scaled.safetensors; do
-  "$NG" check --kernel scaled_gemm.e4m3.tc-blackwell --inputs $f --case 0 >x.$f.txt ||
-    fail "scaled_gemm on $f: $(tail -2 x.$f.txt)"
-done
-[[ "$(grep '^output' x.scaled.npz.txt)" == "$(grep '^output' x.scaled.safetensors.txt)" &&
-   "$(grep '^output' x.scaled_u8.npz.txt)" == "$(grep '^output' x.scaled.safetensors.txt)" ]] ||
-  fail "the three encodings of the MX tensors give one output"
+same_output scaled_gemm.e4m3.tc-blackwell scaled.safetensors scaled.npz scaled_u8.npz
 grep -q "SA 12 uint8 values taken as E8M0 exponent bytes" x.scaled_u8.npz.txt ||
   fail "uint8 scales are exponent bytes: $(grep ^inputs x.scaled_u8.npz.txt)"
-err=$("$NG" check --kernel scaled_gemm.e4m3.tc-blackwell --inputs scaled_short.npz 2>&1)
-[[ $? -eq 2 && "$err" == *"SA is 4 x 2, but k = 70 needs k/32 = 3"* ]] ||
-  fail "a scale tensor of floor(k/32) columns is named: $err"
-"$NG" check --include-mutants --kernel mutant.scaled_gemm.e4m3.short_block_scale \
-  --inputs scaled.safetensors >/dev/null
-[[ $? -eq 1 ]] || fail "the short-block mutant fails on scaled.safetensors"
+refused "SA is 4 x 2, but k = 70 needs k/32 = 3" scaled_gemm.e4m3.tc-blackwell scaled_short.npz
+mutant_fails mutant.scaled_gemm.e4m3.short_block_scale scaled.safetensors
+
+# NVFP4 tensors (op nvfp4_gemm): floats and the checkpoint encoding (packed uint8 fp4,
+# F8_E4M3 scales, F32 tensor scales) give one case; a scale byte with its sign bit set is
+# exit 2 naming it; a kernel that multiplies by the encode scale fails on the file.
+same_output nvfp4_gemm.e2m1.tc-blackwell nvfp4.safetensors nvfp4.npz
+grep -q "A 60 uint8 values unpacked into 120 e2m1 elements" x.nvfp4.safetensors.txt ||
+  fail "packed fp4 is unpacked: $(grep ^inputs x.nvfp4.safetensors.txt)"
+refused "SA holds the byte 0xb8 at index 0: UE4M3 scales have no sign bit" \
+  nvfp4_gemm.e2m1.tc-blackwell nvfp4_signed.safetensors
+mutant_fails mutant.nvfp4_gemm.e2m1.inverted_tensor_scale nvfp4.safetensors
 
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "cli_inputs: all checks passed"

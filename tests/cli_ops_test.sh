@@ -25,8 +25,8 @@ for o in ops:
     slots = [a["slot"] for a in o["operands"]]
     assert slots == sorted(set(slots)) and set(slots) <= set("abcd"), (o["name"], slots)
     for a in o["operands"]:
-        assert a["name"] and a["format"] in ("input", "output", "scale"), (o["name"], a)
-        assert a["shape"] and set(a["dims"]) <= {"m", "n", "k", "k/32"}, (o["name"], a)
+        assert a["name"] and a["format"] in ("input", "output", "scale", "ue4m3_scale"), (o["name"], a)
+        assert a["shape"] and set(a["dims"]) <= {"m", "n", "k", "k/32", "k/16"}, (o["name"], a)
         assert a["shape"] == " x ".join(a["dims"]), (o["name"], a)
     assert o["output"]["shape"] and o["bound"] and o["summary"], o["name"]
     assert o["fuzz"]["family"] and o["fuzz"]["layout"] in ("explicit_shape", "generated"), o["name"]
@@ -45,6 +45,10 @@ sg = next(o for o in ops if o["name"] == "scaled_gemm")
 sc = {a["slot"]: (a["format"], a["shape"]) for a in sg["operands"]}
 assert sc == {"a": ("input", "m x k"), "b": ("input", "k x n"), "c": ("scale", "m x k/32"),
               "d": ("scale", "k/32 x n")}, sc
+nv = next(o for o in ops if o["name"] == "nvfp4_gemm")
+sc = {a["slot"]: (a["format"], a["shape"]) for a in nv["operands"]}
+assert sc == {"a": ("input", "m x k"), "b": ("input", "k x n"), "c": ("ue4m3_scale", "m x k/16"),
+              "d": ("ue4m3_scale", "k/16 x n")}, sc
 assert [o["name"] for o in ops if o["reduction_length"] is None] != names  # some reduce
 PY
 

@@ -98,6 +98,44 @@ open(f"{d}/scaled.safetensors", "wb").write(safetensors({
     "B": ("F8_E4M3", (sk, sn), bytes(e4m3_bits(x) for x in XB)),
     "SA": ("F8_E8M0", (sm, 3), bytes(SA_e)),
     "SB": ("F8_E8M0", (3, sn), bytes(SB_e))}))
+# NVFP4 tensors as given (op nvfp4_gemm): e2m1 elements, UE4M3 scales per 16 along k (k = 40:
+# a short last block) and the fp32 tensor scales; as floats, and as a checkpoint stores them
+# (uint8 with two elements per byte, low nibble first; F8_E4M3 scales; F32 scalars).
+E2M1 = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0]
+
+
+def e2m1_code(x):
+    return (8 if x < 0 else 0) | E2M1.index(abs(x))
+
+
+def packed(codes):  # two to a byte along the last dimension, the first in the low nibble
+    return bytes(codes[i] | (codes[i + 1] << 4) for i in range(0, len(codes), 2))
+
+
+nm, nk, nn = 3, 40, 4
+NA = [r.choice(E2M1) * r.choice([-1, 1]) for _ in range(nm * nk)]
+NB = [r.choice(E2M1) * r.choice([-1, 1]) for _ in range(nk * nn)]
+UE = [0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 6.0, 2.0 ** -6, 2.0 ** -8]  # the last one subnormal
+NSA = [r.choice(UE) for _ in range(nm * 3)]
+NSB = [r.choice(UE) for _ in range(3 * nn)]
+ts_a, ts_b = 2.0 ** -7, 3.0 / 1024
+with zipfile.ZipFile(f"{d}/nvfp4.npz", "w") as z:
+    z.writestr("A.npy", npy((nm, nk), NA))
+    z.writestr("B.npy", npy((nk, nn), NB))
+    z.writestr("SA.npy", npy((nm, 3), NSA))
+    z.writestr("SB.npy", npy((3, nn), NSB))
+    z.writestr("scale_a.npy", npy((), [ts_a]))
+    z.writestr("scale_b.npy", npy((), [ts_b]))
+nvfp4 = {
+    "A": ("U8", (nm, nk // 2), packed([e2m1_code(x) for x in NA])),
+    "B": ("U8", (nk, nn // 2), packed([e2m1_code(x) for x in NB])),
+    "SA": ("F8_E4M3", (nm, 3), bytes(e4m3_bits(x) for x in NSA)),
+    "SB": ("F8_E4M3", (3, nn), bytes(e4m3_bits(x) for x in NSB)),
+    "scale_a": ("F32", (), struct.pack("<f", ts_a)),
+    "scale_b": ("F32", (), struct.pack("<f", ts_b))}
+open(f"{d}/nvfp4.safetensors", "wb").write(safetensors(nvfp4))
+nvfp4["SA"] = ("F8_E4M3", (nm, 3), bytes([0xb8]) + bytes(e4m3_bits(x) for x in NSA[1:]))
+open(f"{d}/nvfp4_signed.safetensors", "wb").write(safetensors(nvfp4))
 # A (batch, sequence, hidden) activation for the row ops: flattened into 12 rows of 64.
 open(f"{d}/act.npy", "wb").write(npy((4, 3, 64), [r.gauss(0, 3) for _ in range(4 * 3 * 64)]))
 # Damaged files.

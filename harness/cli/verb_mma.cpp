@@ -100,8 +100,8 @@ Chosen choose_row(const MmaOptions& o) {
       throw UsageError(fmt::format("--instruction {} takes {} x {} -> {}", i->name, name(i->a),
                                    name(i->b), name(i->out)));
     tc::TcModel m = i->model;
-    m.operand_emin = desc(i->a).emin();
-    m.operand_emin_b = desc(i->b).emin();
+    m.operand_emin = tc::operand_emin(i->a);
+    m.operand_emin_b = tc::operand_emin(i->b);
     return {i, m, i->a, i->b, i->out};
   }
   if (o.model.empty()) throw UsageError("give --model ARCH or --instruction NAME");
@@ -263,11 +263,14 @@ int run_batch(const Chosen& ch, bool json) {
 }
 
 int list_instructions() {
-  fmt::print("{:<14}{:<46}{:<7}{:<7}{:<6}{:<11}{:>4}{:>4}{:>7}  {}\n", "arch", "instruction", "a",
-             "b", "out", "datapath", "L", "F", "e0", "source");
+  size_t w = 12;  // the instruction column fits its longest name
+  for (const tc::Instruction& i : tc::tc_instructions()) w = std::max(w, i.name.size() + 2);
+  fmt::print("{:<14}{:<{}}{:<9}{:<9}{:<6}{:<15}{:>4}{:>4}{:>7}  {}\n", "arch", "instruction", w,
+             "a", "b", "out", "datapath", "L", "F", "e0", "source");
   for (const tc::Instruction& i : tc::tc_instructions())
-    fmt::print("{:<14}{:<46}{:<7}{:<7}{:<6}{:<11}{:>4}{:>4}{:>7}  {}\n", i.arch, i.name, name(i.a),
-               name(i.b), name(i.out), tc::name(i.model.path), i.model.block, i.model.frac_bits,
+    fmt::print("{:<14}{:<{}}{:<9}{:<9}{:<6}{:<15}{:>4}{:>4}{:>7}  {}\n", i.arch, i.name, w,
+               name(i.a), name(i.b), name(i.out), tc::name(i.model.path), i.model.block,
+               i.model.frac_bits,
                i.model.zero_exponent ? std::to_string(*i.model.zero_exponent) : "-", i.source);
   return kExitOk;
 }

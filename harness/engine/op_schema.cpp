@@ -5,7 +5,7 @@
 namespace numguard {
 
 std::string_view name(Dim d) {
-  constexpr std::string_view kNames[] = {"m", "n", "k", "k/32"};
+  constexpr std::string_view kNames[] = {"m", "n", "k", "k/32", "k/16"};
   return kNames[static_cast<size_t>(d)];
 }
 
@@ -19,17 +19,29 @@ int64_t value(Dim d, const Problem& p) {
       return p.k;
     case Dim::k32:
       return (p.k + 31) / 32;
+    case Dim::k16:
+      return (p.k + 15) / 16;
   }
   return 0;
 }
 
 std::string_view name(OperandFormat f) {
-  constexpr std::string_view kNames[] = {"input", "output", "scale"};
+  constexpr std::string_view kNames[] = {"input", "output", "scale", "ue4m3_scale"};
   return kNames[static_cast<size_t>(f)];
 }
 
 Format operand_format(OperandFormat f, Format in, Format out) {
-  return f == OperandFormat::output ? out : f == OperandFormat::scale ? Format::e8m0 : in;
+  switch (f) {
+    case OperandFormat::input:
+      return in;
+    case OperandFormat::output:
+      return out;
+    case OperandFormat::scale:
+      return Format::e8m0;
+    case OperandFormat::scale_ue4m3:
+      return Format::ue4m3;
+  }
+  return in;
 }
 
 std::string_view name(Presence p) {

@@ -17,19 +17,21 @@
 namespace numguard {
 
 // The dimensions of a Problem (m, n, k), in which operand shapes are written; k32 =
-// ceil(k / 32), the count of OCP MX scale blocks along k, is derived from k, never set.
-enum class Dim : uint8_t { m, n, k, k32 };
+// ceil(k / 32) and k16 = ceil(k / 16), the counts of OCP MX and NVFP4 scale blocks along k,
+// are derived from k, never set.
+enum class Dim : uint8_t { m, n, k, k32, k16 };
 std::string_view name(Dim d);
 int64_t value(Dim d, const Problem& p);
 inline bool derived(Dim d) {
-  return d == Dim::k32;
+  return d == Dim::k32 || d == Dim::k16;
 }
 
 // Which format an operand's elements are in.
 enum class OperandFormat : uint8_t {
-  input,   // the recipe's input format
-  output,  // the recipe's output format (gemm's C, which the epilogue adds to the result)
-  scale,   // E8M0 block scales (OCP MX: one power of two per 32 elements)
+  input,        // the recipe's input format
+  output,       // the recipe's output format (gemm's C, which the epilogue adds to the result)
+  scale,        // E8M0 block scales (OCP MX: one power of two per 32 elements)
+  scale_ue4m3,  // UE4M3 block scales (NVFP4: one per 16 elements)
 };
 std::string_view name(OperandFormat f);
 // The format of an operand's elements for a kernel reading `in` and writing `out`.

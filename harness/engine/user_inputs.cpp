@@ -161,6 +161,15 @@ std::optional<Format> native_format(const FileTensor& t, BitsAs as) {
   }
 }
 
+bool uint8(const FileTensor& t) {
+  return t.type == ElementType::integer && t.item_bytes == 1 && !t.is_signed;
+}
+
+// An e2m1 operand given as uint8: two elements per byte.
+bool packed_fp4(const FileTensor& t, Format f) {
+  return f == Format::e2m1 && uint8(t);
+}
+
 // t's elements in format f: bit for bit when t is already in f, else rounded to nearest even.
 Tensor convert_tensor(const InputCase& c, const Operand& o, const FileTensor& t, Format f,
                       std::vector<int64_t> shape, BitsAs as, std::vector<std::string>* notes) {
@@ -171,8 +180,38 @@ Tensor convert_tensor(const InputCase& c, const Operand& o, const FileTensor& t,
   Tensor out(f, std::move(shape));
   const std::optional<Format> native = native_format(t, as);
   const int64_t n = t.count();
+  // fp4 stored two to a byte along the last dimension, the first element in the low nibble
+  // (PyTorch's float4_e2m1fn_x2, NVFP4 checkpoints' uint8 weights).
+  if (packed_fp4(t, f)) {
+    if (out.bits.size() != static_cast<size_t>(2 * n))
+      bad(c, fmt::format("{}: {} uint8 values cannot hold its {} e2m1 elements", o.name, n,
+                         out.bits.size()));
+    for (int64_t i = 0; i < n; ++i) {
+      out.bits[static_cast<size_t>(2 * i)] = t.raw(i) & 0xf;
+      out.bits[static_cast<size_t>(2 * i + 1)] = t.raw(i) >> 4;
+    }
+    if (notes)
+      notes->push_back(
+          fmt::format("{}: {} {} uint8 values unpacked into {} e2m1 elements (low "
+                      "nibble first)",
+                      c.source, o.name, n, 2 * n));
+    return out;
+  }
+  // UE4M3 scales as bytes: float8_e4m3fn (NVFP4 checkpoints' weight_scale) or uint8. The
+  // format has no sign bit; a byte with the top bit set is refused rather than guessed at.
+  if (f == Format::ue4m3 && (t.type == ElementType::e4m3 || uint8(t))) {
+    for (int64_t i = 0; i < n; ++i) {
+      const uint64_t b = t.raw(i);
+      if (b > 0x7f)
+        bad(c, fmt::format("{} holds the byte 0x{:02x} at index {}: UE4M3 scales have no sign bit "
+                           "(the top bit must be 0)",
+                           o.name, b, i));
+      out.bits[static_cast<size_t>(i)] = b;
+    }
+    return out;
+  }
   // E8M0 scales stored as their exponent bytes (PyTorch's float8_e8m0fnu viewed as uint8).
-  if (f == Format::e8m0 && t.type == ElementType::integer && t.item_bytes == 1 && !t.is_signed) {
+  if (f == Format::e8m0 && uint8(t)) {
     for (int64_t i = 0; i < n; ++i) out.bits[static_cast<size_t>(i)] = t.raw(i);
     if (notes)
       notes->push_back(
@@ -271,7 +310,10 @@ Problem input_problem(const KernelDesc& k, const InputCase& c, BitsAs as,
       placed.push_back({&o, nullptr, {}});
       continue;
     }
-    const auto shape = fit_rank(schema, o, t->shape);
+    std::vector<int64_t> file_shape = t->shape;
+    if (packed_fp4(*t, operand_format(o.format, k.recipe.in, k.recipe.out)) && !file_shape.empty())
+      file_shape.back() *= 2;  // two elements per byte
+    const auto shape = fit_rank(schema, o, file_shape);
     if (!shape)
       bad(c, fmt::format("{} is {}; {}'s {} is {}", o.name, shape_str(t->shape), op->name, o.name,
                          o.shape_text()));

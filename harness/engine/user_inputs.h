@@ -4,6 +4,9 @@
 // come from their shapes, and their values are put into the kernel's formats:
 //   - 16-bit and 8-bit float tensors already in the operand's format are taken bit for bit;
 //   - uint16 tensors are bit patterns only with `--as bf16|fp16` (NumPy has no bfloat16);
+//   - block scales may be bytes: uint8 E8M0 exponents; UE4M3 scales as float8_e4m3fn or uint8
+//     (a byte with the sign bit set is refused); an e2m1 operand given as uint8 holds two
+//     elements per byte along its last dimension, the first in the low nibble;
 //   - any other float or integer value is rounded to nearest even into the format, and the
 //     run says how many values that changed and how many overflowed.
 // A tensor of higher rank than its operand has its leading dimensions flattened into rows

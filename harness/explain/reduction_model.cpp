@@ -141,7 +141,7 @@ tc::TcModel tc_model(const Recipe& r) {
           .frac_bits = r.shape.frac_bits,
           .final_rounding = r.acc_rounding,
           .operand_exponents = r.shape.operand_exponents,
-          .operand_emin = desc(r.input_cast.value_or(r.in)).emin(),
+          .operand_emin = tc::operand_emin(r.input_cast.value_or(r.in)),
           .zero_exponent = r.shape.zero_exponent,
           .out_frac_bits = r.shape.out_frac_bits};
 }

@@ -25,8 +25,8 @@ MatrixUnit model_unit(const std::string& arch, Format in, Format out) {
 
 MatrixUnit instruction_unit(const tc::Instruction& row) {
   tc::TcModel model = row.model;
-  model.operand_emin = desc(row.a).emin();
-  model.operand_emin_b = desc(row.b).emin();
+  model.operand_emin = tc::operand_emin(row.a);
+  model.operand_emin_b = tc::operand_emin(row.b);
   MatrixUnit u;
   u.name = std::string(row.arch) + " " + std::string(row.name);
   u.in = row.a;

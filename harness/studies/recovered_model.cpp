@@ -26,8 +26,8 @@ std::optional<tc::TcModel> recovered_model(const ProbeResult& r, const MatrixUni
   for (Rounding mode : {Rounding::rne, Rounding::rna, Rounding::rz, Rounding::ru, Rounding::rd})
     if (r.final_rounding == name(mode)) m.final_rounding = mode;
   m.operand_exponents = r.operand_exponents.value_or(true);
-  m.operand_emin = desc(unit.in).emin();
-  m.operand_emin_b = desc(unit.b_format()).emin();
+  m.operand_emin = tc::operand_emin(unit.in);
+  m.operand_emin_b = tc::operand_emin(unit.b_format());
   m.zero_exponent = r.zero_exponent;
   m.out_frac_bits = r.output_fraction_bits.value_or(0);
   m.signed_zero = r.signed_zero.value_or(false);

@@ -36,6 +36,10 @@ const char* mx_instruction(const mx::BlockFormat& f) {
       return "tcgen05.mma.kind::mxf8f6f4.block32.f32.e4m3.e4m3";
     case Format::e5m2:
       return "tcgen05.mma.kind::mxf8f6f4.block32.f32.e5m2.e5m2";
+    case Format::e3m2:
+      return "tcgen05.mma.kind::mxf8f6f4.block32.f32.e3m2.e3m2";
+    case Format::e2m3:
+      return "tcgen05.mma.kind::mxf8f6f4.block32.f32.e2m3.e2m3";
     case Format::e2m1:
       return "tcgen05.mma.kind::mxf4.block32.f32.e2m1.e2m1";
     default:
@@ -68,7 +72,7 @@ void run_mx_gemm(const MxGemmArithmetic& arith, const Problem& p, Tensor& out) {
   const tc::Instruction* ins = tc::find_instruction(mx_instruction(f), "blackwell");
   if (!ins) throw std::logic_error("mx_gemm: the instruction table lacks its instruction");
   tc::TcModel m = ins->model;
-  m.operand_emin = m.operand_emin_b = desc(f.element).emin();
+  m.operand_emin = m.operand_emin_b = tc::operand_emin(f.element);
   mx::GemmOperands q = mx::quantize_gemm(arith.scaling, p);
   if (!arith.saturate || arith.scale_after_rounding) {
     std::vector<double> v(static_cast<size_t>(p.k));

@@ -22,6 +22,8 @@ const bool registered = [] {
   register_mx("mxfp8_e4m3", false);
   register_mx("mxfp8_e4m3", true);
   register_mx("mxfp8_e5m2", false);
+  register_mx("mxfp6_e3m2", false);
+  register_mx("mxfp6_e2m3", false);
   register_mx("mxfp4", false);
   register_mx("nvfp4", false);
   register_mx("mxfp8_e4m3", false, Format::fp16);

@@ -7,29 +7,38 @@
 
 #include "harness/core/output_sample.h"
 #include "kernels_under_test/cpu/mx_gemm_kernel.h"
+#include "references/mx_block.h"
 #include "references/tensor_core_model.h"
 
 namespace numguard::kernels {
 namespace {
 
-const tc::Instruction& instruction(Format element) {
-  const tc::Instruction* ins = tc::find_instruction(scaled_instruction(element), "blackwell");
+const tc::Instruction& instruction(const ScaledGemmArithmetic& a) {
+  const tc::Instruction* ins = tc::find_instruction(scaled_instruction(a), "blackwell");
   if (!ins) throw std::logic_error("scaled_gemm: the instruction table lacks its instruction");
   return *ins;
 }
 
 }  // namespace
 
-const char* scaled_instruction(Format element) {
-  // The instruction mx_gemm runs for the MX format of this element (E8M0 per 32).
-  const mx::BlockFormat f{"mx", element, 32, Format::e8m0};
+ScaledGemmArithmetic mx_operands(Format element) {
+  return {.element = element};
+}
+
+ScaledGemmArithmetic nvfp4_operands() {
+  return {.element = Format::e2m1, .scale = Format::ue4m3, .block = 16};
+}
+
+const char* scaled_instruction(const ScaledGemmArithmetic& a) {
+  // The instruction mx_gemm runs for the same block format.
+  const mx::BlockFormat f{"", a.element, a.block, a.scale};
   return mx_instruction(f);
 }
 
-Recipe scaled_gemm_recipe(Format element) {
-  const tc::Instruction& ins = instruction(element);
+Recipe scaled_gemm_recipe(const ScaledGemmArithmetic& a) {
+  const tc::Instruction& ins = instruction(a);
   Recipe r;
-  r.in = element;
+  r.in = a.element;
   r.acc = Format::fp32;
   r.acc_rounding = Rounding::rz;
   r.shape = {.order = Order::fused_block,
@@ -46,22 +55,35 @@ void run_scaled_gemm(const ScaledGemmArithmetic& arith, const Problem& p, Tensor
   if (p.a.format != arith.element || p.b.format != arith.element)
     throw std::invalid_argument("scaled_gemm: operands are not " +
                                 std::string(name(arith.element)));
-  tc::TcModel m = instruction(arith.element).model;
-  m.operand_emin = m.operand_emin_b = desc(arith.element).emin();
-  const int64_t kb = (p.k + 31) / 32;
+  const bool nvfp4 = arith.scale == Format::ue4m3;
+  if (nvfp4 && p.scalars.size() != 2)
+    throw std::invalid_argument("nvfp4_gemm: the two tensor scales are missing");
+  tc::TcModel m = instruction(arith).model;
+  m.operand_emin = m.operand_emin_b = tc::operand_emin(arith.element);
+  const int64_t bl = arith.block;
+  const int64_t kb = (p.k + bl - 1) / bl;
   // The scale of block b as this kernel reads it.
   const auto read = [&](uint64_t e) -> uint64_t {
-    if (arith.scale_bias == 127 || e == 0xff) return e;
+    if (arith.scale != Format::e8m0 || arith.scale_bias == 127 || e == 0xff) return e;
     return static_cast<uint64_t>(
         std::clamp<int64_t>(static_cast<int64_t>(e) + 127 - arith.scale_bias, 0, 254));
   };
+  // The scale index this kernel reads for block b (the instruction's own count of blocks).
   const auto block_of = [&](int64_t b) {
-    return arith.short_block_shares_scale && p.k % 32 && b == kb - 1 && b > 0 ? b - 1 : b;
+    if (arith.scale_block_read > 0) return b * bl / arith.scale_block_read;
+    return arith.short_block_shares_scale && p.k % bl && b == kb - 1 && b > 0 ? b - 1 : b;
   };
+  // The epilogue's multiplier (NVFP4: the tensor scales, an fp32 product).
+  double alpha = 1.0;
+  if (nvfp4) {
+    const double sb = arith.tensor_scale_b_dropped ? 1.0 : p.scalars[1];
+    alpha = round_value(Format::fp32, p.scalars[0] * sb);
+    if (arith.tensor_scale_inverted) alpha = round_value(Format::fp32, 1.0 / alpha);
+  }
   out = Tensor(Format::fp32, {p.m, p.n});
   const OutputSample* sample = current_output_sample();
-  std::vector<uint64_t> col(static_cast<size_t>(p.k)), sa(static_cast<size_t>(kb)),
-      sb(static_cast<size_t>(kb));
+  std::vector<uint64_t> col(static_cast<size_t>(p.k)), row(static_cast<size_t>(p.k)),
+      sa(static_cast<size_t>(kb)), sb(static_cast<size_t>(kb));
   for (int64_t j = 0; j < p.n; ++j) {
     for (int64_t l = 0; l < p.k; ++l)
       col[static_cast<size_t>(l)] = p.b.bits[static_cast<size_t>(l * p.n + j)];
@@ -74,10 +96,14 @@ void run_scaled_gemm(const ScaledGemmArithmetic& arith, const Problem& p, Tensor
       if (sample && !sample->wanted(e)) continue;
       for (int64_t b = 0; b < kb; ++b)
         sa[static_cast<size_t>(b)] = read(p.c.bits[static_cast<size_t>(i * kb + block_of(b))]);
-      const auto row =
-          std::span(p.a.bits).subspan(static_cast<size_t>(i * p.k), static_cast<size_t>(p.k));
-      out.bits[e] =
+      std::copy_n(p.a.bits.begin() + i * p.k, p.k, row.begin());
+      if (arith.a_nibbles_swapped)  // two fp4 per byte, read in the other order
+        for (size_t l = 0; l + 1 < row.size(); l += 2) std::swap(row[l], row[l + 1]);
+      uint64_t d =
           tc::mma_scaled_dot(m, arith.element, arith.element, row, col, sa, sb, 0, Format::fp32);
+      if (nvfp4)  // the fp32 epilogue: D = alpha * acc, nearest even
+        d = round_double(Format::fp32, decode(Format::fp32, d) * alpha).bits;
+      out.bits[e] = d;
     }
   }
 }

@@ -1,8 +1,10 @@
-// Block-scaled GEMM over operands already in an MX element format with their E8M0 scales (op
-// scaled_gemm): each output element one chain of Blackwell block-scaled MMA instructions
-// (tc::mma_scaled_dot; kind::mxf8f6f4 for fp8 and fp6, kind::mxf4 for fp4). The switches are
-// the planted bugs of the mutants, and explain's hypotheses about such kernels: scale-reading
-// mistakes of the adapters that hand vendor kernels their tensors.
+// Block-scaled GEMM over operands already in a block-scaled element format with their scales:
+// op scaled_gemm (OCP MX: E8M0 per 32; kind::mxf8f6f4 for fp8 and fp6, kind::mxf4 for fp4)
+// and op nvfp4_gemm (e2m1 with UE4M3 per 16, kind::mxf4nvf4, and the two fp32 tensor scales
+// multiplied in the fp32 epilogue, as cuBLASLt's alpha). Each output element is one chain of
+// Blackwell block-scaled MMA instructions (tc::mma_scaled_dot). The switches are the planted
+// bugs of the mutants, and explain's hypotheses about such kernels: the ways the adapters that
+// hand vendor kernels their tensors misread scales, layouts and packing.
 #pragma once
 
 #include "harness/core/kernel.h"
@@ -11,19 +13,30 @@ namespace numguard::kernels {
 
 struct ScaledGemmArithmetic {
   Format element = Format::e4m3;
+  Format scale = Format::e8m0;            // e8m0 (scaled_gemm) or ue4m3 (nvfp4_gemm)
+  int block = 32;                         // elements per scale as the tensors hold them
   int scale_bias = 127;                   // E8M0 read as 2^(e - bias) (the format's bias is 127)
-  bool b_scales_n_major = false;          // SB read as n x k/32 where it is k/32 x n
-  bool short_block_shares_scale = false;  // a last block of k % 32 elements read with the
-                                          // scale before it (floor(k / 32) scales counted)
+  bool b_scales_n_major = false;          // SB read as n x kb where it is kb x n
+  bool short_block_shares_scale = false;  // a last block of k % block elements read with the
+                                          // scale before it (floor(k / block) scales counted)
+  int scale_block_read = 0;               // > 0: scale l read as if one served this many elements
+  bool a_nibbles_swapped = false;         // A's packed fp4 pairs read high nibble first
+  bool tensor_scale_inverted = false;     // the epilogue multiplies by 1 / (scale_a scale_b)
+  bool tensor_scale_b_dropped = false;    // the epilogue multiplies by scale_a only
 };
 
-// The model instruction that multiplies `element` operands with E8M0 scales per 32.
-const char* scaled_instruction(Format element);
+// The declared arithmetic of the two ops' kernels.
+ScaledGemmArithmetic mx_operands(Format element);  // scaled_gemm: E8M0 per 32
+ScaledGemmArithmetic nvfp4_operands();             // nvfp4_gemm: e2m1, UE4M3 per 16
 
+// The model instruction that multiplies such operands.
+const char* scaled_instruction(const ScaledGemmArithmetic& a);
+
+// p.c and p.d hold the scales (m x kb and kb x n); nvfp4_gemm's p.scalars = {scale_a, scale_b}.
 void run_scaled_gemm(const ScaledGemmArithmetic& arith, const Problem& p, Tensor& out);
 
-// The recipe of a scaled_gemm kernel: the instruction's accumulation (fused blocks of L, F
-// bits, RZ into fp32) over `element` inputs.
-Recipe scaled_gemm_recipe(Format element);
+// The recipe of such a kernel: the instruction's accumulation (fused blocks of L, F bits, RZ
+// into fp32) over the element inputs.
+Recipe scaled_gemm_recipe(const ScaledGemmArithmetic& a);
 
 }  // namespace numguard::kernels

@@ -10,6 +10,7 @@
 #include "harness/engine/bound.h"
 #include "harness/engine/ops/reduction_reference.h"
 #include "harness/engine/ops/tensor_core_conformance.h"
+#include "references/tensor_core_model.h"
 
 namespace numguard::ops {
 
@@ -20,7 +21,8 @@ double align_inflation(const Recipe& r, const Problem& p, int64_t i, int64_t j) 
   const bool fused = r.shape.order == Order::fused_block ||
                      (r.shape.order == Order::split_k && r.shape.frac_bits > 0);
   if (!fused || !r.shape.operand_exponents) return 1.0;
-  const double min_normal = desc(r.input_cast.value_or(r.in)).min_normal();
+  // The exponent the rule counts such an operand at (fp4 / fp6: their own; tensor_core_model.h).
+  const double min_normal = std::ldexp(1.0, tc::operand_emin(r.input_cast.value_or(r.in)));
   double worst = 1.0;
   auto see = [&](const Tensor& t, size_t idx) {
     const double v = std::fabs(t.value(idx));

@@ -24,7 +24,7 @@ std::optional<Tensor> model_output(const Recipe& r, const Problem& p) {
                           .frac_bits = r.shape.frac_bits,
                           .final_rounding = r.acc_rounding,
                           .operand_exponents = r.shape.operand_exponents,
-                          .operand_emin = desc(in).emin(),
+                          .operand_emin = tc::operand_emin(in),
                           .zero_exponent = r.shape.zero_exponent,
                           .out_frac_bits = r.shape.out_frac_bits};
   Tensor out(r.out, {p.m, p.n});
