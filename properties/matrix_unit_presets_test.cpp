@@ -15,6 +15,7 @@
 #include <tuple>
 #include <vector>
 
+#include "references/tensor_core_features.h"
 #include "references/tensor_core_model.h"
 
 namespace numguard::tc {
@@ -237,6 +238,29 @@ TEST(InstructionTable, BlockScaledMmaFollowsMmaSim) {
   EXPECT_EQ(mma_scaled_dot(mx->model, Format::e4m3, Format::e4m3, one, one, nan_scale, unit, 0,
                            Format::fp32),
             0x7fffffffu);
+}
+
+// A group of 16 zero products under the scale 2^10 beside 0.5 * 0.5 under 2^-30 (2^-32): at
+// e_zero (the rows' default) the zero group takes no part and 2^-32 stays; aligned at its
+// scales' exponents (`zero_group` = scales, MMA-Sim's simulator/functions.py) the window's
+// last bit is 2^(10 - 35) and 2^-32 is cut.
+TEST(InstructionTable, ZeroGroupAlignmentIsSwitchable) {
+  constexpr std::string_view kNvf4 = "tcgen05.mma.kind::mxf4nvf4.block16.f32.e2m1.e2m1.ue8m0";
+  std::vector<double> a(17, 0.0), b(17, 0.0);
+  a[16] = 0.5, b[16] = 0.5;
+  const std::vector<double> sa{0x1p10, 0x1p-30}, sb{1, 1};
+  EXPECT_EQ(decode(Format::fp32, scaled_run(kNvf4, a, b, sa, sb, 0)), 0x1p-32);
+  const Instruction* i = find_instruction(kNvf4, "blackwell");
+  ASSERT_NE(i, nullptr);
+  TcModel m = i->model;
+  m.operand_emin = m.operand_emin_b = tc::operand_emin(Format::e2m1);
+  set_feature(m, "zero_group", "scales");
+  std::vector<uint64_t> ab, bb, sab, sbb;
+  for (double x : a) ab.push_back(bits_of(Format::e2m1, x));
+  for (double y : b) bb.push_back(bits_of(Format::e2m1, y));
+  for (double s : sa) sab.push_back(bits_of(Format::e8m0, s));
+  for (double s : sb) sbb.push_back(bits_of(Format::e8m0, s));
+  EXPECT_EQ(mma_scaled_dot(m, Format::e2m1, Format::e2m1, ab, bb, sab, sbb, 0, Format::fp32), 0u);
 }
 
 // fp64 mma: a chain of IEEE fp64 FMAs with RNE (PeerJ DMMA vectors on an A100).

@@ -20,6 +20,8 @@ constexpr Feature kFeatures[] = {
     {"tf32_nan_to_inf", "true, false",
      "a tf32 NaN with payload only in the low 13 bits reads as inf"},
     {"nan", "canonical, quiet", "NaN result: CUDA's canonical pattern or the default quiet NaN"},
+    {"zero_group", "e_zero, scales",
+     "group-scaled: a group of zero products aligned at e_zero or at its scales' exponents"},
 };
 
 [[noreturn]] void bad(std::string_view key, std::string_view value, std::string_view accepts) {
@@ -90,6 +92,13 @@ void set_feature(TcModel& m, std::string_view key, std::string_view value) {
       m.nan = NanResult::quiet;
     else
       bad(key, value, acc);
+  } else if (key == "zero_group") {
+    if (value == "e_zero")
+      m.zero_group_at_scales = false;
+    else if (value == "scales")
+      m.zero_group_at_scales = true;
+    else
+      bad(key, value, acc);
   }
 }
 
@@ -105,6 +114,7 @@ std::string feature_value(const TcModel& m, std::string_view key) {
   if (key == "c_after_bits") return std::to_string(m.c_after_bits);
   if (key == "tf32_nan_to_inf") return b(m.tf32_nan_to_inf);
   if (key == "nan") return m.nan == NanResult::canonical ? "canonical" : "quiet";
+  if (key == "zero_group") return m.zero_group_at_scales ? "scales" : "e_zero";
   throw std::invalid_argument("unknown model feature '" + std::string(key) + "'");
 }
 

@@ -363,13 +363,15 @@ double group_scaled_block(const TcModel& m, std::span<const double> a, std::span
     }
     const size_t s = lo / static_cast<size_t>(m.scale_block);
     const double scale = sa[s] * sb[s];
-    if (all_zero || scale == 0) {
+    // A scale's exponent as MMA-Sim decomposes it: a subnormal ue4m3 scale at its emin.
+    const int emin_s = desc(m.scale).emin();
+    const int e_scale =
+        scale == 0 ? 0
+                   : std::max(exponent_of(sa[s]), emin_s) + std::max(exponent_of(sb[s]), emin_s);
+    if (scale == 0 || (all_zero && !m.zero_group_at_scales)) {
       terms.push_back({0.0, 0, true});
       continue;
     }
-    // A scale's exponent as MMA-Sim decomposes it: a subnormal ue4m3 scale at its emin.
-    const int emin_s = desc(m.scale).emin();
-    const int e_scale = std::max(exponent_of(sa[s]), emin_s) + std::max(exponent_of(sb[s]), emin_s);
     terms.push_back({sum * scale, e_scale, false});  // exact: 11 + 8 significant bits
   }
   if (static_cast<int>(a.size()) < m.block) terms.push_back({0.0, 0, true});  // padding

@@ -89,6 +89,11 @@ struct TcModel {
   int scale_block = 0;          // scaled, group_scaled: elements per scale (16 or 32)
   int group = 0;                // group_scaled: products summed exactly per group (16)
   Format scale = Format::e8m0;  // the scales' format (e8m0, or ue4m3 for NVFP4)
+  // group_scaled: a group of zero products (nonzero scales) aligned at its scales' exponent
+  // sum, as MMA-Sim's simulator/functions.py has it; false (the rows' default): at
+  // zero_exponent, like any zero term (MMA-Sim's arithmetic/fdpa.py puts it at 2^-126). A
+  // group whose nonzero products cancel is at its scales' exponents either way. Not probed.
+  bool zero_group_at_scales = false;
 };
 
 // One instruction's model: the names PTX and the AMD ISA give it, the formats it takes and its

@@ -181,6 +181,9 @@ nlohmann::json result_json(const Chosen& ch, const DotResult& r) {
           {"scale_block", block_scaled(m) ? nlohmann::json(m.scale_block) : nullptr},
           {"signed_zero", m.signed_zero},
           {"nan", tc::feature_value(m, "nan")},
+          {"zero_group", m.path == tc::Datapath::group_scaled
+                             ? nlohmann::json(tc::feature_value(m, "zero_group"))
+                             : nullptr},
           {"changed", ch.changed},
           {"blocks", r.blocks},
           {"value", std::string(shortest_decimal(ch.out, r.d).view())},

@@ -183,8 +183,8 @@ std::vector<OpElement> judge_scaled(const Spec& spec, const Recipe& rc, const Pr
         out.push_back(e);
         continue;
       }
-      // Subnormal elements (e2m1's 0.5, e4m3's below 2^-6) and UE4M3 scales are aligned at
-      // their format's emin.
+      // Subnormal e4m3 / e5m2 elements and UE4M3 scales are aligned at their format's emin
+      // (fp4 and fp6 elements at their own exponents: tc::operand_emin).
       const double inflation =
           align_inflation(rc, p, i, j) * scale_inflation(spec, row_scales, col_scales);
       const BoundModel m = inflation == 1.0 ? bm : derive_bound(rc, p.k, false, 1.0, inflation);
