@@ -298,8 +298,8 @@ OpInfo scaled_op(const Spec& spec) {
     op.rank = 47;
     op.bound_formula =
         "the recipe's accumulation bound over the scaled products A B SA SB, times the tensor "
-        "scales, plus the fp32 epilogue's two roundings (docs/error-models.md, \"Block-scaled "
-        "GEMM\")";
+        "scales, plus the fp32 epilogue's two roundings (docs/error-models.md, \"NVFP4 GEMM over "
+        "given tensors\")";
     op.generator_notes = {
         {"api_corners",
          "M, N or K = 0, K not a multiple of 16, NaN or inf in A or B (its block's scale "
