@@ -123,6 +123,8 @@ grep -q "A 60 uint8 values unpacked into 120 e2m1 elements" x.nvfp4.safetensors.
   fail "packed fp4 is unpacked: $(grep ^inputs x.nvfp4.safetensors.txt)"
 refused "SA holds the byte 0xb8 at index 0: UE4M3 scales have no sign bit" \
   nvfp4_gemm.e2m1.tc-blackwell nvfp4_signed.safetensors
+refused "B is 40 x 4 (uint8 40 x 2: two e2m1 per byte), which makes k = 40, but k = 20 already" \
+  nvfp4_gemm.e2m1.tc-blackwell nvfp4_half_k.safetensors
 mutant_fails mutant.nvfp4_gemm.e2m1.inverted_tensor_scale nvfp4.safetensors
 
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi

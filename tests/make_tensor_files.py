@@ -136,6 +136,9 @@ nvfp4 = {
 open(f"{d}/nvfp4.safetensors", "wb").write(safetensors(nvfp4))
 nvfp4["SA"] = ("F8_E4M3", (nm, 3), bytes([0xb8]) + bytes(e4m3_bits(x) for x in NSA[1:]))
 open(f"{d}/nvfp4_signed.safetensors", "wb").write(safetensors(nvfp4))
+nvfp4["SA"] = ("F8_E4M3", (nm, 3), bytes(e4m3_bits(x) for x in NSA))
+nvfp4["A"] = ("U8", (nm, nk // 4), bytes(nm * nk // 4))  # packed k / 2 wide: k = 20, B says 40
+open(f"{d}/nvfp4_half_k.safetensors", "wb").write(safetensors(nvfp4))
 # A (batch, sequence, hidden) activation for the row ops: flattened into 12 rows of 64.
 open(f"{d}/act.npy", "wb").write(npy((4, 3, 64), [r.gauss(0, 3) for _ in range(4 * 3 * 64)]))
 # Damaged files.

@@ -311,18 +311,24 @@ Problem input_problem(const KernelDesc& k, const InputCase& c, BitsAs as,
       continue;
     }
     std::vector<int64_t> file_shape = t->shape;
-    if (packed_fp4(*t, operand_format(o.format, k.recipe.in, k.recipe.out)) && !file_shape.empty())
-      file_shape.back() *= 2;  // two elements per byte
+    const bool packed = packed_fp4(*t, operand_format(o.format, k.recipe.in, k.recipe.out));
+    if (packed && !file_shape.empty()) file_shape.back() *= 2;  // two elements per byte
+    // How the tensor reads, for messages: a packed one with the bytes it came from.
+    const auto shown = [&](const std::vector<int64_t>& elements) {
+      return packed ? fmt::format("{} (uint8 {}: two e2m1 per byte)", shape_str(elements),
+                                  shape_str(t->shape))
+                    : shape_str(elements);
+    };
     const auto shape = fit_rank(schema, o, file_shape);
     if (!shape)
-      bad(c, fmt::format("{} is {}; {}'s {} is {}", o.name, shape_str(t->shape), op->name, o.name,
+      bad(c, fmt::format("{} is {}; {}'s {} is {}", o.name, shown(file_shape), op->name, o.name,
                          o.shape_text()));
     for (size_t j = 0; j < o.shape.size(); ++j) {
       if (derived(o.shape[j])) continue;  // checked against m, n, k below
       const auto [it, fresh] = dims.emplace(o.shape[j], (*shape)[j]);
       if (!fresh && it->second != (*shape)[j])
         bad(c, fmt::format("{} is {}, which makes {} = {}, but {} = {} already ({}: {})", o.name,
-                           shape_str(*shape), name(o.shape[j]), (*shape)[j], name(o.shape[j]),
+                           shown(*shape), name(o.shape[j]), (*shape)[j], name(o.shape[j]),
                            it->second, op->name, expected_members(*op)));
     }
     placed.push_back({&o, t, *shape});
