@@ -46,6 +46,7 @@ nlohmann::json recipe_json(const Recipe& r) {
       {"zero_exponent",
        a.zero_exponent ? nlohmann::json(*a.zero_exponent) : nlohmann::json(nullptr)},
       {"out_frac_bits", a.out_frac_bits},
+      {"scale_group", a.scale_group},
       // Row and elementwise ops: the algorithm, the staging format, the math functions' ulps.
       {"method", text(name(r.method))},
       {"stage", optional_format(r.stage)},

@@ -122,7 +122,8 @@ std::string Recipe::summary() const {
       s += "(b=" + std::to_string(shape.block) + ",f=" + std::to_string(shape.frac_bits) +
            (shape.operand_exponents ? ",operand-exp" : "") +
            (shape.zero_exponent ? ",e0=" + std::to_string(*shape.zero_exponent) : "") +
-           (shape.out_frac_bits ? ",out-f=" + std::to_string(shape.out_frac_bits) : "") + ")";
+           (shape.out_frac_bits ? ",out-f=" + std::to_string(shape.out_frac_bits) : "") +
+           (shape.scale_group ? ",group=" + std::to_string(shape.scale_group) : "") + ")";
       break;
     case Order::strided:
       s += "(" + std::to_string(shape.lanes) + ")";

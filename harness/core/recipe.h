@@ -47,6 +47,11 @@ struct Accumulation {
   // fused_block: > 0: each block's result is first truncated to this many fraction bits (fp8
   // on Ada and Hopper keep 13 of fp32's 23).
   int out_frac_bits = 0;
+  // fused_block over block-scaled products (kind::mxf4, mxf4nvf4): > 0 when the products are
+  // first summed exactly in groups of this many, each group aligned at its scales' exponents.
+  // A group of zero products may then pull the alignment up to its scales (the bound allows it:
+  // docs/error-models.md, "Zero groups").
+  int scale_group = 0;
 };
 
 // The input range a kernel promises to handle; outside it a case is a domain limit.

@@ -78,6 +78,10 @@ Found check_shape(const Accumulation& a) {
       (o != Order::fused_block || a.out_frac_bits < 1 || a.out_frac_bits > kMaxFracBits))
     return problem("out_frac_bits", std::to_string(a.out_frac_bits),
                    "0, or [1, " + std::to_string(kMaxFracBits) + "] with fused_block");
+  if (a.scale_group != 0 &&
+      (o != Order::fused_block || a.scale_group < 1 || a.block % a.scale_group != 0))
+    return problem("scale_group", std::to_string(a.scale_group),
+                   "0, or a divisor of the block with fused_block");
   if (o != Order::split_k && a.partial != Format::fp32)
     return problem("partial", std::string(name(a.partial)),
                    "fp32 (the default): order " + std::string(name(o)) + " stores no partials");

@@ -59,7 +59,8 @@ Recipe mx_gemm_recipe(Format in, const mx::BlockFormat& f, bool scale_up) {
              .block = ins->model.block,
              .frac_bits = ins->model.frac_bits,
              .operand_exponents = true,
-             .zero_exponent = ins->model.zero_exponent};
+             .zero_exponent = ins->model.zero_exponent,
+             .scale_group = ins->model.group};
   r.out = Format::fp32;
   r.out_rounding = Rounding::rz;
   r.block_scaling = {
@@ -73,6 +74,7 @@ void run_mx_gemm(const MxGemmArithmetic& arith, const Problem& p, Tensor& out) {
   if (!ins) throw std::logic_error("mx_gemm: the instruction table lacks its instruction");
   tc::TcModel m = ins->model;
   m.operand_emin = m.operand_emin_b = tc::operand_emin(f.element);
+  m.zero_group_at_scales = arith.zero_group_at_scales;
   mx::GemmOperands q = mx::quantize_gemm(arith.scaling, p);
   if (!arith.saturate || arith.scale_after_rounding) {
     std::vector<double> v(static_cast<size_t>(p.k));

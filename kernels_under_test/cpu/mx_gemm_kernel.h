@@ -15,6 +15,9 @@ struct MxGemmArithmetic {
   bool saturate = true;               // false: elements beyond the format overflow (NaN or inf)
   bool scale_after_rounding = false;  // elements rounded to the format before the division by
                                       // their block scale, the quotient rounded again
+  // The other reading of the unmeasured hardware rule (not a bug): a group of 16 zero products
+  // aligned at its scales' exponents (tc::TcModel::zero_group_at_scales).
+  bool zero_group_at_scales = false;
 };
 
 // The model instruction that multiplies a block format's elements (tc::find_instruction).

@@ -45,7 +45,8 @@ Recipe scaled_gemm_recipe(const ScaledGemmArithmetic& a) {
              .block = ins.model.block,
              .frac_bits = ins.model.frac_bits,
              .operand_exponents = true,
-             .zero_exponent = ins.model.zero_exponent};
+             .zero_exponent = ins.model.zero_exponent,
+             .scale_group = ins.model.group};
   r.out = Format::fp32;
   r.out_rounding = Rounding::rz;
   return r;
@@ -60,6 +61,7 @@ void run_scaled_gemm(const ScaledGemmArithmetic& arith, const Problem& p, Tensor
     throw std::invalid_argument("nvfp4_gemm: the two tensor scales are missing");
   tc::TcModel m = instruction(arith).model;
   m.operand_emin = m.operand_emin_b = tc::operand_emin(arith.element);
+  m.zero_group_at_scales = arith.zero_group_at_scales;
   const int64_t bl = arith.block;
   const int64_t kb = (p.k + bl - 1) / bl;
   // The scale of block b as this kernel reads it.

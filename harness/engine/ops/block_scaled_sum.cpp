@@ -1,6 +1,7 @@
 #include "harness/engine/ops/block_scaled_sum.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 
 namespace numguard::ops {
@@ -62,6 +63,32 @@ BlockScaledSum block_scaled_sum(Format element, Format scale, int block,
   }
   r.abs_sum *= 1 + 0x1p-50;  // the double sums of |t| rounded up
   return r;
+}
+
+double zero_group_error(Format element, Format scale, int scale_block, int mma_block, int group,
+                        int frac_bits, std::span<const uint64_t> x, std::span<const uint64_t> y,
+                        std::span<const uint64_t> sx, std::span<const uint64_t> sy) {
+  if (group <= 0 || mma_block <= 0) return 0.0;
+  const int64_t k = static_cast<int64_t>(x.size());
+  const int emin_s = desc(scale).emin();  // a subnormal UE4M3 scale counts at its emin
+  double error = 0;
+  for (int64_t lo = 0; lo < k; lo += mma_block) {
+    int e_nonzero = INT_MIN, e_zero_group = INT_MIN;
+    for (int64_t g = lo; g < std::min(k, lo + mma_block); g += group) {
+      const auto s = static_cast<size_t>(g / scale_block);
+      const double a = decode(scale, sx[s]), b = decode(scale, sy[s]);
+      if (a == 0 || b == 0 || !std::isfinite(a) || !std::isfinite(b)) continue;
+      const int e = std::max(std::ilogb(a), emin_s) + std::max(std::ilogb(b), emin_s);
+      bool zero = true;
+      for (int64_t l = g; l < std::min(k, g + group) && zero; ++l)
+        zero = decode(element, x[static_cast<size_t>(l)]) == 0 ||
+               decode(element, y[static_cast<size_t>(l)]) == 0;
+      (zero ? e_zero_group : e_nonzero) = std::max(zero ? e_zero_group : e_nonzero, e);
+    }
+    if (e_zero_group != INT_MIN && e_zero_group > e_nonzero)
+      error += (mma_block / group + 1) * std::ldexp(1.0, e_zero_group - frac_bits);
+  }
+  return error;
 }
 
 }  // namespace numguard::ops

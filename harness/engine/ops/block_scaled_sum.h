@@ -26,4 +26,16 @@ BlockScaledSum block_scaled_sum(Format element, Format scale, int block,
                                 std::span<const uint64_t> sx, std::span<const uint64_t> sy,
                                 double tensor_scale = 1.0);
 
+// Where the block-scaled MMA first sums its products exactly in groups of `group` (kind::mxf4,
+// mxf4nvf4: the recipe's scale_group), a group of zero products under nonzero scales may be
+// aligned at its scales' exponents (MMA-Sim's simulator/functions.py) or take no part (its
+// arithmetic/fdpa.py); no hardware measurement decides it. Where such a group's scales lie
+// above every nonzero group's in its MMA block of `mma_block` products, the block's grid is
+// 2^(E - F) for that E, and its L / G + 1 terms (the groups and C) each lose less than one unit
+// of it. Returns that error summed over the blocks, before any tensor scale (0 where no block
+// holds such a group).
+double zero_group_error(Format element, Format scale, int scale_block, int mma_block, int group,
+                        int frac_bits, std::span<const uint64_t> x, std::span<const uint64_t> y,
+                        std::span<const uint64_t> sx, std::span<const uint64_t> sy);
+
 }  // namespace numguard::ops

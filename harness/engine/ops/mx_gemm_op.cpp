@@ -65,7 +65,11 @@ std::vector<OpElement> judge_mx(const Recipe& rc, const Problem& p) {
       const Unpacked exact = bs.exact.unpacked();
       e.exact = exact;
       e.value = decode(Format::fp64, round_to(Format::fp64, exact).bits);
-      double bound = phi * s_abs + tiny * ts;
+      // A zero group under large scales (scale_group > 0): its alignment, grown like the rest.
+      const double zero_groups =
+          zero_group_error(f.element, f.scale, f.block, a.block, a.scale_group, a.frac_bits,
+                           x.elements, y.elements, x.scales, y.scales);
+      double bound = phi * s_abs + (tiny + zero_groups * (1 + phi)) * ts;
       if (nvfp4)  // the tensor scales' product and the multiplication, RNE in fp32
         bound = bound * (1 + u) * (1 + u) + (2 * u + u * u) * std::fabs(e.value) +
                 2 * std::ldexp(1.0, -149);

@@ -57,7 +57,7 @@ const Spec kNvfp4{.format = mx::find_block_format("nvfp4"),
 // block format's rule into the kernel's element format (NVFP4: with each operand's tensor
 // scale from its largest magnitude); corner generators then replace some scales by any scale
 // byte (E8M0: 2^-127 .. 2^127 and NaN; UE4M3: zero, subnormals, 448 and NaN) and, for NVFP4,
-// the tensor scales by powers of two far from 1.
+// the tensor scales by powers of two far from 1, and zero one block of A under a large scale.
 Problem make_scaled(const Spec& spec, const KernelDesc& kd, Rng& r, std::string_view g) {
   KernelDesc wide = kd;
   wide.recipe = Recipe{};
@@ -109,6 +109,24 @@ Problem make_scaled(const Spec& spec, const KernelDesc& kd, Rng& r, std::string_
     for (Tensor* t : {&p.c, &p.d})
       for (uint64_t& x : t->bits)
         if (r.coin(0.25)) x = static_cast<uint64_t>(r.integer(0, top));
+  // A block of A's row all zero under a large scale (an adapter padding k or reusing a scale
+  // tensor): where the MMA sums products in groups, such a group may set the alignment
+  // (zero_group_error). UE4M3 spans 2^-9 .. 448 only: there both scales of the block go to
+  // the top and the others of A's row and of every column of B to the bottom.
+  if (corner && p.m > 0 && kb > 0 && r.coin()) {
+    const int64_t i = r.integer(0, p.m - 1), b = r.integer(0, kb - 1), bl = spec.block();
+    for (int64_t l = b * bl; l < std::min(p.k, (b + 1) * bl); ++l)
+      p.a.bits[static_cast<size_t>(i * p.k + l)] = 0;
+    if (f.scale == Format::ue4m3) {
+      for (int64_t o = 0; o < kb; ++o) {
+        p.c.bits[static_cast<size_t>(i * kb + o)] = o == b ? 0x7e : 0x01;
+        for (int64_t j = 0; j < p.n; ++j)
+          p.d.bits[static_cast<size_t>(o * p.n + j)] = o == b ? 0x7e : 0x01;
+      }
+    } else {
+      p.c.bits[static_cast<size_t>(i * kb + b)] = 127 + 24;
+    }
+  }
   if (corner && spec.tensor_scales && r.coin())
     for (double& t : p.scalars) t = std::ldexp(1.0, static_cast<int>(r.integer(-40, 40)));
   return p;
@@ -188,7 +206,11 @@ std::vector<OpElement> judge_scaled(const Spec& spec, const Recipe& rc, const Pr
       const double inflation =
           align_inflation(rc, p, i, j) * scale_inflation(spec, row_scales, col_scales);
       const BoundModel m = inflation == 1.0 ? bm : derive_bound(rc, p.k, false, 1.0, inflation);
-      double bound = element_bound(m, bs.abs_sum, std::fabs(sum));
+      // A zero group under large scales (scale_group > 0): its alignment, grown like the rest.
+      const double zero_groups = zero_group_error(
+          p.a.format, spec.scale_format(), spec.block(), rc.shape.block, rc.shape.scale_group,
+          rc.shape.frac_bits, row, cols.elements[static_cast<size_t>(j)], row_scales, col_scales);
+      double bound = element_bound(m, bs.abs_sum, std::fabs(sum)) + zero_groups * (1 + m.phi);
       if (spec.tensor_scales) {
         const ExactReal scaled = mul(bs.exact, ts);  // exact: ts has at most 48 bits
         e.exact = scaled.unpacked();
@@ -304,7 +326,7 @@ OpInfo scaled_op(const Spec& spec) {
         {"api_corners",
          "M, N or K = 0, K not a multiple of 16, NaN or inf in A or B (its block's scale "
          "becomes NaN), any UE4M3 byte as a scale (0, subnormals, 448, NaN), tensor scales "
-         "2^-40 .. 2^40"},
+         "2^-40 .. 2^40, a block of A all zero under the scales 448 * 448 (the others 2^-9)"},
         {"transformer",
          "activations with outlier channels x weights, quantized by NVFP4's rule (tensor scale "
          "amax / (6 * 448), block scales rounded to UE4M3)"}};
@@ -320,7 +342,8 @@ OpInfo scaled_op(const Spec& spec) {
     op.generator_notes = {
         {"api_corners",
          "M, N or K = 0, K not a multiple of 32, NaN or inf in A or B (its block's scale becomes "
-         "NaN), and any E8M0 byte as a scale (2^-127, 2^127, NaN)"},
+         "NaN), any E8M0 byte as a scale (2^-127, 2^127, NaN), a block of A all zero under the "
+         "scale 2^24"},
         {"transformer",
          "activations with outlier channels x weights, quantized by OCP MX's rule: outliers set "
          "their block's scale"}};
