@@ -67,6 +67,7 @@ TEST(TensorCoreProbe, RecoversEveryInstructionRow) {
     }
     if (m.path == tc::Datapath::group_scaled) {
       EXPECT_EQ(r.group, m.group) << what;
+      EXPECT_EQ(r.zero_group_at_scales, m.zero_group_at_scales) << what;
     }
     if (m.path == tc::Datapath::scaled) {
       EXPECT_EQ(r.group, 1) << what;
@@ -132,6 +133,27 @@ TEST(TensorCoreProbe, SeesEachFeatureFlipped) {
     ASSERT_TRUE(model) << flip.feature;
     EXPECT_EQ(verify(*model, unit, 11).disagreements, 0) << flip.feature;
   }
+}
+
+// The group-scaled rows with zero groups aligned at their scales (MMA-Sim's functions.py):
+// the probe must see it, on E8M0 (2^127) and on UE4M3 (448, a pull of 28 binades) alike.
+TEST(TensorCoreProbe, SeesZeroGroupsAlignedAtTheirScales) {
+  int rows = 0;
+  for (const tc::Instruction& row : tc::tc_instructions()) {
+    if (row.model.path != tc::Datapath::group_scaled) continue;
+    ++rows;
+    const std::string what = std::string(row.arch) + " " + std::string(row.name);
+    EXPECT_EQ(probe(instruction_unit(row)).zero_group_at_scales, false) << what;
+    tc::Instruction flipped = row;
+    flipped.model.zero_group_at_scales = true;
+    const MatrixUnit unit = instruction_unit(flipped);
+    const ProbeResult r = probe(unit);
+    EXPECT_EQ(r.zero_group_at_scales, true) << what;
+    const auto model = recovered_model(r, unit);
+    ASSERT_TRUE(model) << what;
+    EXPECT_TRUE(model->zero_group_at_scales) << what;
+  }
+  EXPECT_GE(rows, 4);
 }
 
 // The random-vector check must itself fail on a model one parameter away from the unit, or

@@ -112,8 +112,20 @@ import json
 p = json.load(open("probe.nv.json"))["pairings"][0]
 assert (p["datapath"], p["block"], p["fraction_bits"], p["group"]) == ("group_scaled", 64, 35, 16), p
 assert p["recovered_model"] == {"trials": 400, "disagreements": 0, "first_disagreement": ""}, p
+assert p["zero_group_at_scales"] is False, p
+PY
+# The other reading of zero groups (MMA-Sim's functions.py), set on the model: the probe sees it.
+"$NG" probe --instruction tcgen05.mma.kind::mxf4nvf4.block16.f32.e2m1.e2m1.ue4m3 \
+  --set zero_group=scales --json >probe.zg.json || fail "probe --set zero_group=scales"
+python3 - <<'PY' || fail "probe zero_group=scales: $(cat probe.zg.json)"
+import json
+p = json.load(open("probe.zg.json"))["pairings"][0]
+assert p["zero_group_at_scales"] is True, p
+assert p["unit"].endswith(" zero_group=scales"), p
 PY
 rm -f probe.*.json
+expect_usage probe --model blackwell --set zero_group=sideways
+expect_usage probe --model blackwell --set zero_group
 expect_usage probe --instruction mma.m1n1k1
 expect_usage probe --model hopper --instruction mfma_f32_32x32x8_f16
 

@@ -18,6 +18,7 @@
 
 #include "harness/cli/convert_value.h"
 #include "harness/cli/format_options.h"
+#include "harness/cli/model_set_option.h"
 #include "harness/cli/number_text.h"
 #include "harness/cli/verb.h"
 #include "harness/core/ulp.h"
@@ -70,17 +71,8 @@ Chosen choose_row(const MmaOptions& o);
 // The chosen row with --set's changes: "what if this instruction did X".
 Chosen choose(const MmaOptions& o) {
   Chosen ch = choose_row(o);
-  for (const std::string& kv : o.set) {
-    const size_t eq = kv.find('=');
-    if (eq == std::string::npos) throw UsageError(fmt::format("--set {}: expected KEY=VALUE", kv));
-    try {
-      tc::set_feature(ch.model, std::string_view(kv).substr(0, eq),
-                      std::string_view(kv).substr(eq + 1));
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(fmt::format("--set {}", e.what()));
-    }
-    ch.changed.push_back(kv);
-  }
+  apply_model_settings(ch.model, o.set);
+  ch.changed = o.set;
   return ch;
 }
 

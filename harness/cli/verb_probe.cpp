@@ -1,16 +1,18 @@
 // numguard probe: measure a matrix unit's arithmetic feature by feature (datapath, block
 // size, fraction bits, final rounding, output width, zero alignment, C placement, block-scale
-// groups, subnormals, monotonicity), then run the model those measurements define against the
-// unit on random vectors. With --model / --instruction it probes the CPU model and must
-// recover each row; with --device cuda it probes the GPU's mma.sync and cuBLAS.
+// groups and their zero groups, subnormals, monotonicity), then run the model those measurements
+// define against the unit on random vectors. With --model / --instruction it probes the CPU model
+// and must recover each row; with --device cuda it probes the GPU's mma.sync and cuBLAS.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "harness/cli/model_set_option.h"
 #include "harness/cli/seed_option.h"
 #include "harness/cli/verb.h"
 #include "harness/studies/device_matrix_units.h"
@@ -25,6 +27,7 @@ struct ProbeOptions {
   std::string model;
   std::string instruction;
   std::string device;
+  std::vector<std::string> set;  // KEY=VALUE model features changed before probing
   bool json = false;
   uint64_t seed = 1;
 };
@@ -56,6 +59,7 @@ nlohmann::json to_json(const Probed& p) {
                       {"zeros_tested_down_to", optional_json(r.zeros_tested_down_to)},
                       {"c_after_bits", optional_json(r.c_after_bits)},
                       {"group", r.group},
+                      {"zero_group_at_scales", optional_json(r.zero_group_at_scales)},
                       {"subnormal_inputs", optional_json(r.subnormal_inputs)},
                       {"subnormal_outputs", optional_json(r.subnormal_outputs)},
                       {"c_in_block", optional_json(r.c_in_block)},
@@ -88,13 +92,16 @@ std::string extra(const ProbeResult& r) {
   if (r.zero_exponent) s += fmt::format(" e_zero {}", *r.zero_exponent);
   if (r.c_after_bits) s += fmt::format(" C-after {} bits", *r.c_after_bits);
   if (r.group > 1) s += fmt::format(" groups of {}", r.group);
+  if (r.zero_group_at_scales == true) s += " zero groups at scales";
   if (r.operand_exponents == false) s += " product-exponent alignment";
   if (r.signed_zero == true) s += " signed zero";
   return s.empty() ? "-" : s.substr(1);
 }
 
 void print_table(const std::vector<Probed>& results) {
-  fmt::print("{:<46}{:<26}{:<15}{:>6}{:>6}{:>13}{:>7}{:>9}{:>10}  {}\n", "unit", "pairing",
+  size_t w = 46;  // the unit column fits the longest instruction name
+  for (const Probed& p : results) w = std::max(w, p.result.unit.size() + 2);
+  fmt::print("{:<{}}{:<26}{:<15}{:>6}{:>6}{:>13}{:>7}{:>9}{:>10}  {}\n", "unit", w, "pairing",
              "datapath", "block", "frac", "rounding", "sub-in", "C-in", "model", "other");
   for (const Probed& p : results) {
     const ProbeResult& r = p.result;
@@ -102,7 +109,7 @@ void print_table(const std::vector<Probed>& results) {
                               : p.check->disagreements
                                   ? fmt::format("{} diff", p.check->disagreements)
                                   : fmt::format("{}/{}", p.check->trials, p.check->trials);
-    fmt::print("{:<46}{:<26}{:<15}{:>6}{:>6}{:>13}{:>7}{:>9}{:>10}  {}\n", r.unit, pairing(r),
+    fmt::print("{:<{}}{:<26}{:<15}{:>6}{:>6}{:>13}{:>7}{:>9}{:>10}  {}\n", r.unit, w, pairing(r),
                r.datapath, r.block,
                fmt::format("{}{}", r.fraction_bits_lower_bound ? ">=" : "", r.fraction_bits),
                r.final_rounding, yes_no(r.subnormal_inputs), yes_no(r.c_in_block), check, extra(r));
@@ -116,6 +123,15 @@ void print_table(const std::vector<Probed>& results) {
   }
 }
 
+// The row's unit with --set's changes: does the probe see a unit that differs in that one way?
+MatrixUnit changed_unit(const tc::Instruction& row, const ProbeOptions& o) {
+  tc::Instruction r = row;
+  apply_model_settings(r.model, o.set);
+  MatrixUnit u = instruction_unit(r);
+  for (const std::string& kv : o.set) u.name += " " + kv;
+  return u;
+}
+
 std::vector<MatrixUnit> model_units(const ProbeOptions& o) {
   std::vector<MatrixUnit> units;
   if (!o.instruction.empty()) {
@@ -123,11 +139,11 @@ std::vector<MatrixUnit> model_units(const ProbeOptions& o) {
     if (!row)
       throw UsageError(fmt::format("--instruction {}: no such instruction{} (numguard mma --list)",
                                    o.instruction, o.model.empty() ? "" : " on " + o.model));
-    units.push_back(instruction_unit(*row));
+    units.push_back(changed_unit(*row, o));
     return units;
   }
   for (const tc::Instruction& row : tc::tc_instructions())
-    if (row.arch == o.model) units.push_back(instruction_unit(row));
+    if (row.arch == o.model) units.push_back(changed_unit(row, o));
   if (units.empty()) throw UsageError(fmt::format("--model {}: unknown architecture", o.model));
   return units;
 }
@@ -144,6 +160,8 @@ int run_probe(const ProbeOptions& o) {
     for (auto& u : dev) units.push_back(std::move(u));
   }
   if (units.empty()) throw UsageError("give --model ARCH, --instruction NAME and/or --device cuda");
+  if (!o.set.empty() && o.model.empty() && o.instruction.empty())
+    throw UsageError("--set changes the CPU model: give --model or --instruction");
   std::vector<Probed> results;
   for (const MatrixUnit& u : units) {
     Probed p{probe(u, o.seed), std::nullopt};
@@ -170,6 +188,9 @@ VerbAction setup_probe(CLI::App& app) {
   app.add_option("--device", o->device, "Probe the GPU: 'cuda' (mma.sync and cuBLAS)");
   app.add_option("--seed", o->seed, "Seed of the monotonicity trials (default 1)")
       ->check(seed_problem);
+  app.add_option("--set", o->set,
+                 "KEY=VALUE: change one feature of the model before probing it (repeatable; "
+                 "numguard mma --help lists the keys)");
   app.add_flag("--json", o->json, "JSON: {\"pairings\": [one object per unit and pairing]}");
   return [o] { return run_probe(*o); };
 }

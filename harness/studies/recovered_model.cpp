@@ -40,6 +40,7 @@ std::optional<tc::TcModel> recovered_model(const ProbeResult& r, const MatrixUni
     m.scale_block = unit.scale_block;
     m.scale = unit.scale;
     m.group = r.group > 1 ? r.group : 0;
+    m.zero_group_at_scales = r.zero_group_at_scales.value_or(false);
   }
   return m;
 }

@@ -412,6 +412,51 @@ class Prober {
     return u_.scale_block;
   }
 
+  // Scale block 0 holds 1 * 1 + 0.5 * 0.5 = 1.25 under a small scale s on both sides, block 1
+  // zero products under the largest scales. Taking no part, the zero block leaves 1.25 s^2;
+  // aligned at its scales' exponents, it lifts the window's last bit above 0.25 s^2, which
+  // the truncation drops. s is the largest scale that shows it with 1.25 s^2 normal.
+  std::optional<bool> zero_group_at_scales(int f) const {
+    const int sb = u_.scale_block;
+    if (!u_.scaled() || f < 0 || u_.max_k < 2 * sb || !representable(u_.in, 0.5) ||
+        !representable(u_.b_format(), 0.5))
+      return std::nullopt;
+    const FormatDesc& sf = desc(u_.scale);
+    const int emin_s = sf.emin();  // a subnormal scale counts at the format's emin
+    double hi = 0;
+    std::vector<double> scales;
+    for (uint64_t bits = 0; bits < (uint64_t{1} << sf.storage_bits); ++bits) {
+      const double v = decode(u_.scale, bits);
+      if (std::isfinite(v) && v > 0) {
+        hi = std::max(hi, v);
+        scales.push_back(v);
+      }
+    }
+    std::sort(scales.rbegin(), scales.rend());
+    const int top = 2 * std::max(std::ilogb(hi), emin_s) - f;  // the window's last bit
+    for (double s : scales) {
+      const double want = 1.25 * s * s;
+      if (std::ilogb(s * s) - 2 >= top) continue;  // 0.25 s^2 still inside the window
+      if (!representable(u_.out, want)) {
+        if (want > out_.max_finite()) continue;  // s too large for the output
+        return std::nullopt;
+      }
+      if (want < out_.min_normal()) return std::nullopt;
+      std::vector<uint64_t> a(static_cast<size_t>(2 * sb), 0), b(a.size(), 0);
+      a[0] = b[0] = round_double(u_.in, 1.0).bits;
+      a[1] = round_double(u_.in, 0.5).bits;
+      b[1] = round_double(u_.b_format(), 0.5).bits;
+      b[0] = round_double(u_.b_format(), 1.0).bits;
+      const std::vector<uint64_t> sa{round_double(u_.scale, s).bits,
+                                     round_double(u_.scale, hi).bits};
+      const double r = decode(u_.out, u_.scaled_dot(a, b, sa, sa, 0));
+      if (r == want) return false;
+      if (r < want) return true;
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
   std::optional<bool> subnormal_inputs() const {
     const double tiny = a_.min_subnormal();
     if (tiny < out_.min_subnormal() || !representable(u_.b_format(), 1.0)) return std::nullopt;
@@ -554,6 +599,7 @@ ProbeResult probe(const MatrixUnit& unit, uint64_t seed) {
     r.block = f >= 0 ? p.block_by_c(f) : 0;
     r.group = f >= 0 ? p.group(f) : 0;
     r.datapath = r.group > 1 ? "group_scaled" : "scaled";
+    if (r.group > 1) r.zero_group_at_scales = p.zero_group_at_scales(f);
   } else if (r.fraction_bits_lower_bound) {
     r.datapath = "exact";
     r.block = p.block_exact();

@@ -20,6 +20,8 @@
 //                    smaller d than F when zeros pull the alignment up to e_zero > E
 //   c_after_bits     C = 1 + ulp/2 + 2^-(p+d) after the products: kept iff p + d <= bits
 //   group            C = 2^m, two products of 0.75 2^(m-F): summed before truncation or not
+//   zero groups      a scale block of zero products under the largest scales beside 1 + 2^-2
+//                    under small ones: aligned at its scales, the zero block drops the 2^-2
 //   subnormal_inputs / subnormal_outputs, signed zero, NaN pattern, tf32 NaN reading,
 //   monotone, tree
 // The measured parameters make a model (recovered_model.h), run against the unit on random
@@ -52,6 +54,9 @@ struct ProbeResult {
   std::optional<int> zeros_tested_down_to;
   std::optional<int> c_after_bits;  // c_after: fraction bits of the final fixed-point sum
   int group = 0;                    // scaled units: products summed exactly per group (1: none)
+  // group_scaled: a group of zero products aligned at its scales' exponents (nullopt: the
+  // scale format cannot move the window far enough to show it)
+  std::optional<bool> zero_group_at_scales;
   std::optional<bool> subnormal_inputs, subnormal_outputs;  // nullopt: not testable here
   std::optional<bool> c_in_block;
   std::optional<bool> signed_zero;      // -0 products and C = -0 give -0
