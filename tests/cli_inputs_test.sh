@@ -127,5 +127,16 @@ refused "B is 40 x 4 (uint8 40 x 2: two e2m1 per byte), which makes k = 40, but 
   nvfp4_gemm.e2m1.tc-blackwell nvfp4_half_k.safetensors
 mutant_fails mutant.nvfp4_gemm.e2m1.inverted_tensor_scale nvfp4.safetensors
 
+# Operands stored transposed (X.T: checkpoint weights are out x in): the same case as B given
+# k x n, packed fp4 along the file's last dimension; both at once, or a 3-d X.T, is exit 2.
+same_output nvfp4_gemm.e2m1.tc-blackwell nvfp4.safetensors nvfp4_t.safetensors
+grep -q "B read as the transpose of B.T (4 x 20)" x.nvfp4_t.safetensors.txt ||
+  fail "B.T is said to be transposed: $(grep ^inputs x.nvfp4_t.safetensors.txt)"
+same_output gemm.fp32.fp32acc.sequential gemm.npz gemm_t.npz
+refused "both B and B.T: give B or its transpose, not both" \
+  nvfp4_gemm.e2m1.tc-blackwell nvfp4_both.safetensors
+refused "B.T is 1 x 5 x 300: a transposed operand must be 2-d (B is k x n)" \
+  gemm.fp32.fp32acc.sequential gemm_t3.npz
+
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "cli_inputs: all checks passed"

@@ -147,3 +147,21 @@ good = npy((4, 64), [1.0] * 256)
 open(f"{d}/truncated.npy", "wb").write(good[:-10])
 open(f"{d}/bad.npz", "wb").write(b"PK\x03\x04" + b"\x00" * 40)
 open(f"{d}/bad.safetensors", "wb").write(struct.pack("<Q", 1 << 40) + b"{}")
+# A checkpoint's layout: B and SB stored transposed, out x in (n x k and n x k/16), the weight
+# packed two to a byte along k; members B.T and SB.T.
+NBT = [NB[l * nn + j] for j in range(nn) for l in range(nk)]
+NSBT = [NSB[b * nn + j] for j in range(nn) for b in range(3)]
+nvfp4_t = dict(nvfp4)
+del nvfp4_t["B"], nvfp4_t["SB"]
+nvfp4_t["B.T"] = ("U8", (nn, nk // 2), packed([e2m1_code(x) for x in NBT]))
+nvfp4_t["SB.T"] = ("F8_E4M3", (nn, 3), bytes(e4m3_bits(x) for x in NSBT))
+nvfp4_t["A"] = ("U8", (nm, nk // 2), packed([e2m1_code(x) for x in NA]))
+open(f"{d}/nvfp4_t.safetensors", "wb").write(safetensors(nvfp4_t))
+nvfp4_t["B"] = nvfp4_t["B.T"]  # both: refused
+open(f"{d}/nvfp4_both.safetensors", "wb").write(safetensors(nvfp4_t))
+with zipfile.ZipFile(f"{d}/gemm_t.npz", "w") as z:  # B as an out x in weight
+    z.writestr("A.npy", npy((m, k), A))
+    z.writestr("B.T.npy", npy((n, k), [B[l * n + j] for j in range(n) for l in range(k)]))
+with zipfile.ZipFile(f"{d}/gemm_t3.npz", "w") as z:  # a transposed operand must be 2-d
+    z.writestr("A.npy", npy((m, k), A))
+    z.writestr("B.T.npy", npy((1, n, k), [B[l * n + j] for j in range(n) for l in range(k)]))

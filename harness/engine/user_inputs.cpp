@@ -283,7 +283,10 @@ Problem input_problem(const KernelDesc& k, const InputCase& c, BitsAs as,
   const bool lone = c.tensors.size() == 1 && c.tensors.front().name.empty();
   // A member the op does not read is most likely a misnamed operand: said first.
   std::vector<std::string> known;
-  for (const Operand& o : schema.operands) known.push_back(lower(o.name));
+  for (const Operand& o : schema.operands) {
+    known.push_back(lower(o.name));
+    if (o.shape.size() == 2) known.push_back(lower(o.name) + ".t");  // given transposed
+  }
   for (const Scalar& sc : schema.scalars) known.push_back(lower(sc.name));
   if (schema.lengths) known.push_back(lower(schema.lengths->name));
   if (schema.alpha_beta) known.insert(known.end(), {"alpha", "beta"});
@@ -299,25 +302,42 @@ Problem input_problem(const KernelDesc& k, const InputCase& c, BitsAs as,
   struct Placed {
     const Operand* operand;
     const FileTensor* tensor;
-    std::vector<int64_t> shape;
+    std::vector<int64_t> shape;  // the operand's
+    bool transposed = false;     // the member is X.T: the file holds the transpose
   };
   std::vector<Placed> placed;
   for (const Operand& o : schema.operands) {
     const FileTensor* t =
         lone && &o == &schema.operands.front() ? &c.tensors.front() : members.take(o.name);
     if (lone && &o == &schema.operands.front()) members.take("");
+    // X.T: a rank-2 operand stored transposed (checkpoint weights are out x in, B is in x out).
+    const FileTensor* tt = o.shape.size() == 2 && !lone ? members.take(o.name + ".T") : nullptr;
+    if (t && tt)
+      bad(c, fmt::format("both {} and {}: give {} or its transpose, not both", t->name, tt->name,
+                         o.name));
+    const bool transposed = tt != nullptr;
+    if (transposed) t = tt;
     if (!t) {
       placed.push_back({&o, nullptr, {}});
       continue;
     }
+    if (transposed && t->shape.size() != 2)
+      bad(c, fmt::format("{} is {}: a transposed operand must be 2-d ({} is {})", t->name,
+                         shape_str(t->shape), o.name, o.shape_text()));
     std::vector<int64_t> file_shape = t->shape;
     const bool packed = packed_fp4(*t, operand_format(o.format, k.recipe.in, k.recipe.out));
     if (packed && !file_shape.empty()) file_shape.back() *= 2;  // two elements per byte
-    // How the tensor reads, for messages: a packed one with the bytes it came from.
+    if (transposed) std::swap(file_shape[0], file_shape[1]);
+    // How the tensor reads, for messages: a packed one with the bytes it came from, a
+    // transposed one with the member's own shape.
     const auto shown = [&](const std::vector<int64_t>& elements) {
-      return packed ? fmt::format("{} (uint8 {}: two e2m1 per byte)", shape_str(elements),
-                                  shape_str(t->shape))
-                    : shape_str(elements);
+      std::string s = shape_str(elements);
+      if (transposed)
+        s += fmt::format(" (given as {}: {}{})", t->name, shape_str(t->shape),
+                         packed ? " uint8, two e2m1 per byte" : "");
+      else if (packed)
+        s += fmt::format(" (uint8 {}: two e2m1 per byte)", shape_str(t->shape));
+      return s;
     };
     const auto shape = fit_rank(schema, o, file_shape);
     if (!shape)
@@ -331,7 +351,7 @@ Problem input_problem(const KernelDesc& k, const InputCase& c, BitsAs as,
                            shown(*shape), name(o.shape[j]), (*shape)[j], name(o.shape[j]),
                            it->second, op->name, expected_members(*op)));
     }
-    placed.push_back({&o, t, *shape});
+    placed.push_back({&o, t, *shape, transposed});
   }
   Problem p;
   for (const auto& [d, v] : dims) (d == Dim::m ? p.m : d == Dim::n ? p.n : p.k) = v;
@@ -354,7 +374,17 @@ Problem input_problem(const KernelDesc& k, const InputCase& c, BitsAs as,
     const Format f = operand_format(o.format, k.recipe.in, k.recipe.out);
     std::vector<int64_t> shape;
     for (Dim d : o.shape) shape.push_back(value(d, p));
-    if (pl.tensor) {
+    if (pl.tensor && pl.transposed) {
+      const Tensor file = convert_tensor(c, o, *pl.tensor, f, {shape[1], shape[0]}, as, notes);
+      Tensor& t = *slots[o.slot - 'a'] = Tensor(f, shape);
+      for (int64_t i = 0; i < shape[0]; ++i)
+        for (int64_t j = 0; j < shape[1]; ++j)
+          t.bits[static_cast<size_t>(i * shape[1] + j)] =
+              file.bits[static_cast<size_t>(j * shape[0] + i)];
+      if (notes)
+        notes->push_back(fmt::format("{}: {} read as the transpose of {} ({})", c.source, o.name,
+                                     pl.tensor->name, shape_str(pl.tensor->shape)));
+    } else if (pl.tensor) {
       *slots[o.slot - 'a'] = convert_tensor(c, o, *pl.tensor, f, shape, as, notes);
     } else if (o.fill) {
       Tensor t(f, shape);
