@@ -1,6 +1,7 @@
 // numguard-fuzz-plugin-declarations: the plugin declaration validator
 // (load_plugin_declarations, harness/engine/plugin_loader.h) on a numguard_plugin built in
-// memory from the input, in ABI 1's layout (numguard_kernel) or ABI 2's (numguard_kernel2).
+// memory from the input, in ABI 1's layout (numguard_kernel), ABI 2's (numguard_kernel2) or
+// ABI 3's (numguard_kernel3).
 // Strings come from small dictionaries of what include/numguard/plugin.h allows (ops from
 // the op table, formats, roundings, orders, methods...) mixed with arbitrary bytes and NULL;
 // numbers from the bytes, NaN, infinities, negatives and extremes included. A plugin is
@@ -53,6 +54,9 @@ constexpr const char* kAlphaApplies[] = {"after", "to_inputs", "before"};
 constexpr const char* kAlphaBeta[] = {"blas", "arithmetic", "both"};
 constexpr const char* kEmptyRows[] = {"op_default", "nan", "zero", "inf"};
 constexpr const char* kDevices[] = {"cpu", "cuda", "gpu"};
+constexpr const char* kBlockFormats[] = {"mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2", "mxfp6_e2m3",
+                                         "mxfp4",      "nvfp4",      "mxfp3",      "MXFP4"};
+constexpr const char* kScaleRules[] = {"spec", "up", "down"};
 
 int dummy_run(const numguard_problem*, uint64_t*, int64_t) {
   return 0;
@@ -180,6 +184,14 @@ void fill_v2(Bytes& b, numguard_recipe2& r) {
   r.empty_rows = b.text(kEmptyRows);
 }
 
+void fill_v3(Bytes& b, numguard_recipe3& r) {
+  r.zero_exponent = b.u8() % 4 ? -static_cast<int32_t>(b.u8()) : b.count();
+  r.out_frac_bits = b.count();
+  r.scale_group = b.u8() % 2 ? 16 : b.count();
+  r.block_format = b.text(kBlockFormats);
+  r.scale_rule = b.text(kScaleRules);
+}
+
 template <class K>
 void fill_kernel(Bytes& b, K& k, std::span<const char* const> ops) {
   k.name = b.text(kNames);
@@ -208,16 +220,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   numguard_plugin plugin{};
   const uint8_t header = b.u8();
-  const uint32_t abis[] = {1, 2, 2, 1, 0, 3, b.u32()};
+  const uint32_t abis[] = {1, 2, 3, 3, 0, 4, b.u32()};
   plugin.abi_version = abis[header % 7];
   const uint32_t count = (header >> 3) % (kMaxKernels + 1);
-  const uint8_t layout = b.u8() % 8;  // 0-2 kernels (ABI 1), 3-5 kernels2, 6 both, 7 neither
+  // 0-2 kernels (ABI 1), 3-5 kernels2, 6 kernels and kernels2, 7 none, 8-10 kernels3,
+  // 11 kernels2 and kernels3.
+  const uint8_t layout = b.u8() % 12;
   plugin.kernel_count = count;
 
   std::vector<numguard_kernel> v1(count);
   std::vector<numguard_kernel2> v2(count);
-  const bool use_v1 = layout <= 2 || layout == 6, use_v2 = layout >= 3 && layout <= 6;
+  std::vector<numguard_kernel3> v3(count);
+  const bool use_v1 = layout <= 2 || layout == 6;
+  const bool use_v2 = (layout >= 3 && layout <= 6) || layout == 11;
+  const bool use_v3 = layout >= 8;
   for (uint32_t i = 0; i < count; ++i) {
+    if (use_v3) {
+      fill_kernel(b, v3[i], ops);
+      fill_v2(b, v3[i].recipe);
+      v3[i].max_unsupported = b.number();
+      fill_v3(b, v3[i].recipe3);
+    }
     if (use_v1) {
       fill_kernel(b, v1[i], ops);
       fill_v1(b, v1[i].recipe);
@@ -231,10 +254,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // An empty vector's data() may be NULL or not; both say "no kernels" with count 0.
   if (use_v1) plugin.kernels = v1.data();
   if (use_v2) plugin.kernels2 = v2.data();
-  // ABI 1's numguard_plugin ends before kernels2: a loader that read it there would crash on
-  // this address rather than pass by chance.
+  if (use_v3) plugin.kernels3 = v3.data();
+  // An older ABI's numguard_plugin ends before the later arrays: a loader that read them there
+  // would crash on this address rather than pass by chance.
   if (plugin.abi_version == 1)
     plugin.kernels2 = reinterpret_cast<const numguard_kernel2*>(uintptr_t{8});
+  if (plugin.abi_version == 1 || plugin.abi_version == 2)
+    plugin.kernels3 = reinterpret_cast<const numguard_kernel3*>(uintptr_t{8});
 
   std::vector<KernelDesc> existing(1);
   existing[0].name = kExisting;

@@ -23,6 +23,7 @@
 #include "harness/studies/accumulation_inputs.h"
 #include "harness/studies/range_cliffs.h"
 #include "harness/studies/range_inputs.h"
+#include "references/mx_block.h"
 
 namespace numguard {
 namespace {
@@ -217,8 +218,11 @@ struct ProbeRecord {
 TEST(OpCoverage, EveryOpReachesAPluginKernelThroughTheAbi) {
   const char* path = std::getenv("NUMGUARD_SCHEMA_PROBE");
   if (!path) GTEST_SKIP() << "NUMGUARD_SCHEMA_PROBE (the probe plugin) not set";
+  // "op" or "op/FORMAT": an op that quantizes into a block format is declared with one.
   std::string names;
-  for (const OpInfo* op : ops()) names += (names.empty() ? "" : ",") + op->name;
+  for (const OpInfo* op : ops())
+    names += (names.empty() ? "" : ",") + op->name +
+             (op->recipe_use.block_scaling ? "/" + std::string(mx::block_formats()[0].name) : "");
   ::setenv("NUMGUARD_SCHEMA_PROBE_OPS", names.c_str(), 1);
   const Registry reg = Registry::build({.plugins = {path}});
   void* lib = dlopen(path, RTLD_NOW | RTLD_NOLOAD);

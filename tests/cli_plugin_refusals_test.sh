@@ -35,6 +35,13 @@ cases=(
   "row_op_order_any|$bad|recipe.order = 'any'|allowed: sequential, strided (the orders op softmax's bound models)"
   "stage_on_gemm|$bad|recipe.stage = 'fp16'|allowed: unset (op gemm does not read it)"
   "empty_rows_on_sum|$bad|recipe.empty_rows = 'zero'|allowed: op_default (op sum does not read it)"
+  "block_format_unknown|$bad|recipe.block_format = 'mxfp3'|allowed: mxfp8_e4m3, mxfp8_e5m2"
+  "mx_gemm_no_block_format|$bad|recipe.block_format = NULL|allowed: the block format op mx_gemm quantizes A and B into"
+  "scale_rule_without_format|$bad|recipe.scale_rule = 'up'|allowed: unset without block_format"
+  "scale_group_on_gemm|$bad|recipe.scale_group = 16|allowed: 0 (op gemm does not read it)"
+  "scale_group_not_divisor|$bad|recipe.scale_group = 24|allowed: 0, or a divisor of the block with fused_block"
+  "zero_exponent_sequential|$bad|recipe.zero_exponent = -133|allowed: unset: only fused blocks align zeros"
+  "out_frac_bits_60|$bad|recipe.out_frac_bits = 60|allowed: 0, or [1, 52] with fused_block"
 )
 
 # Every library CMake built is tested here, and every case here has a library.

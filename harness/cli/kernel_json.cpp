@@ -3,6 +3,7 @@
 #include <string>
 
 #include "harness/cli/json_number.h"
+#include "references/mx_block.h"
 
 namespace numguard::cli {
 namespace {
@@ -18,14 +19,16 @@ nlohmann::json recipe_json(const Recipe& r) {
   auto optional_format = [](const std::optional<Format>& f) {
     return f ? nlohmann::json(text(name(*f))) : nlohmann::json(nullptr);
   };
-  // The names and values are those of the plugin ABI's numguard_recipe (numguard/plugin.h).
+  // The names and values are those of the plugin ABI's recipe structs (numguard/plugin.h);
+  // block_scaling's format and scale_rule are numguard_recipe3's block_format and scale_rule.
   return {
       {"in", text(name(r.in))},
       // null: the inputs are used as they arrive.
       {"input_cast", optional_format(r.input_cast)},
       {"block_scaling",
        r.block_scaling.block
-           ? nlohmann::json{{"block", r.block_scaling.block},
+           ? nlohmann::json{{"format", text(mx::block_format_of(r.block_scaling).name)},
+                            {"block", r.block_scaling.block},
                             {"element", text(name(r.block_scaling.element))},
                             {"scale", text(name(r.block_scaling.scale))},
                             {"scale_rule", r.block_scaling.scale_up ? "up" : "spec"}}

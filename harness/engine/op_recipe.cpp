@@ -1,5 +1,7 @@
 #include "harness/engine/op_recipe.h"
 
+#include "references/mx_block.h"
+
 #include <algorithm>
 #include <string>
 
@@ -42,7 +44,19 @@ Found row_fields(const Recipe& r, const OpInfo& op) {
 std::optional<RecipeProblem> unread_by_op(const Recipe& r, const OpInfo& op) {
   const RecipeUse& use = op.recipe_use;
   if (!use.block_scaling && r.block_scaling.block)
-    return unread(op, "block_scaling", std::to_string(r.block_scaling.block), "unset");
+    return unread(op, "block_format", std::string(mx::block_format_of(r.block_scaling).name),
+                  "unset");
+  if (use.block_scaling && !r.block_scaling.block)
+    return RecipeProblem{"block_format", "NULL",
+                         "the block format op " + op.name + " quantizes A and B into"};
+  // Exact groups exist only where products carry block scales.
+  const bool scaled =
+      use.block_scaling ||
+      std::any_of(op.schema.operands.begin(), op.schema.operands.end(), [](const Operand& o) {
+        return o.format == OperandFormat::scale || o.format == OperandFormat::scale_ue4m3;
+      });
+  if (!scaled && r.shape.scale_group)
+    return unread(op, "scale_group", std::to_string(r.shape.scale_group), "0");
   if (use.block_scaling) {  // the quantization is the only cast the op's model has
     if (r.input_cast) return unread(op, "input_cast", std::string(name(*r.input_cast)), "unset");
     if (r.product) return unread(op, "product", std::string(name(*r.product)), "unset");

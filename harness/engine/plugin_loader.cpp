@@ -17,15 +17,31 @@
 namespace numguard {
 namespace {
 
-constexpr uint32_t kAbi1 = 1;
+constexpr uint32_t kAbi1 = 1, kAbi2 = 2;
 
-// ABI 1's declarations in ABI 2's layout: the v1 fields copied, every v2 field at its default.
-std::vector<numguard_kernel2> upgraded(const numguard_kernel* v1, uint32_t count) {
-  std::vector<numguard_kernel2> out(count);
+// ABI 2's declarations in ABI 3's layout: every ABI 3 field at its default.
+std::vector<numguard_kernel3> upgraded(const numguard_kernel2* v2, uint32_t count) {
+  std::vector<numguard_kernel3> out(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    const numguard_kernel2& k = v2[i];
+    out[i] = numguard_kernel3{};
+    out[i].name = k.name;
+    out[i].op = k.op;
+    out[i].recipe = k.recipe;
+    out[i].run = k.run;
+    out[i].device = k.device;
+    out[i].max_unsupported = k.max_unsupported;
+  }
+  return out;
+}
+
+// ABI 1's declarations in ABI 3's layout: the v1 fields copied, every later field at its default.
+std::vector<numguard_kernel3> upgraded(const numguard_kernel* v1, uint32_t count) {
+  std::vector<numguard_kernel3> out(count);
   for (uint32_t i = 0; i < count; ++i) {
     const numguard_kernel& k = v1[i];
-    numguard_kernel2& u = out[i];
-    u = numguard_kernel2{};
+    numguard_kernel3& u = out[i];
+    u = numguard_kernel3{};
     u.name = k.name;
     u.op = k.op;
     u.run = k.run;
@@ -87,7 +103,15 @@ bool v1_field(std::string_view message) {
   return false;
 }
 
-KernelDesc desc_of(const numguard_kernel2& k, const std::string& path, uint32_t abi) {
+// Whether a refusal names a field ABI 2 has.
+bool v2_field(std::string_view message) {
+  for (std::string_view f :
+       {"zero_exponent", "out_frac_bits", "scale_group", "block_format", "scale_rule"})
+    if (message.starts_with("recipe." + std::string(f) + " =")) return false;
+  return true;
+}
+
+KernelDesc desc_of(const numguard_kernel3& k, const std::string& path, uint32_t abi) {
   if (!k.name || !*k.name) throw BadDeclaration("has no name");
   if (!plain_kernel_name(k.name))
     throw BadDeclaration(
@@ -99,18 +123,20 @@ KernelDesc desc_of(const numguard_kernel2& k, const std::string& path, uint32_t 
   d.name = k.name;
   d.op = k.op;
   try {
-    d.recipe = recipe_of(k.recipe);
+    d.recipe = recipe_of(k.recipe, k.recipe3);
+    if (const std::optional<RecipeProblem> bad = unread_by_op(d.recipe, *find_op(k.op)))
+      throw BadDeclaration(
+          fmt::format("recipe.{} = {}: allowed: {}", bad->field, shown(bad->value), bad->allowed));
   } catch (const BadDeclaration& e) {
-    // A v1 plugin cannot set the fields ABI 2 added (splits, fanin, frac_bits, ...).
-    if (abi == kAbi1 && !v1_field(e.what()))
+    // An older plugin cannot set the fields later ABIs added (splits, fanin, frac_bits, ...;
+    // zero_exponent, block_format, ...).
+    if ((abi == kAbi1 && !v1_field(e.what())) || (abi == kAbi2 && !v2_field(e.what())))
       throw BadDeclaration(std::string(e.what()) +
-                           " (ABI 1 cannot declare that field: rebuild the plugin against "
-                           "numguard/plugin.h, ABI 2)");
+                           fmt::format(" (ABI {} cannot declare that field: rebuild the plugin "
+                                       "against numguard/plugin.h, ABI {})",
+                                       abi, NUMGUARD_PLUGIN_ABI_VERSION));
     throw;
   }
-  if (const std::optional<RecipeProblem> bad = unread_by_op(d.recipe, *find_op(k.op)))
-    throw BadDeclaration(
-        fmt::format("recipe.{} = {}: allowed: {}", bad->field, shown(bad->value), bad->allowed));
   const std::string device = k.device ? k.device : "cpu";
   if (device != "cpu" && device != "cuda")
     throw BadDeclaration(fmt::format("device = {}: allowed: cpu, cuda", quoted(k.device)));
@@ -147,22 +173,27 @@ std::string load_plugin_declarations(const numguard_plugin* plugin, const std::s
                                      std::vector<KernelDesc>& out) {
   if (!plugin) return fmt::format("plugin {}: {} returned NULL", path, NUMGUARD_PLUGIN_ENTRY);
   const uint32_t abi = plugin->abi_version;
-  if (abi != kAbi1 && abi != NUMGUARD_PLUGIN_ABI_VERSION)
-    return fmt::format("plugin {} was built for plugin ABI {}; this numguard loads ABI {} and {}",
+  if (abi < kAbi1 || abi > NUMGUARD_PLUGIN_ABI_VERSION)
+    return fmt::format("plugin {} was built for plugin ABI {}; this numguard loads ABI {} to {}",
                        path, abi, kAbi1, NUMGUARD_PLUGIN_ABI_VERSION);
-  // An ABI 1 plugin's numguard_plugin ends before kernels2: it is never read there.
-  const numguard_kernel2* kernels2 = abi == kAbi1 ? nullptr : plugin->kernels2;
-  if (kernels2 && plugin->kernels)
-    return fmt::format("plugin {} sets both kernels and kernels2 (one of them, please)", path);
-  if (plugin->kernel_count == 0 || (!plugin->kernels && !kernels2))
+  // An older plugin's numguard_plugin ends before the later arrays: they are never read there.
+  const numguard_kernel2* kernels2 = abi >= kAbi2 ? plugin->kernels2 : nullptr;
+  const numguard_kernel3* kernels3 = abi >= 3 ? plugin->kernels3 : nullptr;
+  if ((plugin->kernels != nullptr) + (kernels2 != nullptr) + (kernels3 != nullptr) > 1)
+    return fmt::format(
+        "plugin {} sets more than one of kernels, kernels2 and kernels3 (one of "
+        "them, please)",
+        path);
+  if (plugin->kernel_count == 0 || (!plugin->kernels && !kernels2 && !kernels3))
     return fmt::format("plugin {} declares no kernels", path);
-  const std::vector<numguard_kernel2> kernels =
-      kernels2 ? std::vector<numguard_kernel2>(kernels2, kernels2 + plugin->kernel_count)
-               : upgraded(plugin->kernels, plugin->kernel_count);
+  const std::vector<numguard_kernel3> kernels =
+      kernels3   ? std::vector<numguard_kernel3>(kernels3, kernels3 + plugin->kernel_count)
+      : kernels2 ? upgraded(kernels2, plugin->kernel_count)
+                 : upgraded(plugin->kernels, plugin->kernel_count);
   // Validate every declaration before registering any: a bad plugin adds nothing.
   std::vector<KernelDesc> descs;
   for (size_t i = 0; i < kernels.size(); ++i) {
-    const numguard_kernel2& k = kernels[i];
+    const numguard_kernel3& k = kernels[i];
     const std::string label = k.name
                                   ? "kernel " + quoted(k.name).substr(1, quoted(k.name).size() - 2)
                                   : fmt::format("kernel #{}", i);

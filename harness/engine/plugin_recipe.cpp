@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "harness/core/recipe_validation.h"
+#include "references/mx_block.h"
 
 namespace numguard {
 namespace {
@@ -48,6 +49,13 @@ std::optional<Rounding> rounding_field(const char* v, std::string_view field) {
   return text_field<Rounding>(v, field, rounding_from_name, "rne, rz, ru, rd, rna, sr");
 }
 
+std::string block_format_names() {
+  std::string s;
+  for (const mx::BlockFormat& f : mx::block_formats())
+    s += (s.empty() ? "" : ", ") + std::string(f.name);
+  return s;
+}
+
 bool flag(int32_t v, std::string_view field) {
   if (v != 0 && v != 1) refuse(field, std::to_string(v), "0 or 1");
   return v == 1;
@@ -59,7 +67,7 @@ std::string shown(const std::string& v) {
   char* end = nullptr;
   std::strtod(v.c_str(), &end);
   const bool number = !v.empty() && end == v.c_str() + v.size();
-  return number || v == "true" || v == "false" ? v : quoted(v.c_str());
+  return number || v == "true" || v == "false" || v == "NULL" ? v : quoted(v.c_str());
 }
 
 std::string quoted(const char* v) {
@@ -72,7 +80,7 @@ std::string quoted(const char* v) {
   return s + "'";
 }
 
-Recipe recipe_of(const numguard_recipe2& c) {
+Recipe recipe_of(const numguard_recipe2& c, const numguard_recipe3& c3) {
   Recipe r;
   if (!c.in) refuse("in", "NULL", "an input format (required): " + format_names());
   r.in = *format_field(c.in, "in");
@@ -126,6 +134,21 @@ Recipe recipe_of(const numguard_recipe2& c) {
   r.empty_rows = text_field<EmptyRows>(c.empty_rows, "empty_rows", empty_rows_from_name,
                                        "op_default, nan, zero")
                      .value_or(EmptyRows::op_default);
+  // ABI 3.
+  if (c3.zero_exponent != 0) a.zero_exponent = c3.zero_exponent;
+  a.out_frac_bits = c3.out_frac_bits;
+  a.scale_group = c3.scale_group;
+  if (c3.block_format) {
+    const mx::BlockFormat* f = mx::find_block_format(c3.block_format);
+    if (!f) refuse("block_format", quoted(c3.block_format), block_format_names());
+    r.block_scaling = {.block = f->block, .element = f->element, .scale = f->scale};
+  }
+  if (c3.scale_rule) {
+    const std::optional<mx::ScaleRule> rule = mx::scale_rule_from_name(c3.scale_rule);
+    if (!rule) refuse("scale_rule", quoted(c3.scale_rule), "spec, up");
+    if (!c3.block_format) refuse("scale_rule", quoted(c3.scale_rule), "unset without block_format");
+    r.block_scaling.scale_up = *rule == mx::ScaleRule::up;
+  }
   if (const std::optional<RecipeProblem> bad = validate(r))
     refuse(bad->field, shown(bad->value), bad->allowed);
   return r;

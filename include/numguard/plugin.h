@@ -1,4 +1,4 @@
-/* numguard plugin ABI, version 2: how a shared library declares kernels for numguard to check.
+/* numguard plugin ABI, version 3: how a shared library declares kernels for numguard to check.
  *
  * A plugin exports one C function, numguard_plugin_entry, returning a description that
  * lives as long as the library: the ABI version it was built against and its kernels. Each
@@ -15,8 +15,10 @@
  *
  * Versions: ABI 1's types (numguard_recipe, numguard_kernel) never change, so a plugin written
  * for ABI 1 keeps compiling and loading; ABI 2 declares kernels as numguard_kernel2 (the whole
- * recipe, numguard_recipe2) in numguard_plugin.kernels2. Fields are only ever added at the end
- * of a struct, with a new ABI version. Every field left zero or NULL takes its default, so
+ * recipe, numguard_recipe2) in numguard_plugin.kernels2; ABI 3 as numguard_kernel3 (ABI 2's
+ * kernel and numguard_recipe3: the fields of matrix units and block-scaled GEMMs) in
+ * numguard_plugin.kernels3. Plugins built for ABI 2 keep loading. Fields are only ever added at
+ * the end of a struct, with a new ABI version. Every field left zero or NULL takes its default, so
  * designated initializers (C99; numguard/plugin.hpp for C++) name only what differs from the
  * defaults. A field with a value numguard does not know is refused on load with one line naming the
  * plugin, the kernel, the field, the value and what is allowed. */
@@ -30,7 +32,7 @@
 extern "C" {
 #endif
 
-#define NUMGUARD_PLUGIN_ABI_VERSION 2u
+#define NUMGUARD_PLUGIN_ABI_VERSION 3u
 
 /* One operand: `count` elements of `bits` (count 0: the operand is absent). */
 typedef struct numguard_operand {
@@ -151,15 +153,46 @@ typedef struct numguard_kernel2 {
                              before the kernel fails, in (0, 1] [0: 0.5] */
 } numguard_kernel2;
 
-/* The plugin: kernel_count kernels, either in `kernels2` (ABI 2: the whole recipe) or in
- * `kernels` (ABI 1's layout; with abi_version 2 every ABI 2 field takes its default). Exactly one
- * of the two is set. */
+/* ABI 3: the recipe fields of tensor-core (fused-block) and block-scaled kernels, under the
+ * names `numguard list --json` prints (block_format and scale_rule as "block_scaling"). */
+typedef struct numguard_recipe3 {
+  int32_t zero_exponent;    /* fused blocks: the alignment exponent of a zero product or a zero
+                               C (MMA-Sim's e_zero; `numguard mma --list --json` has each
+                               instruction's) [0: zeros take no part] */
+  int32_t out_frac_bits;    /* fused_block: each block's result truncated to this many fraction
+                               bits first (fp8 mma on Ada and Hopper: 13) [0: none] */
+  int32_t scale_group;      /* fused_block over block-scaled products (scaled_gemm,
+                               nvfp4_gemm, mx_gemm): products summed exactly in groups of this
+                               many before the alignment (kind::mxf4, mxf4nvf4: 16) [0: none] */
+  const char* block_format; /* mx_gemm (required there, unset elsewhere): the format A and B
+                               are quantized into along K: "mxfp8_e4m3", "mxfp8_e5m2",
+                               "mxfp6_e3m2", "mxfp6_e2m3", "mxfp4", "nvfp4" */
+  const char* scale_rule;   /* mx_gemm: "spec" (OCP MX's floor) or "up" (the scale rounded up:
+                               the block's largest value never saturates) ["spec"] */
+} numguard_recipe3;
+
+/* An ABI 3 kernel: numguard_kernel2's fields, then the ABI 3 recipe fields. */
+typedef struct numguard_kernel3 {
+  const char* name;
+  const char* op;
+  numguard_recipe2 recipe;
+  numguard_run_fn run;
+  const char* device;
+  double max_unsupported;
+  numguard_recipe3 recipe3;
+} numguard_kernel3;
+
+/* The plugin: kernel_count kernels in exactly one of `kernels3` (ABI 3), `kernels2` (ABI 2's
+ * layout: every ABI 3 field at its default) or `kernels` (ABI 1's layout: every later field at
+ * its default). */
 typedef struct numguard_plugin {
   uint32_t abi_version; /* NUMGUARD_PLUGIN_ABI_VERSION */
   uint32_t kernel_count;
   const numguard_kernel* kernels;
   /* ABI 2. */
   const numguard_kernel2* kernels2;
+  /* ABI 3. */
+  const numguard_kernel3* kernels3;
 } numguard_plugin;
 
 /* The one symbol numguard looks up. */
@@ -168,7 +201,8 @@ typedef const numguard_plugin* (*numguard_plugin_entry_fn)(void);
 
 /* Defines numguard_plugin_entry for a static array of ABI 2 kernels, at file scope:
  *   static const numguard_kernel2 kKernels[] = {{.name = ..., ...}, ...};
- *   NUMGUARD_DEFINE_PLUGIN(kKernels) */
+ *   NUMGUARD_DEFINE_PLUGIN(kKernels)
+ * and NUMGUARD_DEFINE_PLUGIN3 for numguard_kernel3 arrays. */
 #ifdef __cplusplus
 #define NUMGUARD_PLUGIN_LINKAGE extern "C"
 #else
@@ -178,7 +212,14 @@ typedef const numguard_plugin* (*numguard_plugin_entry_fn)(void);
   NUMGUARD_PLUGIN_LINKAGE const numguard_plugin* numguard_plugin_entry(void) {                 \
     static const numguard_plugin plugin = {NUMGUARD_PLUGIN_ABI_VERSION,                        \
                                            (uint32_t)(sizeof(kernels) / sizeof((kernels)[0])), \
-                                           NULL, (kernels)};                                   \
+                                           NULL, (kernels), NULL};                             \
+    return &plugin;                                                                            \
+  }
+#define NUMGUARD_DEFINE_PLUGIN3(kernels)                                                       \
+  NUMGUARD_PLUGIN_LINKAGE const numguard_plugin* numguard_plugin_entry(void) {                 \
+    static const numguard_plugin plugin = {NUMGUARD_PLUGIN_ABI_VERSION,                        \
+                                           (uint32_t)(sizeof(kernels) / sizeof((kernels)[0])), \
+                                           NULL, NULL, (kernels)};                             \
     return &plugin;                                                                            \
   }
 

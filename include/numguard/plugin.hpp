@@ -72,7 +72,8 @@ inline namespace sdk {
 
 class Plugin;
 
-// A numguard_recipe2 under construction; setters chain: Recipe().in("fp16").acc("fp32").
+// A numguard_recipe2 and numguard_recipe3 under construction; setters chain:
+// Recipe().in("fp16").acc("fp32").
 class Recipe {
  public:
   // ABI 1 fields.
@@ -118,39 +119,69 @@ class Recipe {
   }
   Recipe& alpha_beta(std::string v) { return text(&numguard_recipe2::alpha_beta, std::move(v)); }
   Recipe& empty_rows(std::string v) { return text(&numguard_recipe2::empty_rows, std::move(v)); }
+  // ABI 3 fields (numguard_recipe3).
+  Recipe& zero_exponent(std::int32_t v) { return number3(&numguard_recipe3::zero_exponent, v); }
+  Recipe& out_frac_bits(std::int32_t v) { return number3(&numguard_recipe3::out_frac_bits, v); }
+  Recipe& scale_group(std::int32_t v) { return number3(&numguard_recipe3::scale_group, v); }
+  Recipe& block_format(std::string v) {
+    return text3(&numguard_recipe3::block_format, std::move(v));
+  }
+  Recipe& scale_rule(std::string v) { return text3(&numguard_recipe3::scale_rule, std::move(v)); }
 
-  // The C struct with its strings pointing into this Recipe: valid while it lives unchanged.
+  // The C structs with their strings pointing into this Recipe: valid while it lives unchanged.
   numguard_recipe2 c() const {
     return with_texts([](const std::string& s) { return s.c_str(); });
+  }
+  numguard_recipe3 c3() const {
+    return with_texts3([](const std::string& s) { return s.c_str(); });
   }
 
  private:
   friend class Plugin;
   using Text = const char* numguard_recipe2::*;
+  using Text3 = const char* numguard_recipe3::*;
+  template <typename S>
+  using Texts = std::vector<std::pair<const char * S::*, std::string>>;
 
-  Recipe& text(Text field, std::string v) {
-    for (auto& t : texts_)
+  template <typename S>
+  Recipe& set_text(Texts<S>& texts, const char* S::*field, std::string v) {
+    for (auto& t : texts)
       if (t.first == field) {
         t.second = std::move(v);
         return *this;
       }
-    texts_.emplace_back(field, std::move(v));
+    texts.emplace_back(field, std::move(v));
     return *this;
   }
+  template <typename S, typename Keep>
+  static S filled(S r, const Texts<S>& texts, Keep keep) {
+    for (const auto& t : texts) r.*(t.first) = keep(t.second);
+    return r;
+  }
+  Recipe& text(Text field, std::string v) { return set_text(texts_, field, std::move(v)); }
+  Recipe& text3(Text3 field, std::string v) { return set_text(texts3_, field, std::move(v)); }
   template <typename T>
   Recipe& number(T numguard_recipe2::*field, T v) {
     numbers_.*field = v;
     return *this;
   }
+  Recipe& number3(std::int32_t numguard_recipe3::*field, std::int32_t v) {
+    numbers3_.*field = v;
+    return *this;
+  }
   template <typename Keep>
   numguard_recipe2 with_texts(Keep keep) const {
-    numguard_recipe2 r = numbers_;
-    for (const auto& t : texts_) r.*(t.first) = keep(t.second);
-    return r;
+    return filled(numbers_, texts_, keep);
+  }
+  template <typename Keep>
+  numguard_recipe3 with_texts3(Keep keep) const {
+    return filled(numbers3_, texts3_, keep);
   }
 
   numguard_recipe2 numbers_{};  // every string pointer stays NULL here: texts_ holds them
-  std::vector<std::pair<Text, std::string>> texts_;
+  Texts<numguard_recipe2> texts_;
+  numguard_recipe3 numbers3_{};
+  Texts<numguard_recipe3> texts3_;
 };
 
 // One kernel: its name (<op>.<input>.<accumulation>.<algorithm>), op, recipe and run.
@@ -188,15 +219,16 @@ class Plugin {
 
   Plugin& add(const Kernel& k) {
     if (!s_) s_ = std::make_unique<State>();  // a moved-from Plugin starts over
-    numguard_kernel2 c{};
+    numguard_kernel3 c{};
     c.name = keep(k.name_);
     c.op = keep(k.op_);
     c.recipe = k.recipe_.with_texts([this](const std::string& s) { return keep(s); });
     c.run = k.run_;
     if (k.device_) c.device = keep(*k.device_);
     c.max_unsupported = k.max_unsupported_;
+    c.recipe3 = k.recipe_.with_texts3([this](const std::string& s) { return keep(s); });
     s_->kernels.push_back(c);  // may reallocate: the description is pointed at it again
-    s_->plugin.kernels2 = s_->kernels.data();
+    s_->plugin.kernels3 = s_->kernels.data();
     s_->plugin.kernel_count = static_cast<std::uint32_t>(s_->kernels.size());
     return *this;
   }
@@ -207,8 +239,8 @@ class Plugin {
  private:
   struct State {
     std::deque<std::string> strings;  // a deque never moves an element it grows past
-    std::vector<numguard_kernel2> kernels;
-    numguard_plugin plugin{NUMGUARD_PLUGIN_ABI_VERSION, 0, nullptr, nullptr};
+    std::vector<numguard_kernel3> kernels;
+    numguard_plugin plugin{NUMGUARD_PLUGIN_ABI_VERSION, 0, nullptr, nullptr, nullptr};
   };
   const char* keep(const std::string& s) {
     s_->strings.push_back(s);

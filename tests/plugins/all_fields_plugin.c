@@ -1,7 +1,7 @@
 /* A plugin for the field round trip (tests/cli_plugin_fields_test.sh): its kernels together
- * set every field of numguard_recipe2 and numguard_kernel2 (ABI 2) to a value other than its
- * default, and `numguard list --json` must show each under the same name. Several kernels,
- * because some fields exclude each other (split_k reads splits and partial, tree fanin,
+ * set every field of numguard_recipe2, numguard_recipe3 and numguard_kernel3 (ABI 3) to a value
+ * other than its default, and `numguard list --json` must show each under the same name. Several
+ * kernels, because some fields exclude each other (split_k reads splits and partial, tree fanin,
  * strided lanes). One kernel declares only what is required: the defaults to compare with.
  * The kernels are only listed, never run: run refuses every case. */
 #include <numguard/plugin.h>
@@ -13,7 +13,7 @@ static int never_run(const numguard_problem* p, uint64_t* out, int64_t out_count
   return NUMGUARD_UNSUPPORTED;
 }
 
-static const numguard_kernel2 kKernels[] = {
+static const numguard_kernel3 kKernels[] = {
     /* Every field left at its default but the required one. */
     {"sum.fp32.fp32acc.allfields_defaults", "sum", {.in = "fp32"}, never_run},
     /* A vendor GEMM: inputs cast, products rounded, split-K chunks of fused blocks. */
@@ -56,6 +56,24 @@ static const numguard_kernel2 kKernels[] = {
      "sum",
      {.in = "fp32", .order = "strided", .lanes = 32},
      never_run},
+    /* ABI 3: a Hopper fp8 mma: zeros aligned at e_zero, each block's result kept to 13 bits. */
+    {"gemm.e4m3.fp32acc.allfields_fused",
+     "gemm",
+     {.in = "e4m3", .order = "fused_block", .block = 32, .frac_bits = 25, .acc_rounding = "rz"},
+     never_run,
+     .recipe3 = {.zero_exponent = -133, .out_frac_bits = 13}},
+    /* kind::mxf4nvf4: products summed exactly in groups of 16. */
+    {"nvfp4_gemm.e2m1.fp32acc.allfields_group",
+     "nvfp4_gemm",
+     {.in = "e2m1", .order = "fused_block", .block = 64, .frac_bits = 35, .acc_rounding = "rz"},
+     never_run,
+     .recipe3 = {.scale_group = 16}},
+    /* An MXFP8 GEMM that quantizes its bf16 operands itself, scales rounded up. */
+    {"mx_gemm.bf16.fp32acc.allfields_mx",
+     "mx_gemm",
+     {.in = "bf16", .order = "fused_block", .block = 32, .frac_bits = 25, .acc_rounding = "rz"},
+     never_run,
+     .recipe3 = {.block_format = "mxfp8_e4m3", .scale_rule = "up"}},
 };
 
-NUMGUARD_DEFINE_PLUGIN(kKernels)
+NUMGUARD_DEFINE_PLUGIN3(kKernels)

@@ -23,7 +23,16 @@ static int never_run(const numguard_problem* p, uint64_t* out, int64_t out_count
 #define BAD_SUM(...) \
   { BAD_NAME, "sum", {.in = "fp32", __VA_ARGS__}, never_run }
 
-static const numguard_kernel2 kKernels[] = {
+/* A fused-block kernel (block l, f fraction bits) with the ABI 3 fields given. */
+#define BAD_FUSED(op_name, in_format, l, f, ...)                                              \
+  {                                                                                           \
+    BAD_NAME, op_name, {.in = in_format, .order = "fused_block", .block = l, .frac_bits = f}, \
+        never_run, .recipe3 = {                                                               \
+          __VA_ARGS__                                                                         \
+        }                                                                                     \
+  }
+
+static const numguard_kernel3 kKernels[] = {
     {"sum.fp32.fp32acc.fine", "sum", {.in = "fp32"}, never_run},
 #if defined(BAD_ORDER_UNKNOWN)
     BAD_SUM(.order = "zigzag"),
@@ -63,6 +72,20 @@ static const numguard_kernel2 kKernels[] = {
     {BAD_NAME, "gemm", {.in = "fp16", .stage = "fp16"}, never_run},
 #elif defined(BAD_EMPTY_ROWS_ON_SUM)
     BAD_SUM(.empty_rows = "zero"),
+#elif defined(BAD_BLOCK_FORMAT_UNKNOWN)
+    BAD_FUSED("mx_gemm", "bf16", 32, 25, .block_format = "mxfp3"),
+#elif defined(BAD_MX_GEMM_NO_BLOCK_FORMAT)
+    BAD_FUSED("mx_gemm", "bf16", 32, 25, .scale_group = 0),
+#elif defined(BAD_SCALE_RULE_WITHOUT_FORMAT)
+    {BAD_NAME, "sum", {.in = "fp32"}, never_run, .recipe3 = {.scale_rule = "up"}},
+#elif defined(BAD_SCALE_GROUP_ON_GEMM)
+    BAD_FUSED("gemm", "fp16", 16, 25, .scale_group = 16),
+#elif defined(BAD_SCALE_GROUP_NOT_DIVISOR)
+    BAD_FUSED("nvfp4_gemm", "e2m1", 64, 35, .scale_group = 24),
+#elif defined(BAD_ZERO_EXPONENT_SEQUENTIAL)
+    {BAD_NAME, "sum", {.in = "fp32"}, never_run, .recipe3 = {.zero_exponent = -133}},
+#elif defined(BAD_OUT_FRAC_BITS_60)
+    BAD_FUSED("gemm", "e4m3", 32, 25, .out_frac_bits = 60),
 #elif defined(BAD_NAME_NEWLINE) || defined(BAD_NAME_COMMA)
     {BAD_NAME, "sum", {.in = "fp32"}, never_run},
 #else
@@ -70,4 +93,4 @@ static const numguard_kernel2 kKernels[] = {
 #endif
 };
 
-NUMGUARD_DEFINE_PLUGIN(kKernels)
+NUMGUARD_DEFINE_PLUGIN3(kKernels)

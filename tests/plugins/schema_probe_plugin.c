@@ -1,6 +1,7 @@
 /* A plugin for numguard's generic op-table test (properties/op_coverage_test.cpp): one kernel
  * "probe.<op>" per op named in the environment variable NUMGUARD_SCHEMA_PROBE_OPS
- * (comma-separated), so the test covers every op of the table without naming any. Each
+ * (comma-separated; "op/FORMAT" declares the block format an op quantizes into), so the test
+ * covers every op of the table without naming any. Each
  * kernel records what numguard handed it through the ABI -- m, n, k, alpha, beta, every
  * operand's element count, the integer and scalar counts, the output count -- and writes
  * zeros; schema_probe_last() returns that record. */
@@ -41,9 +42,9 @@ static int probe(const numguard_problem* p, uint64_t* out, int64_t out_count) {
 }
 
 enum { kMaxOps = 256, kMaxName = 64 };
-static numguard_kernel kernels[kMaxOps];
-static char names[kMaxOps][kMaxName + 8], ops[kMaxOps][kMaxName];
-static numguard_plugin plugin = {NUMGUARD_PLUGIN_ABI_VERSION, 0, kernels};
+static numguard_kernel3 kernels[kMaxOps];
+static char names[kMaxOps][kMaxName + 8], ops[kMaxOps][kMaxName], formats[kMaxOps][kMaxName];
+static numguard_plugin plugin = {NUMGUARD_PLUGIN_ABI_VERSION, 0, NULL, NULL, kernels};
 
 const numguard_plugin* numguard_plugin_entry(void) {
   const char* list = getenv("NUMGUARD_SCHEMA_PROBE_OPS");
@@ -54,6 +55,12 @@ const numguard_plugin* numguard_plugin_entry(void) {
     if (len > 0 && len < kMaxName) {
       memcpy(ops[count], list, len);
       ops[count][len] = 0;
+      char* slash = strchr(ops[count], '/');
+      if (slash) {
+        *slash = 0;
+        strcpy(formats[count], slash + 1);
+        kernels[count].recipe3.block_format = formats[count];
+      }
       strcpy(names[count], "probe.");
       strcat(names[count], ops[count]);
       kernels[count].name = names[count];

@@ -27,7 +27,7 @@ bool same(const char* got, const char* want) {
 
 #define EXPECT(cond) expect((cond), #cond)
 
-int run_one(const numguard_kernel2& k, const uint64_t* a, int64_t count, uint64_t* out) {
+int run_one(const numguard_kernel3& k, const uint64_t* a, int64_t count, uint64_t* out) {
   numguard_problem p{};
   p.k = count;
   p.a.bits = a;
@@ -50,9 +50,9 @@ void check_loaded_plugin(const char* path) {
   if (!p) return;
   EXPECT(p->abi_version == NUMGUARD_PLUGIN_ABI_VERSION);
   EXPECT(p->kernel_count == 2);
-  if (p->kernel_count != 2 || !p->kernels2) return;
+  if (p->kernel_count != 2 || !p->kernels3) return;
 
-  const numguard_kernel2& seq = p->kernels2[0];
+  const numguard_kernel3& seq = p->kernels3[0];
   EXPECT(same(seq.name, "sum.fp16.fp32acc.plugin_hpp_sequential"));
   EXPECT(same(seq.op, "sum"));
   EXPECT(same(seq.recipe.in, "fp16") && same(seq.recipe.acc, "fp32"));
@@ -60,7 +60,7 @@ void check_loaded_plugin(const char* path) {
   EXPECT(seq.recipe.splits == 0 && seq.recipe.block == 0 && seq.recipe.math_ulps == 0);
   EXPECT(seq.device == nullptr && seq.max_unsupported == 0 && seq.run != nullptr);
 
-  const numguard_kernel2& split = p->kernels2[1];
+  const numguard_kernel3& split = p->kernels3[1];
   EXPECT(same(split.name, "sum.fp16.fp32acc.plugin_hpp_split_k"));
   EXPECT(same(split.op, "sum"));
   EXPECT(same(split.recipe.order, "split_k") && split.recipe.splits == 4);
@@ -101,9 +101,17 @@ void check_recipe_round_trip() {
   EXPECT(c.normal_inputs_only == 1 && same(c.alpha_applies, "to_inputs"));
   EXPECT(same(c.alpha_beta, "arithmetic") && same(c.empty_rows, "zero"));
 
+  // ABI 3: numguard_recipe3.
+  r.zero_exponent(-139).out_frac_bits(13).scale_group(16).block_format("nvfp4").scale_rule("up");
+  const numguard_recipe3 c3 = r.c3();
+  EXPECT(c3.zero_exponent == -139 && c3.out_frac_bits == 13 && c3.scale_group == 16);
+  EXPECT(same(c3.block_format, "nvfp4") && same(c3.scale_rule, "up"));
+
   const numguard_recipe2 empty = numguard::Recipe().c();
   EXPECT(empty.in == nullptr && empty.acc == nullptr && empty.ftz == nullptr);
   EXPECT(empty.block == 0 && empty.splits == 0 && empty.daz == 0 && empty.math_ulps == 0);
+  const numguard_recipe3 empty3 = numguard::Recipe().c3();
+  EXPECT(empty3.zero_exponent == 0 && empty3.scale_group == 0 && empty3.block_format == nullptr);
 
   numguard::Recipe twice;
   twice.in("fp16").in("bf16").daz().daz(false);
@@ -121,17 +129,17 @@ void check_plugin_ownership() {
   fmt = "junk";
   const numguard_plugin* d = p.get();
   EXPECT(d->kernel_count == 1);
-  EXPECT(same(d->kernels2[0].name, "sum.fp32.fp32acc.a_name_longer_than_the_small_string_buffer"));
-  EXPECT(same(d->kernels2[0].recipe.in, "fp32"));
+  EXPECT(same(d->kernels3[0].name, "sum.fp32.fp32acc.a_name_longer_than_the_small_string_buffer"));
+  EXPECT(same(d->kernels3[0].recipe.in, "fp32"));
 
-  const char* first_name = d->kernels2[0].name;
+  const char* first_name = d->kernels3[0].name;
   for (int i = 0; i < 100; ++i)
     p.add(numguard::Kernel("sum.fp32.fp32acc.k" + std::to_string(i), "sum",
                            numguard::Recipe().in("fp32"), dummy_run));
   const numguard::Plugin moved = std::move(p);
   EXPECT(moved.get() == d && p.get() == nullptr);
-  EXPECT(d->kernel_count == 101 && d->kernels2[0].name == first_name);
-  EXPECT(same(d->kernels2[100].name, "sum.fp32.fp32acc.k99"));
+  EXPECT(d->kernel_count == 101 && d->kernels3[0].name == first_name);
+  EXPECT(same(d->kernels3[100].name, "sum.fp32.fp32acc.k99"));
   EXPECT(d->abi_version == NUMGUARD_PLUGIN_ABI_VERSION);
 }
 
