@@ -157,7 +157,7 @@ typedef struct numguard_kernel2 {
  * names `numguard list --json` prints (block_format and scale_rule as "block_scaling"). */
 typedef struct numguard_recipe3 {
   int32_t zero_exponent;    /* fused blocks: the alignment exponent of a zero product or a zero
-                               C (MMA-Sim's e_zero; `numguard mma --list --json` has each
+                               C (MMA-Sim's e_zero; `numguard mma --list` shows each
                                instruction's) [0: zeros take no part] */
   int32_t out_frac_bits;    /* fused_block: each block's result truncated to this many fraction
                                bits first (fp8 mma on Ada and Hopper: 13) [0: none] */
