@@ -40,8 +40,8 @@ constexpr uint32_t kMaxKernels = 4;
 
 constexpr const char* kNames[] = {
     "sum.fp32.fp32acc.fuzz", "gemm.fp16.fp32acc.fuzz", kExisting, "mutant.fuzz", "bad name", ""};
-constexpr const char* kFormats[] = {"fp64", "fp32", "tf32",  "bf16", "fp16", "e4m3",
-                                    "e5m2", "half", "float", "fp8",  ""};
+constexpr const char* kFormats[] = {"fp64",  "fp32", "tf32", "bf16", "fp16", "e4m3", "e5m2", "half",
+                                    "float", "fp8",  "",     "e2m1", "e3m2", "e2m3", "ue4m3"};
 constexpr const char* kRoundings[] = {"rne", "rz", "ru", "rd", "rna", "sr", "RNE"};
 constexpr const char* kOrders[] = {"sequential", "pairwise", "blocked",     "tree", "compensated",
                                    "split_k",    "strided",  "fused_block", "any",  "splitk"};
