@@ -138,5 +138,15 @@ refused "both B and B.T: give B or its transpose, not both" \
 refused "B.T is 1 x 5 x 300: a transposed operand must be 2-d (B is k x n)" \
   gemm.fp32.fp32acc.sequential gemm_t3.npz
 
+# Scales in cuBLAS's blocked layout (X.blocked: 128 x 4 tiles, padded; SB as n x k/16): the
+# same cases as row-major scales; a tensor of the wrong size is exit 2 naming the sizes.
+same_output nvfp4_gemm.e2m1.tc-blackwell nvfp4.safetensors nvfp4_blocked.safetensors
+grep -q "SB read from cuBLAS's blocked layout (SB.blocked, 4 x 3 scales)" x.nvfp4_blocked.safetensors.txt ||
+  fail "SB.blocked is said to be unblocked: $(grep ^inputs x.nvfp4_blocked.safetensors.txt)"
+same_output scaled_gemm.e4m3.tc-blackwell scaled.safetensors scaled_blocked.npz
+same_output scaled_gemm.e4m3.tc-blackwell scaled_tiles.npz scaled_tiles_blocked.npz
+refused "SA.blocked holds 256 scales; 3 x 3 scales in cuBLAS's blocked layout (128 x 4 tiles, padded) take 512" \
+  nvfp4_gemm.e2m1.tc-blackwell nvfp4_blocked_short.safetensors
+
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "cli_inputs: all checks passed"

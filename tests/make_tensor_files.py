@@ -165,3 +165,48 @@ with zipfile.ZipFile(f"{d}/gemm_t.npz", "w") as z:  # B as an out x in weight
 with zipfile.ZipFile(f"{d}/gemm_t3.npz", "w") as z:  # a transposed operand must be 2-d
     z.writestr("A.npy", npy((m, k), A))
     z.writestr("B.T.npy", npy((1, n, k), [B[l * n + j] for j in range(n) for l in range(k)]))
+# Scales in cuBLAS's blocked layout (128 x 4 tiles of 512, padded; B's as n rows of k blocks):
+# members SA.blocked and SB.blocked, one case with the files above.
+
+
+def to_blocked(value, rows, cols):  # value(r, b): row r, block b
+    tiles = (cols + 3) // 4
+    out = [0] * (512 * ((rows + 127) // 128) * tiles)
+    for i in range(rows):
+        for b in range(cols):
+            out[512 * ((i // 128) * tiles + b // 4) + (i % 32) * 16 + (i % 128) // 32 * 4 + b % 4] = value(i, b)
+    return out
+
+
+nvfp4_b = dict(nvfp4)
+del nvfp4_b["SA"], nvfp4_b["SB"]
+nvfp4_b["A"] = ("U8", (nm, nk // 2), packed([e2m1_code(x) for x in NA]))
+nvfp4_b["SA.blocked"] = ("F8_E4M3", (512,), bytes(to_blocked(lambda i, b: e4m3_bits(NSA[i * 3 + b]), nm, 3)))
+nvfp4_b["SB.blocked"] = ("F8_E4M3", (32, 16), bytes(to_blocked(lambda j, b: e4m3_bits(NSB[b * nn + j]), nn, 3)))
+open(f"{d}/nvfp4_blocked.safetensors", "wb").write(safetensors(nvfp4_b))
+nvfp4_b["SA.blocked"] = ("F8_E4M3", (256,), bytes(256))
+open(f"{d}/nvfp4_blocked_short.safetensors", "wb").write(safetensors(nvfp4_b))
+with zipfile.ZipFile(f"{d}/scaled_blocked.npz", "w") as z:
+    z.writestr("A.npy", npy((sm, sk), XA))
+    z.writestr("B.npy", npy((sk, sn), XB))
+    z.writestr("SA.blocked.npy", npy((512,), to_blocked(lambda i, b: SA_e[i * 3 + b], sm, 3), "|u1", "B"))
+    z.writestr("SB.blocked.npy", npy((512,), to_blocked(lambda j, b: SB_e[b * sn + j], sn, 3), "|u1", "B"))
+# Several tiles: 130 rows (two tile rows), k = 320 (10 blocks: three tile columns).
+bm, bk, bn = 130, 320, 6
+bkb = bk // 32
+BA = [r.randint(-8, 8) * 0.5 for _ in range(bm * bk)]
+BB = [r.randint(-8, 8) * 0.25 for _ in range(bk * bn)]
+BSA = [r.randint(120, 134) for _ in range(bm * bkb)]
+BSB = [r.randint(120, 134) for _ in range(bkb * bn)]
+with zipfile.ZipFile(f"{d}/scaled_tiles.npz", "w") as z:
+    z.writestr("A.npy", npy((bm, bk), BA))
+    z.writestr("B.npy", npy((bk, bn), BB))
+    z.writestr("SA.npy", npy((bm, bkb), BSA, "|u1", "B"))
+    z.writestr("SB.npy", npy((bkb, bn), BSB, "|u1", "B"))
+with zipfile.ZipFile(f"{d}/scaled_tiles_blocked.npz", "w") as z:
+    z.writestr("A.npy", npy((bm, bk), BA))
+    z.writestr("B.npy", npy((bk, bn), BB))
+    sa = to_blocked(lambda i, b: BSA[i * bkb + b], bm, bkb)
+    sb = to_blocked(lambda j, b: BSB[b * bn + j], bn, bkb)
+    z.writestr("SA.blocked.npy", npy((len(sa),), sa, "|u1", "B"))
+    z.writestr("SB.blocked.npy", npy((len(sb),), sb, "|u1", "B"))

@@ -240,6 +240,40 @@ Tensor convert_tensor(const InputCase& c, const Operand& o, const FileTensor& t,
   return out;
 }
 
+// A block-scale operand: cuBLASLt reads it in its blocked layout, which `X.blocked` names.
+bool blocked_layout(const Operand& o) {
+  return o.shape.size() == 2 &&
+         (o.format == OperandFormat::scale || o.format == OperandFormat::scale_ue4m3);
+}
+
+// cuBLAS's 1-D block scaling factors layout ("to_blocked" in PyTorch's tests): the scales of R
+// rows (A's m rows, B's n columns) x C blocks along k, padded to 128 x 4 tiles of 512 bytes,
+// tiles row by row; within a tile, row r and block c at (r % 32) 16 + (r / 32) 4 + c.
+Tensor unblocked(const InputCase& c, const Operand& o, const FileTensor& t, Format f,
+                 const std::vector<int64_t>& shape, BitsAs as, std::vector<std::string>* notes) {
+  // SA is m x kb; SB is kb x n, and the layout holds its transpose (n rows of kb blocks).
+  const bool k_first = derived(o.shape[0]);
+  const int64_t rows = k_first ? shape[1] : shape[0], cols = k_first ? shape[0] : shape[1];
+  const int64_t tile_cols = (cols + 3) / 4, need = 512 * ((rows + 127) / 128) * tile_cols;
+  if (t.count() != need)
+    bad(c, fmt::format("{} holds {} scales; {} x {} scales in cuBLAS's blocked layout (128 x 4 "
+                       "tiles, padded) take {}",
+                       t.name, t.count(), rows, cols, need));
+  const Tensor flat = convert_tensor(c, o, t, f, {need}, as, notes);
+  Tensor out(f, shape);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t b = 0; b < cols; ++b) {
+      const int64_t at =
+          512 * ((r / 128) * tile_cols + b / 4) + (r % 32) * 16 + (r % 128) / 32 * 4 + b % 4;
+      out.bits[static_cast<size_t>(k_first ? b * rows + r : r * cols + b)] =
+          flat.bits[static_cast<size_t>(at)];
+    }
+  if (notes)
+    notes->push_back(fmt::format("{}: {} read from cuBLAS's blocked layout ({}, {} x {} scales)",
+                                 c.source, o.name, t.name, rows, cols));
+  return out;
+}
+
 std::optional<double> scalar_member(const InputCase& c, Members& m, const std::string& name) {
   const FileTensor* t = m.take(name);
   if (!t) return std::nullopt;
@@ -286,6 +320,7 @@ Problem input_problem(const KernelDesc& k, const InputCase& c, BitsAs as,
   for (const Operand& o : schema.operands) {
     known.push_back(lower(o.name));
     if (o.shape.size() == 2) known.push_back(lower(o.name) + ".t");  // given transposed
+    if (blocked_layout(o)) known.push_back(lower(o.name) + ".blocked");
   }
   for (const Scalar& sc : schema.scalars) known.push_back(lower(sc.name));
   if (schema.lengths) known.push_back(lower(schema.lengths->name));
@@ -304,6 +339,7 @@ Problem input_problem(const KernelDesc& k, const InputCase& c, BitsAs as,
     const FileTensor* tensor;
     std::vector<int64_t> shape;  // the operand's
     bool transposed = false;     // the member is X.T: the file holds the transpose
+    bool blocked = false;        // the member is X.blocked: cuBLAS's blocked scale layout
   };
   std::vector<Placed> placed;
   for (const Operand& o : schema.operands) {
@@ -317,6 +353,14 @@ Problem input_problem(const KernelDesc& k, const InputCase& c, BitsAs as,
                          o.name));
     const bool transposed = tt != nullptr;
     if (transposed) t = tt;
+    // X.blocked: scales as cuBLASLt reads them; its shape follows from m, n and k (below).
+    const FileTensor* tb = blocked_layout(o) ? members.take(o.name + ".blocked") : nullptr;
+    if (tb && t)
+      bad(c, fmt::format("both {} and {}: give {} in one layout", t->name, tb->name, o.name));
+    if (tb) {
+      placed.push_back({&o, tb, {}, false, true});
+      continue;
+    }
     if (!t) {
       placed.push_back({&o, nullptr, {}});
       continue;
@@ -356,7 +400,7 @@ Problem input_problem(const KernelDesc& k, const InputCase& c, BitsAs as,
   Problem p;
   for (const auto& [d, v] : dims) (d == Dim::m ? p.m : d == Dim::n ? p.n : p.k) = v;
   for (const Placed& pl : placed)
-    for (size_t j = 0; pl.tensor && j < pl.operand->shape.size(); ++j)
+    for (size_t j = 0; pl.tensor && !pl.blocked && j < pl.operand->shape.size(); ++j)
       if (const Dim d = pl.operand->shape[j]; derived(d) && pl.shape[j] != value(d, p))
         bad(c, fmt::format("{} is {}, but {} = {} needs {} = {}", pl.operand->name,
                            shape_str(pl.shape), "k", p.k, name(d), value(d, p)));
@@ -374,7 +418,9 @@ Problem input_problem(const KernelDesc& k, const InputCase& c, BitsAs as,
     const Format f = operand_format(o.format, k.recipe.in, k.recipe.out);
     std::vector<int64_t> shape;
     for (Dim d : o.shape) shape.push_back(value(d, p));
-    if (pl.tensor && pl.transposed) {
+    if (pl.tensor && pl.blocked) {
+      *slots[o.slot - 'a'] = unblocked(c, o, *pl.tensor, f, shape, as, notes);
+    } else if (pl.tensor && pl.transposed) {
       const Tensor file = convert_tensor(c, o, *pl.tensor, f, {shape[1], shape[0]}, as, notes);
       Tensor& t = *slots[o.slot - 'a'] = Tensor(f, shape);
       for (int64_t i = 0; i < shape[0]; ++i)
