@@ -143,4 +143,13 @@ GemmOperands quantize_gemm(const BlockScaling& s, const Problem& p) {
   return q;
 }
 
+int64_t blocked_scale_index(int64_t r, int64_t b, int64_t blocks) {
+  const int64_t tile_cols = (blocks + 3) / 4;
+  return 512 * ((r / 128) * tile_cols + b / 4) + (r % 32) * 16 + (r % 128) / 32 * 4 + b % 4;
+}
+
+int64_t blocked_scale_count(int64_t rows, int64_t blocks) {
+  return 512 * ((rows + 127) / 128) * ((blocks + 3) / 4);
+}
+
 }  // namespace numguard::mx

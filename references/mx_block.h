@@ -66,4 +66,11 @@ struct GemmOperands {
 };
 GemmOperands quantize_gemm(const BlockScaling& s, const Problem& p);
 
+// cuBLAS's 1-D block scaling factors layout (what cuBLASLt's block-scaled GEMMs read; PyTorch's
+// `to_blocked`): the scales of `rows` rows x `blocks` blocks along k, padded to tiles of 128 rows
+// x 4 blocks (512 bytes each, tiles row by row); within a tile, row r and block b at
+// (r % 32) 16 + (r / 32) 4 + b. The index of scale (r, b), and the padded size.
+int64_t blocked_scale_index(int64_t r, int64_t b, int64_t blocks);
+int64_t blocked_scale_count(int64_t rows, int64_t blocks);
+
 }  // namespace numguard::mx

@@ -145,6 +145,7 @@ grep -q "SB read from cuBLAS's blocked layout (SB.blocked, 4 x 3 scales)" x.nvfp
   fail "SB.blocked is said to be unblocked: $(grep ^inputs x.nvfp4_blocked.safetensors.txt)"
 same_output scaled_gemm.e4m3.tc-blackwell scaled.safetensors scaled_blocked.npz
 same_output scaled_gemm.e4m3.tc-blackwell scaled_tiles.npz scaled_tiles_blocked.npz
+mutant_fails mutant.scaled_gemm.e4m3.scales_unswizzled scaled_tiles.npz
 refused "SA.blocked holds 256 scales; 3 x 3 scales in cuBLAS's blocked layout (128 x 4 tiles, padded) take 512" \
   nvfp4_gemm.e2m1.tc-blackwell nvfp4_blocked_short.safetensors
 

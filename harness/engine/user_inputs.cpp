@@ -12,6 +12,7 @@
 
 #include "harness/core/rounding.h"
 #include "harness/engine/reproducer_file.h"
+#include "references/mx_block.h"
 
 namespace numguard {
 namespace {
@@ -246,15 +247,14 @@ bool blocked_layout(const Operand& o) {
          (o.format == OperandFormat::scale || o.format == OperandFormat::scale_ue4m3);
 }
 
-// cuBLAS's 1-D block scaling factors layout ("to_blocked" in PyTorch's tests): the scales of R
-// rows (A's m rows, B's n columns) x C blocks along k, padded to 128 x 4 tiles of 512 bytes,
-// tiles row by row; within a tile, row r and block c at (r % 32) 16 + (r / 32) 4 + c.
+// Scales in cuBLAS's blocked layout (mx::blocked_scale_index): R rows (A's m rows, B's n
+// columns) x C blocks along k.
 Tensor unblocked(const InputCase& c, const Operand& o, const FileTensor& t, Format f,
                  const std::vector<int64_t>& shape, BitsAs as, std::vector<std::string>* notes) {
   // SA is m x kb; SB is kb x n, and the layout holds its transpose (n rows of kb blocks).
   const bool k_first = derived(o.shape[0]);
   const int64_t rows = k_first ? shape[1] : shape[0], cols = k_first ? shape[0] : shape[1];
-  const int64_t tile_cols = (cols + 3) / 4, need = 512 * ((rows + 127) / 128) * tile_cols;
+  const int64_t need = mx::blocked_scale_count(rows, cols);
   if (t.count() != need)
     bad(c, fmt::format("{} holds {} scales; {} x {} scales in cuBLAS's blocked layout (128 x 4 "
                        "tiles, padded) take {}",
@@ -262,12 +262,9 @@ Tensor unblocked(const InputCase& c, const Operand& o, const FileTensor& t, Form
   const Tensor flat = convert_tensor(c, o, t, f, {need}, as, notes);
   Tensor out(f, shape);
   for (int64_t r = 0; r < rows; ++r)
-    for (int64_t b = 0; b < cols; ++b) {
-      const int64_t at =
-          512 * ((r / 128) * tile_cols + b / 4) + (r % 32) * 16 + (r % 128) / 32 * 4 + b % 4;
+    for (int64_t b = 0; b < cols; ++b)
       out.bits[static_cast<size_t>(k_first ? b * rows + r : r * cols + b)] =
-          flat.bits[static_cast<size_t>(at)];
-    }
+          flat.bits[static_cast<size_t>(mx::blocked_scale_index(r, b, cols))];
   if (notes)
     notes->push_back(fmt::format("{}: {} read from cuBLAS's blocked layout ({}, {} x {} scales)",
                                  c.source, o.name, t.name, rows, cols));

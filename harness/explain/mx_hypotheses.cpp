@@ -67,6 +67,9 @@ void layout_variants(const kernels::ScaledGemmArithmetic& d, std::vector<Hypothe
               "a last block of k % " + std::to_string(d.block) +
                   " elements read with the scale of the block before it",
               [](A& a) { a.short_block_shares_scale = true; });
+  add_variant(d, out, "scales=read_blocked",
+              "row-major scales read in cuBLAS's blocked layout (the swizzle left out)",
+              [](A& a) { a.scales_read_blocked = true; });
 }
 
 void scaled_variants(std::string_view, const Recipe& r, std::vector<Hypothesis>& out) {

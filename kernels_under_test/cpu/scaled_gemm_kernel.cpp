@@ -19,6 +19,12 @@ const tc::Instruction& instruction(const ScaledGemmArithmetic& a) {
   return *ins;
 }
 
+// Scale byte `at` of a scale tensor; past its end, a zero byte (what a kernel reading a
+// padded layout from an unpadded buffer meets in a zeroed allocation).
+uint64_t scale_byte(const Tensor& t, int64_t at) {
+  return at < static_cast<int64_t>(t.bits.size()) ? t.bits[static_cast<size_t>(at)] : 0;
+}
+
 }  // namespace
 
 ScaledGemmArithmetic mx_operands(Format element) {
@@ -90,14 +96,18 @@ void run_scaled_gemm(const ScaledGemmArithmetic& arith, const Problem& p, Tensor
     for (int64_t l = 0; l < p.k; ++l)
       col[static_cast<size_t>(l)] = p.b.bits[static_cast<size_t>(l * p.n + j)];
     for (int64_t b = 0; b < kb; ++b) {
-      const int64_t at = arith.b_scales_n_major ? j * kb + block_of(b) : block_of(b) * p.n + j;
-      sb[static_cast<size_t>(b)] = read(p.d.bits[static_cast<size_t>(at)]);
+      const int64_t at = arith.scales_read_blocked ? mx::blocked_scale_index(j, block_of(b), kb)
+                         : arith.b_scales_n_major  ? j * kb + block_of(b)
+                                                   : block_of(b) * p.n + j;
+      sb[static_cast<size_t>(b)] = read(scale_byte(p.d, at));
     }
     for (int64_t i = 0; i < p.m; ++i) {
       const size_t e = static_cast<size_t>(i * p.n + j);
       if (sample && !sample->wanted(e)) continue;
       for (int64_t b = 0; b < kb; ++b)
-        sa[static_cast<size_t>(b)] = read(p.c.bits[static_cast<size_t>(i * kb + block_of(b))]);
+        sa[static_cast<size_t>(b)] = read(
+            scale_byte(p.c, arith.scales_read_blocked ? mx::blocked_scale_index(i, block_of(b), kb)
+                                                      : i * kb + block_of(b)));
       std::copy_n(p.a.bits.begin() + i * p.k, p.k, row.begin());
       if (arith.a_nibbles_swapped)  // two fp4 per byte, read in the other order
         for (size_t l = 0; l + 1 < row.size(); l += 2) std::swap(row[l], row[l + 1]);

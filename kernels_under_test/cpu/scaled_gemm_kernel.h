@@ -23,6 +23,8 @@ struct ScaledGemmArithmetic {
   bool a_nibbles_swapped = false;         // A's packed fp4 pairs read high nibble first
   bool tensor_scale_inverted = false;     // the epilogue multiplies by 1 / (scale_a scale_b)
   bool tensor_scale_b_dropped = false;    // the epilogue multiplies by scale_a only
+  bool scales_read_blocked = false;       // row-major SA and SB read in cuBLAS's blocked layout
+                                          // (zero bytes past their end)
   // The other reading of the unmeasured hardware rule (not a bug): a group of 16 zero products
   // aligned at its scales' exponents (tc::TcModel::zero_group_at_scales).
   bool zero_group_at_scales = false;

@@ -2,7 +2,8 @@
 // scale tensors to vendor kernels. scaled_gemm (MX): E8M0 read with bias 128 instead of 127
 // (every product a quarter of its value); B's scales read in the other layout (n x k/32 for
 // k/32 x n: right only where one scale serves a whole column); a last, short block read with
-// the scale before it (a scale count of floor(k / 32)). nvfp4_gemm: the encode scale passed
+// the scale before it (a scale count of floor(k / 32)); row-major scales read as cuBLAS's
+// swizzled layout (the swizzle step left out of the adapter). nvfp4_gemm: the encode scale passed
 // where the epilogue wants the decode scale (1 / (scale_a scale_b)); A's packed fp4 pairs read
 // high nibble first (a checkpoint packed by one tool, read by another); the UE4M3 scales read
 // one per 32 elements (the MXFP4 scale mode configured for NVFP4 tensors).
@@ -46,6 +47,11 @@ const bool registered = [] {
                          "the last block of k % 32 elements read with the scale before it "
                          "(floor(k / 32) scales)",
                          "short_block=previous_scale");
+  register_scaled_mutant("mutant.scaled_gemm.e4m3.scales_unswizzled",
+                         mx([](A& a) { a.scales_read_blocked = true; }),
+                         "row-major scales handed to a kernel that reads cuBLAS's blocked "
+                         "(swizzled 128 x 4 tile) layout",
+                         "scales=read_blocked");
   register_scaled_mutant("mutant.nvfp4_gemm.e2m1.inverted_tensor_scale",
                          nv([](A& a) { a.tensor_scale_inverted = true; }),
                          "the epilogue multiplies by 1 / (scale_a scale_b): the encode scale "
