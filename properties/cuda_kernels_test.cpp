@@ -187,10 +187,22 @@ TEST(CudaKernelTable, TheTwinsArchitectureIsChosenByOneRule) {
     ::unsetenv("NUMGUARD_TC_ARCH");
 }
 
+// The device's compute capability names the architecture whose mma.sync rows the twins run.
+TEST(CudaKernelTable, ComputeCapabilityNamesTheTwinsArchitecture) {
+  EXPECT_EQ(device::tc_arch_of(6), "");
+  EXPECT_EQ(device::tc_arch_of(7), "volta");
+  EXPECT_EQ(device::tc_arch_of(8), "ampere");
+  EXPECT_EQ(device::tc_arch_of(9), "hopper");
+  EXPECT_EQ(device::tc_arch_of(10), "hopper");  // sm_100's mma.sync: no published model
+  EXPECT_EQ(device::tc_arch_of(12), "rtx_blackwell");
+  for (int cc : {7, 8, 9, 10, 12})  // each names an architecture the registry can bind
+    EXPECT_NO_THROW(Registry::build({.tc_arch = device::tc_arch_of(cc)})) << cc;
+}
+
 // Every tensor-core kernel, twin and mutant declares the block and fraction bits of the twin
 // architecture, and keeps agreeing with its counterpart when the architecture changes.
 TEST(CudaKernelTable, RecipesFollowTheTwinArchitecture) {
-  for (const char* arch : {"ampere", "volta", "hopper"}) {
+  for (const char* arch : {"ampere", "volta", "hopper", "rtx_blackwell"}) {
     const Registry r = Registry::build({.tc_arch = arch});
     ASSERT_EQ(r.tc_arch().arch, arch);
     int bound = 0;

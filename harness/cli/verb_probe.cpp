@@ -185,7 +185,10 @@ VerbAction setup_probe(CLI::App& app) {
       "Probe the CPU model of every instruction of this architecture (numguard mma --list)");
   app.add_option("--instruction", o->instruction,
                  "Probe the CPU model of one instruction (with --model where names repeat)");
-  app.add_option("--device", o->device, "Probe the GPU: 'cuda' (mma.sync and cuBLAS)");
+  app.add_option(
+      "--device", o->device,
+      "Probe the GPU: 'cuda' (mma.sync, on RTX Blackwell also block-scaled mma.sync, and "
+      "cuBLAS)");
   app.add_option("--seed", o->seed, "Seed of the monotonicity trials (default 1)")
       ->check(seed_problem);
   app.add_option("--set", o->set,

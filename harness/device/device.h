@@ -20,7 +20,9 @@ struct Status {
 const Status& status();
 
 // The tensor-core architecture of a compute capability, as the model's presets name them:
-// "volta" for sm_7x, "ampere" for sm_8x, "hopper" for sm_9x and later; "" for older ones.
+// "volta" for sm_7x, "ampere" for sm_8x, "rtx_blackwell" for sm_12x, "hopper" for sm_9x to
+// sm_11x (no published model describes mma.sync on sm_100, whose tcgen05 rows share hopper's
+// block and window) and anything later; "" for older ones.
 std::string tc_arch_of(int cc_major);
 
 // tc_arch_of(status().cc_major), or "" when no device was found.

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "harness/core/rounding.h"
 #include "harness/device/device.h"
 #include "kernels_under_test/cuda/cublas_provider.h"
 #include "kernels_under_test/cuda/mma_probe.h"
@@ -21,6 +22,31 @@ MatrixUnit mma_unit(Format in, Format out, cuda::ProbeInput pin) {
   u.dot = [pin, f16](Span a, Span b, uint64_t c) {
     return cuda::mma_probe_dot(pin, f16, std::vector<uint64_t>(a.begin(), a.end()),
                                std::vector<uint64_t>(b.begin(), b.end()), c);
+  };
+  return u;
+}
+
+// Block-scaled mma.sync (RTX Blackwell): `dot` runs with scales of 1.
+MatrixUnit scaled_mma_unit(Format in, Format scale, cuda::ScaledProbeInput pin, const char* kind) {
+  MatrixUnit u;
+  u.name = std::string("cuda:mma.sync ") + kind;
+  u.in = in;
+  u.out = Format::fp32;
+  u.max_k = 256;
+  u.scale_block = cuda::scaled_probe_block(pin);
+  u.scale = scale;
+  u.scaled_dot = [pin](Span a, Span b, Span sa, Span sb, uint64_t c) {
+    return cuda::mma_probe_scaled_dot(pin, std::vector<uint64_t>(a.begin(), a.end()),
+                                      std::vector<uint64_t>(b.begin(), b.end()),
+                                      std::vector<uint64_t>(sa.begin(), sa.end()),
+                                      std::vector<uint64_t>(sb.begin(), sb.end()), c);
+  };
+  const uint64_t one = round_double(scale, 1.0).bits;
+  const size_t block = static_cast<size_t>(u.scale_block);
+  u.dot = [pin, one, block](Span a, Span b, uint64_t c) {
+    const std::vector<uint64_t> ones((a.size() + block - 1) / block, one);
+    return cuda::mma_probe_scaled_dot(pin, std::vector<uint64_t>(a.begin(), a.end()),
+                                      std::vector<uint64_t>(b.begin(), b.end()), ones, ones, c);
   };
   return u;
 }
@@ -60,6 +86,16 @@ std::vector<MatrixUnit> device_matrix_units(std::string* why_not) {
   if (cuda::mma_probe_has_fp8()) {
     units.push_back(mma_unit(Format::e4m3, Format::fp32, cuda::ProbeInput::e4m3));
     units.push_back(mma_unit(Format::e5m2, Format::fp32, cuda::ProbeInput::e5m2));
+  }
+  // Only on RTX Blackwell; elsewhere the probe goes on without them (ci/gpu prints why).
+  if (cuda::mma_probe_has_block_scaled(nullptr)) {
+    using P = cuda::ScaledProbeInput;
+    units.push_back(
+        scaled_mma_unit(Format::e4m3, Format::e8m0, P::mxf8f6f4_e4m3, "kind::mxf8f6f4.block32"));
+    units.push_back(
+        scaled_mma_unit(Format::e2m1, Format::e8m0, P::mxf4_e2m1, "kind::mxf4.block32"));
+    units.push_back(
+        scaled_mma_unit(Format::e2m1, Format::ue4m3, P::mxf4nvf4_e2m1, "kind::mxf4nvf4.block16"));
   }
   units.push_back(cublas_unit(Format::fp16, Format::fp32, BlasType::fp16, BlasType::fp32,
                               BlasCompute::c32f, "cublas:32F"));

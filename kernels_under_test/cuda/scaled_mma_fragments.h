@@ -1,0 +1,92 @@
+// Which bits each lane of the block-scaled probe (mma_probe_scaled.cu) puts in each register
+// of one mma.sync: row 0 of A, column 0 of B and their scales, everything else zero (scales of
+// one). Written once for the device and the host, so properties/scaled_mma_fragments_test.cpp
+// can read the registers back through the PTX ISA's fragment formulas on a machine without
+// the GPU.
+//
+// Layouts (g = lane / 4, t = lane % 4): PTX ISA 8.7+, "Matrix Fragments for mma.m16n8k32"
+// (e4m3: four per register, byte j is k offset j; A registers 0..3 hold rows g, g+8, g, g+8 at
+// k 4t and 16 + 4t; B registers 0..1 hold column g at k 4t and 16 + 4t) and "mma.m16n8k64"
+// (e2m1 under kind::mxf4 / kind::mxf4nvf4: eight per register, nibble j is k offset j, the same
+// pattern at k 8t and 32 + 8t). "Block Scaling for mma.sync": with thread-id-a = 0 the lanes
+// with laneid % 4 of 0 and 1 supply A's scales (one row g, one row g + 8); with thread-id-b =
+// 0 lane 4g supplies column g's. The PTX text leaves two points to its figures: lane 4g holds
+// row g and lane 4g + 1 row g + 8, and byte j of a scale register scales k in
+// [j * block, (j + 1) * block). Both are read from CUTLASS's SM120 layouts and from the
+// loaders of MMA-Sim's sm_120a kernels (kernels/impl/mma.h: row = laneid % 2 * 8 + laneid / 4,
+// scales read as one little-endian word per row), which its authors ran on RTX Blackwell.
+// Every lane of quad 0 supplies row 0's scales anyway (row 8 is zero under any scale).
+#pragma once
+
+#include <cstdint>
+
+#ifdef __CUDACC__
+#define NG_FRAG_HD __host__ __device__ __forceinline__
+#else
+#define NG_FRAG_HD inline
+#endif
+
+namespace numguard::cuda::fragments {
+
+enum class Kind : uint8_t { mxf8f6f4_e4m3, mxf4_e2m1, mxf4nvf4_e2m1 };
+
+NG_FRAG_HD constexpr int instruction_k(Kind k) {
+  return k == Kind::mxf8f6f4_e4m3 ? 32 : 64;
+}
+NG_FRAG_HD constexpr int scale_block(Kind k) {
+  return k == Kind::mxf4nvf4_e2m1 ? 16 : 32;
+}
+NG_FRAG_HD constexpr uint32_t unit_scale(Kind k) {  // UE4M3 1.0 = 0x38, UE8M0 1.0 = 127
+  return k == Kind::mxf4nvf4_e2m1 ? 0x38u : 0x7fu;
+}
+
+// The probe's dot product: n elements (patterns widened to 32 bits), nscale scales each.
+struct Dot {
+  const uint32_t* a;
+  const uint32_t* b;
+  const uint32_t* sa;
+  const uint32_t* sb;
+  int n, nscale;
+};
+
+NG_FRAG_HD uint32_t at(const uint32_t* v, int n, int i, uint32_t pad) {
+  return i < n ? v[i] : pad;
+}
+
+// Packs `count` elements of `bits` width each from v[first..], element j at bits j * width.
+NG_FRAG_HD uint32_t pack(const uint32_t* v, int n, int first, int count, int width) {
+  const uint32_t mask = (1u << width) - 1u;
+  uint32_t r = 0;
+  for (int j = 0; j < count; ++j) r |= (at(v, n, first + j, 0u) & mask) << (width * j);
+  return r;
+}
+
+// A register r (0..3) of lane (g, t) in the instruction starting at k0.
+NG_FRAG_HD uint32_t a_reg(Kind k, const Dot& d, int k0, int g, int t, int r) {
+  if (g != 0 || (r & 1)) return 0u;  // registers 1 and 3 hold row g + 8; only row 0 is set
+  const bool fp8 = k == Kind::mxf8f6f4_e4m3;
+  const int per = fp8 ? 4 : 8, half = fp8 ? 16 : 32;
+  return pack(d.a, d.n, k0 + per * t + (r == 2 ? half : 0), per, fp8 ? 8 : 4);
+}
+
+// B register r (0..1) of lane (g, t): column g, only column 0 set.
+NG_FRAG_HD uint32_t b_reg(Kind k, const Dot& d, int k0, int g, int t, int r) {
+  if (g != 0) return 0u;
+  const bool fp8 = k == Kind::mxf8f6f4_e4m3;
+  const int per = fp8 ? 4 : 8, half = fp8 ? 16 : 32;
+  return pack(d.b, d.n, k0 + per * t + half * r, per, fp8 ? 8 : 4);
+}
+
+// The scale register of lane (g, t) for A (s = d.sa) or B (s = d.sb): byte j scales the
+// instruction's j-th block; quad 0 carries row 0's / column 0's scales, the rest ones.
+NG_FRAG_HD uint32_t scale_reg(Kind k, const Dot& d, const uint32_t* s, int k0, int g) {
+  const int block = scale_block(k);
+  uint32_t r = 0;
+  for (int j = 0; j < instruction_k(k) / block; ++j) {
+    const uint32_t v = g == 0 ? at(s, d.nscale, k0 / block + j, unit_scale(k)) : unit_scale(k);
+    r |= (v & 0xffu) << (8 * j);
+  }
+  return r;
+}
+
+}  // namespace numguard::cuda::fragments
