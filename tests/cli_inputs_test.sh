@@ -80,16 +80,18 @@ expect_usage check --kernel gemm.fp32.fp32acc.sequential --inputs act.npy
 expect_usage check --kernel gemm.fp32.fp32acc.sequential --inputs gemm.npz --shape 8x8x8
 expect_usage check --kernel gemm.fp32.fp32acc.sequential --inputs gemm.npz --generator uniform
 
-# KERNEL FILE...: every encoding of one case gives the same (non-empty) output.
+# KERNEL FILE...: every encoding of one case gives the same worst element (non-empty) and the
+# same whole output (--outputs .npy files equal byte for byte).
 same_output() {
   local kernel=$1 first=$2 f
   shift
   for f in "$@"; do
-    "$NG" check --kernel "$kernel" --inputs "$f" --case 0 >"x.$f.txt" ||
+    "$NG" check --kernel "$kernel" --inputs "$f" --case 0 --outputs "y.$f.npy" >"x.$f.txt" ||
       fail "$kernel on $f: $(tail -2 "x.$f.txt")"
-    [[ -n "$(grep '^output' "x.$f.txt")" &&
-       "$(grep '^output' "x.$f.txt")" == "$(grep '^output' "x.$first.txt")" ]] ||
-      fail "$f and $first give one output for $kernel"
+    [[ -n "$(grep '^output ' "x.$f.txt")" &&
+       "$(grep '^output ' "x.$f.txt")" == "$(grep '^output ' "x.$first.txt")" ]] ||
+      fail "$f and $first give one worst output for $kernel"
+    cmp -s "y.$f.npy" "y.$first.npy" || fail "$f and $first give different outputs for $kernel"
   done
 }
 

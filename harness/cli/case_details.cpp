@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/cli/atomic_file.h"
+#include "harness/cli/npy_output.h"
 #include "harness/cli/number_text.h"
 #include "harness/cli/repro_line.h"
 #include "harness/engine/op.h"
@@ -176,7 +177,27 @@ std::string specials_line(const Problem& p, const Tensor& out) {
   return s.empty() ? "" : "specials   " + s + "\n";
 }
 
-CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index) {
+namespace {
+
+// Writes the whole output to origin.outputs_file (all of it, also where only a sample of the
+// elements is verified) and says so.
+std::string outputs_line(const Tensor& out, const CaseOrigin& origin) {
+  const NpyBytes npy = npy_bytes(out);
+  const std::string error = write_file_atomically(origin.outputs_file, npy.bytes);
+  if (!error.empty()) {
+    if (origin.outputs_error) *origin.outputs_error = error;
+    return fmt::format("outputs    not written: {}\n", error);
+  }
+  std::string dims;
+  for (int64_t d : out.shape) dims += fmt::format("{}{}", dims.empty() ? "" : " x ", d);
+  return fmt::format("outputs    {} ({} {} as '{}', row-major)\n", origin.outputs_file, dims,
+                     name(out.format), npy.descr);
+}
+
+}  // namespace
+
+CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index,
+                               const std::string& outputs_file, std::string* outputs_error) {
   std::string generator;
   const Problem p = make_case(k, seed, index, &generator);
   CaseOrigin origin;
@@ -188,6 +209,8 @@ CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index
   origin.inputs_header =
       fmt::format("# {}\n# generator {}, m={} n={} k={}, alpha={}, beta={}\n",
                   repro_line(k, seed, index), generator, p.m, p.n, p.k, p.alpha, p.beta);
+  origin.outputs_file = outputs_file;
+  origin.outputs_error = outputs_error;
   CaseOutcome c = print_case(k, p, origin);
   c.index = index;
   c.generator = generator;
@@ -229,10 +252,13 @@ CaseOutcome describe_case(const KernelDesc& k, const Problem& p, const CaseOrigi
                        : c.verdict == Verdict::crash
                            ? "CRASH: the kernel's worker process"
                            : "numguard internal error (numguard's failure, not the kernel's)";
-    text += fmt::format("error      {}: {}\nverdict    {}\n", what, e.what(), name(c.verdict));
+    text += fmt::format("error      {}: {}\n", what, e.what());
+    if (!origin.outputs_file.empty()) text += "outputs    not written: the kernel gave no output\n";
+    text += fmt::format("verdict    {}\n", name(c.verdict));
     return c;
   }
   const Tensor& out = ce.out;
+  if (!origin.outputs_file.empty()) text += outputs_line(out, origin);
   if (out.empty() || ce.elements.empty()) {
     text += fmt::format("output     no elements\nverdict    {}\n", name(c.verdict));
     return c;

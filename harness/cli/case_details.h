@@ -13,7 +13,11 @@
 namespace numguard::cli {
 
 // Prints the details on stdout and returns the outcome (its verdict decides the exit status).
-CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index);
+// outputs_file: where to write the kernel's whole output as .npy (npy_output.h), "" nowhere;
+// a failure to write it goes to *outputs_error.
+CaseOutcome print_case_details(const KernelDesc& k, uint64_t seed, int64_t index,
+                               const std::string& outputs_file = "",
+                               std::string* outputs_error = nullptr);
 
 // Where a case came from, for print_case.
 struct CaseOrigin {
@@ -22,6 +26,9 @@ struct CaseOrigin {
   // or else the file to write them to, with its header lines.
   std::string inputs_in;
   std::string inputs_file, inputs_header;
+  // Where to write the kernel's output (.npy), "" for nowhere; *outputs_error says why not.
+  std::string outputs_file;
+  std::string* outputs_error = nullptr;
 };
 
 // The same details for any case: a reproducer's, a generated one's.

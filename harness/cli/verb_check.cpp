@@ -45,6 +45,7 @@ struct CheckCommand {
   std::optional<int64_t> case_index;
   std::vector<std::string> generators;
   std::string json_path;
+  std::string outputs_path;  // --outputs: the --case's whole output as .npy
   std::string device = "auto";
   bool explain = false;  // run `numguard explain` on every failing kernel after the table
   std::vector<std::string> shapes;  // --shape: the run's shapes (case_shapes.h)
@@ -99,6 +100,11 @@ std::vector<const KernelDesc*> validate(CheckCommand& c) {
   if (!c.json_path.empty()) {
     const std::string error = probe_writable(c.json_path);
     if (!error.empty()) throw UsageError("--json: " + error);
+  }
+  if (!c.outputs_path.empty()) {
+    if (!c.case_index) throw UsageError("--outputs writes one case's output: give --case I");
+    const std::string error = probe_writable(c.outputs_path);
+    if (!error.empty()) throw UsageError("--outputs: " + error);
   }
   c.input_count = apply_inputs(
       c.inputs, c.shape_set.empty() ? c.shapes : std::vector<std::string>{"set"}, kernels);
@@ -193,7 +199,13 @@ void print_input_details(const CheckCommand& c, const CheckResults& r) {
 int run_check_verb(CheckCommand& c) {
   const std::vector<const KernelDesc*> kernels = validate(c);
   if (c.case_index) {
-    const CaseOutcome outcome = print_case_details(*kernels.front(), c.engine.seed, *c.case_index);
+    std::string outputs_error;
+    const CaseOutcome outcome = print_case_details(*kernels.front(), c.engine.seed, *c.case_index,
+                                                   c.outputs_path, &outputs_error);
+    if (!outputs_error.empty()) {
+      fmt::print(stderr, "numguard check: --outputs: {}\n", outputs_error);
+      return kExitUsage;
+    }
     if (!c.json_path.empty()) {
       const int status = write_json(c, run(c, kernels));
       if (status != kExitOk) return status;
@@ -238,6 +250,11 @@ VerbAction setup_check(CLI::App& app) {
                  "inputs, reference, output and error")
       ->type_name("I")
       ->check(integer_in(0, INT64_MAX));
+  app.add_option("--outputs", c->outputs_path,
+                 "With --case: also write the kernel's whole output to FILE as NumPy .npy "
+                 "(fp16 / fp32 / fp64 bits kept; narrower formats as exact float32)")
+      ->type_name("FILE")
+      ->check([](const std::string& s) { return s.empty() ? "needs a file name" : std::string(); });
   app.add_option("--generator", c->generators,
                  "Only these generators (comma-separated): " + generator_names())
       ->delimiter(',')
