@@ -38,10 +38,10 @@ namespace {
 constexpr uint64_t kSeed = 20261124;
 
 const std::vector<std::string> kCudaKernels = {
-    "gemm.fp16.tc-mma",           "gemm.bf16.tc-mma",          "gemm.tf32.tc-mma",
-    "gemm.fp16.tc-mma.splitk4",   "gemm.fp16.tc-mma.fp16acc",  "sum.fp16.fp32acc.warp",
-    "sum.bf16.fp32acc.warp",      "sumsq.fp16.fp32acc.warp",   "sumsq.bf16.fp32acc.warp",
-    "dot.fp16.fp32acc.cuda-core", "dot.bf16.fp32acc.cuda-core"};
+    "gemm.fp16.tc-mma",           "gemm.bf16.tc-mma",           "gemm.tf32.tc-mma",
+    "gemm.fp16.tc-mma.splitk4",   "gemm.fp16.tc-mma.fp16acc",   "sum.fp16.fp32acc.warp",
+    "sum.bf16.fp32acc.warp",      "sumsq.fp16.fp32acc.warp",    "sumsq.bf16.fp32acc.warp",
+    "dot.fp16.fp32acc.cuda-core", "dot.bf16.fp32acc.cuda-core", "scaled_gemm.e4m3.mma-sm120a"};
 
 // The warp-per-row softmax kernels (softmax.cu): every input format and algorithm.
 std::vector<std::string> softmax_kernels() {
@@ -63,6 +63,20 @@ std::vector<const KernelDesc*> with_device(Device d, bool mutants) {
   std::vector<const KernelDesc*> out;
   for (const KernelDesc* k : select_kernels("*", true))
     if (k->device == d && k->mutant == mutants) out.push_back(k);
+  return out;
+}
+
+// The kernels of with_device that the present GPU runs: an arch-specific kernel (sm_120a) on
+// another GPU is left to its twin, as `numguard check` leaves it (cannot_run), and said so.
+std::vector<const KernelDesc*> on_device(Device d, bool mutants) {
+  std::vector<const KernelDesc*> out;
+  for (const KernelDesc* k : with_device(d, mutants)) {
+    const std::string no = k->cannot_run ? k->cannot_run() : "";
+    if (no.empty())
+      out.push_back(k);
+    else
+      std::printf("%-55s not on this device: %s\n", k->name.c_str(), no.c_str());
+  }
   return out;
 }
 
@@ -491,8 +505,8 @@ std::string matching_architectures(const KernelDesc& k, const KernelDesc& twin, 
 
 TEST(CudaDevice, EveryKernelMatchesItsTwinBitForBit) {
   SKIP_WITHOUT_DEVICE();
-  std::vector<const KernelDesc*> kernels = with_device(Device::cuda, false);
-  for (const KernelDesc* m : with_device(Device::cuda, true))
+  std::vector<const KernelDesc*> kernels = on_device(Device::cuda, false);
+  for (const KernelDesc* m : on_device(Device::cuda, true))
     if (find_kernel(m->twin_of) && find_kernel(m->twin_of)->mutant) kernels.push_back(m);
   ASSERT_FALSE(kernels.empty());
   for (const KernelDesc* k : kernels) {
@@ -529,7 +543,7 @@ TEST(CudaDevice, EveryKernelMatchesItsTwinBitForBit) {
 TEST(CudaDevice, MutantsWithTheCorrectTwinDifferFromIt) {
   SKIP_WITHOUT_DEVICE();
   int compared = 0;
-  for (const KernelDesc* m : with_device(Device::cuda, true)) {
+  for (const KernelDesc* m : on_device(Device::cuda, true)) {
     const KernelDesc* twin = find_kernel(m->twin_of);
     ASSERT_NE(twin, nullptr) << m->name;
     if (twin->mutant) continue;  // compared bit for bit above
@@ -550,8 +564,8 @@ TEST(CudaDevice, MutantsWithTheCorrectTwinDifferFromIt) {
 
 TEST(CudaDevice, KernelsStayWithinTheirRecipeBounds) {
   SKIP_WITHOUT_DEVICE();
-  std::vector<const KernelDesc*> kernels = with_device(Device::cuda, false);
-  for (const KernelDesc* k : with_device(Device::library, false)) kernels.push_back(k);
+  std::vector<const KernelDesc*> kernels = on_device(Device::cuda, false);
+  for (const KernelDesc* k : on_device(Device::library, false)) kernels.push_back(k);
   ASSERT_FALSE(kernels.empty());
   CheckOptions opt;
   opt.cases = 20;
@@ -573,7 +587,7 @@ TEST(CudaDevice, KernelsStayWithinTheirRecipeBounds) {
 
 TEST(CudaDevice, DeviceMutantsAreCaughtByTheirBounds) {
   SKIP_WITHOUT_DEVICE();
-  const auto mutants = with_device(Device::cuda, true);
+  const auto mutants = on_device(Device::cuda, true);
   ASSERT_FALSE(mutants.empty());
   CheckOptions opt;
   opt.cases = 20;

@@ -114,10 +114,72 @@ TEST(ScaledMmaFragments, TheInstructionSeesTheProbesVectorsAndScalesOnly) {
         // Both lanes of quad 0's pair carry row 0's: right whichever of them holds row 0.
         EXPECT_EQ(s.sa[8][j], s.sa[0][j]) << "A row 8's scale " << j;
         for (int r = 1; r < 16; ++r)
-          if (r != 8) EXPECT_EQ(s.sa[r][j], one) << "A row " << r << "'s scale";
+          if (r != 8) {
+            EXPECT_EQ(s.sa[r][j], one) << "A row " << r << "'s scale";
+          }
         for (int col = 1; col < 8; ++col) EXPECT_EQ(s.sb[j][col], one) << "B column " << col;
       }
     }
+  }
+}
+
+// The GEMM kernel's tiles: for shapes that are and are not multiples of the 16 x 8 x 32 tile,
+// every tile's registers, read back through the same formulas (m16n8k32, .e4m3), hold that
+// tile of A, B and their scales, zeros past m, n and k.
+TEST(ScaledMmaFragments, EveryGemmTileSeesItsPartOfEachMatrix) {
+  struct Shape {
+    int m, n, k;
+  };
+  const std::vector<Shape> shapes = {{16, 8, 32}, {33, 17, 70}, {5, 3, 1}, {48, 24, 96}};
+  ASSERT_FALSE(shapes.empty());
+  for (const Shape& sh : shapes) {
+    const int kb = (sh.k + 31) / 32;
+    std::vector<uint8_t> a(sh.m * sh.k), b(sh.k * sh.n), sa(sh.m * kb), sb(kb * sh.n);
+    for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<uint8_t>(1 + (i * 37) % 251);
+    for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<uint8_t>(1 + (i * 53 + 7) % 251);
+    for (size_t i = 0; i < sa.size(); ++i) sa[i] = static_cast<uint8_t>(100 + i % 50);
+    for (size_t i = 0; i < sb.size(); ++i) sb[i] = static_cast<uint8_t>(10 + i % 80);
+    const Gemm x{a.data(), b.data(), sa.data(), sb.data(), sh.m, sh.n, sh.k, kb};
+    const auto at_a = [&](int r, int c) -> uint32_t {
+      return r < sh.m && c < sh.k ? a[r * sh.k + c] : 0;
+    };
+    const auto at_b = [&](int r, int c) -> uint32_t {
+      return r < sh.k && c < sh.n ? b[r * sh.n + c] : 0;
+    };
+    for (int row0 = 0; row0 < sh.m; row0 += 16)
+      for (int col0 = 0; col0 < sh.n; col0 += 8)
+        for (int k0 = 0; k0 < sh.k; k0 += 32) {
+          SCOPED_TRACE(::testing::Message() << sh.m << "x" << sh.n << "x" << sh.k << ", tile ("
+                                            << row0 << ", " << col0 << "), k0 " << k0);
+          for (int lane = 0; lane < 32; ++lane) {
+            const int g = lane / 4, t = lane % 4;
+            for (int i = 0; i < 16; ++i) {  // a_i: "row = groupID for a_i where 0 <= i < 4 ||
+                                            // 8 <= i < 12", col = 4t + (i & 3) (+ 16 for i >= 8)
+              const int row = (i < 4 || (i >= 8 && i < 12)) ? g : g + 8;
+              const int col = t * 4 + (i & 3) + (i >= 8 ? 16 : 0);
+              const uint32_t bits = (gemm_a_reg(x, row0, k0, g, t, i / 4) >> (8 * (i % 4))) & 0xff;
+              EXPECT_EQ(bits, at_a(row0 + row, k0 + col)) << "lane " << lane << ", a_" << i;
+            }
+            for (int i = 0; i < 8; ++i) {  // b_i: row = 4t + (i & 3) (+ 16 for i >= 4), col g
+              const int row = t * 4 + (i & 3) + (i >= 4 ? 16 : 0);
+              const uint32_t bits = (gemm_b_reg(x, col0, k0, g, t, i / 4) >> (8 * (i % 4))) & 0xff;
+              EXPECT_EQ(bits, at_b(k0 + row, col0 + g)) << "lane " << lane << ", b_" << i;
+            }
+            // thread-id 0: lanes 4g and 4g + 1 give rows g and g + 8; lane 4g gives column g.
+            if (t < 2) {
+              const int row = row0 + g + 8 * t;
+              EXPECT_EQ(gemm_scale_a(x, row0, k0, lane),
+                        row < sh.m ? sa[row * kb + k0 / 32] : 0x7fu)
+                  << "lane " << lane;
+            }
+            if (t == 0) {
+              const int col = col0 + g;
+              EXPECT_EQ(gemm_scale_b(x, col0, k0, lane),
+                        col < sh.n ? sb[(k0 / 32) * sh.n + col] : 0x7fu)
+                  << "lane " << lane;
+            }
+          }
+        }
   }
 }
 

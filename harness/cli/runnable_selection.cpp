@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "harness/cli/verb.h"
+#include "harness/device/device.h"
 #include "harness/engine/registry.h"
 
 namespace numguard::cli {
@@ -16,7 +17,9 @@ std::vector<const KernelDesc*> runnable_selection(const std::vector<const Kernel
   int skipped = 0;
   std::vector<const KernelDesc*> run = runnable_kernels(selected, choice, &why, &skipped);
   if (skipped == 0) return run;
-  if (choice == DeviceChoice::cuda)
+  // No device at all refuses --device cuda; a device that some kernels' code is not for (an
+  // sm_120a kernel on an H100) leaves those to their twins, as below.
+  if (choice == DeviceChoice::cuda && !device::status().available)
     throw UsageError(fmt::format("--device cuda: {} GPU kernels cannot run: {}", skipped, why));
 
   std::vector<std::pair<const KernelDesc*, const KernelDesc*>> twins;  // (GPU kernel, twin)
@@ -28,7 +31,11 @@ std::vector<const KernelDesc*> runnable_selection(const std::vector<const Kernel
     else
       without_twin.push_back(k);
   }
-  std::string note = fmt::format("numguard check: GPU kernels do not run here ({})", why);
+  std::string note =
+      device::status().available
+          ? fmt::format("numguard check: {} GPU kernel{} cannot run on this device ({})", skipped,
+                        skipped == 1 ? "" : "s", why)
+          : fmt::format("numguard check: GPU kernels do not run here ({})", why);
   if (twins.size() == 1)
     note += fmt::format("; {} is checked through its CPU twin {}", twins.front().first->name,
                         twins.front().second->name);

@@ -82,6 +82,11 @@ struct KernelDesc {
   // `arch` when the registry is built; empty for every other kernel. The architecture is an
   // input of the run, never a setting a running kernel reads.
   std::function<void(KernelDesc&, std::string_view tc_arch)> for_arch;
+  // CUDA kernels that only some GPUs run (arch-specific code such as sm_120a): why the
+  // present device cannot run this one, "" when it can. Empty for kernels every CUDA device
+  // of the build runs. Asked only where a CUDA device exists; a kernel it rules out is skipped
+  // like a GPU kernel on a machine without a GPU (its CPU twin checked instead).
+  std::function<std::string()> cannot_run;
 };
 
 // Every built-in kernel, in the order of declaration (static initialization: unspecified

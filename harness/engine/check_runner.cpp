@@ -64,15 +64,20 @@ std::vector<const KernelDesc*> runnable_kernels(const std::vector<const KernelDe
   const bool gpu = choice != DeviceChoice::cpu && dev.available;
   std::vector<const KernelDesc*> out;
   int n = 0;
+  std::string why = choice == DeviceChoice::cpu ? "--device cpu" : dev.why_not;
   for (const KernelDesc* k : kernels) {
-    if (k->device == Device::cpu || gpu) {
+    if (k->device == Device::cpu) {
       out.push_back(k);
-    } else {
+    } else if (!gpu) {
       ++n;
+    } else if (const std::string no = k->cannot_run ? k->cannot_run() : ""; !no.empty()) {
+      if (n++ == 0) why = no;  // the device is here; this kernel's code is not for it
+    } else {
+      out.push_back(k);
     }
   }
   if (skipped) *skipped = n;
-  if (skipped_why) *skipped_why = choice == DeviceChoice::cpu ? "--device cpu" : dev.why_not;
+  if (skipped_why) *skipped_why = why;
   return out;
 }
 

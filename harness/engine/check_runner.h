@@ -32,9 +32,10 @@ struct CheckOptions {
 };
 
 // Which of `kernels` can run on the chosen device. GPU kernels (device cuda or library) run
-// when the choice is cuda or automatic and a CUDA device is present; otherwise they are
-// skipped and *skipped_why says why in one line. (The twins model the architecture the
-// registry was built for: harness/engine/registry.h.)
+// when the choice is cuda or automatic and a CUDA device is present, and the kernel's
+// cannot_run (if any) has nothing against it; otherwise they are skipped and *skipped_why says
+// why in one line (the first such reason). (The twins model the architecture the registry was
+// built for: harness/engine/registry.h.)
 std::vector<const KernelDesc*> runnable_kernels(const std::vector<const KernelDesc*>& kernels,
                                                 DeviceChoice choice, std::string* skipped_why,
                                                 int* skipped);

@@ -13,12 +13,6 @@
 namespace numguard::kernels {
 namespace {
 
-const tc::Instruction& instruction(const ScaledGemmArithmetic& a) {
-  const tc::Instruction* ins = tc::find_instruction(scaled_instruction(a), "blackwell");
-  if (!ins) throw std::logic_error("scaled_gemm: the instruction table lacks its instruction");
-  return *ins;
-}
-
 // Scale byte `at` of a scale tensor; past its end, a zero byte (what a kernel reading a
 // padded layout from an unpadded buffer meets in a zeroed allocation).
 uint64_t scale_byte(const Tensor& t, int64_t at) {
@@ -35,6 +29,22 @@ ScaledGemmArithmetic nvfp4_operands() {
   return {.element = Format::e2m1, .scale = Format::ue4m3, .block = 16};
 }
 
+const tc::Instruction& scaled_instruction_row(const ScaledGemmArithmetic& a) {
+  const tc::Instruction* ins = nullptr;
+  if (a.arch == "blackwell") {
+    ins = tc::find_instruction(scaled_instruction(a), "blackwell");
+  } else {  // the row of a.arch for these elements and scales
+    for (const tc::Instruction& row : tc::tc_instructions())
+      if (row.arch == a.arch && row.a == a.element && row.b == a.element &&
+          row.out == Format::fp32 && row.model.scale == a.scale &&
+          row.model.scale_block == a.block &&
+          (row.model.path == tc::Datapath::scaled || row.model.path == tc::Datapath::group_scaled))
+        ins = ins ? ins : &row;
+  }
+  if (!ins) throw std::logic_error("scaled_gemm: the instruction table lacks its instruction");
+  return *ins;
+}
+
 const char* scaled_instruction(const ScaledGemmArithmetic& a) {
   // The instruction mx_gemm runs for the same block format.
   const mx::BlockFormat f{"", a.element, a.block, a.scale};
@@ -42,7 +52,7 @@ const char* scaled_instruction(const ScaledGemmArithmetic& a) {
 }
 
 Recipe scaled_gemm_recipe(const ScaledGemmArithmetic& a) {
-  const tc::Instruction& ins = instruction(a);
+  const tc::Instruction& ins = scaled_instruction_row(a);
   Recipe r;
   r.in = a.element;
   r.acc = Format::fp32;
@@ -65,7 +75,7 @@ void run_scaled_gemm(const ScaledGemmArithmetic& arith, const Problem& p, Tensor
   const bool nvfp4 = arith.scale == Format::ue4m3;
   if (nvfp4 && p.scalars.size() != 2)
     throw std::invalid_argument("nvfp4_gemm: the two tensor scales are missing");
-  tc::TcModel m = instruction(arith).model;
+  tc::TcModel m = scaled_instruction_row(arith).model;
   m.operand_emin = m.operand_emin_b = tc::operand_emin(arith.element);
   m.zero_group_at_scales = arith.zero_group_at_scales;
   const int64_t bl = arith.block;

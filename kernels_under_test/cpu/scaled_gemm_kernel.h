@@ -7,7 +7,10 @@
 // hand vendor kernels their tensors misread scales, layouts and packing.
 #pragma once
 
+#include <string_view>
+
 #include "harness/core/kernel.h"
+#include "references/tensor_core_model.h"
 
 namespace numguard::kernels {
 
@@ -28,13 +31,18 @@ struct ScaledGemmArithmetic {
   // The other reading of the unmeasured hardware rule (not a bug): a group of 16 zero products
   // aligned at its scales' exponents (tc::TcModel::zero_group_at_scales).
   bool zero_group_at_scales = false;
+  // Whose instruction runs the blocks: "blackwell" (tcgen05.mma) or "rtx_blackwell" (mma.sync
+  // kind::mxf8f6f4 / mxf4nvf4, the CUDA kernel of scaled_gemm_sm120.cu and its twin).
+  std::string_view arch = "blackwell";
 };
 
 // The declared arithmetic of the two ops' kernels.
 ScaledGemmArithmetic mx_operands(Format element);  // scaled_gemm: E8M0 per 32
 ScaledGemmArithmetic nvfp4_operands();             // nvfp4_gemm: e2m1, UE4M3 per 16
 
-// The model instruction that multiplies such operands.
+// The model instruction that multiplies such operands (on a.arch).
+const tc::Instruction& scaled_instruction_row(const ScaledGemmArithmetic& a);
+// Its name on Blackwell (tcgen05.mma), the one mx_gemm shares.
 const char* scaled_instruction(const ScaledGemmArithmetic& a);
 
 // p.c and p.d hold the scales (m x kb and kb x n); nvfp4_gemm's p.scalars = {scale_a, scale_b}.

@@ -89,4 +89,46 @@ NG_FRAG_HD uint32_t scale_reg(Kind k, const Dot& d, const uint32_t* s, int k0, i
   return r;
 }
 
+// The block-scaled GEMM (scaled_gemm_sm120.cu): one warp computes the 16 x 8 tile of D = (A SA)
+// (B SB) at (row0, col0) with kind::mxf8f6f4 e4m3 instructions, one per 32 k in increasing k.
+// A (m x k) and B (k x n): e4m3 bytes, row-major; SA (m x kb) and SB (kb x n): E8M0 bytes, one
+// per 32 k (kb = ceil(k / 32)). Elements past m, n or k are zeros, scales past m or n ones.
+struct Gemm {
+  const uint8_t* a;
+  const uint8_t* b;
+  const uint8_t* sa;
+  const uint8_t* sb;
+  int m, n, k, kb;
+};
+
+NG_FRAG_HD uint32_t gemm_a_reg(const Gemm& x, int row0, int k0, int g, int t, int r) {
+  const int row = row0 + g + ((r & 1) ? 8 : 0), col = k0 + 4 * t + ((r & 2) ? 16 : 0);
+  uint32_t v = 0;
+  for (int j = 0; j < 4; ++j)
+    if (row < x.m && col + j < x.k)
+      v |= uint32_t{x.a[static_cast<long long>(row) * x.k + col + j]} << (8 * j);
+  return v;
+}
+
+NG_FRAG_HD uint32_t gemm_b_reg(const Gemm& x, int col0, int k0, int g, int t, int r) {
+  const int col = col0 + g, row = k0 + 4 * t + 16 * r;
+  uint32_t v = 0;
+  for (int j = 0; j < 4; ++j)
+    if (col < x.n && row + j < x.k)
+      v |= uint32_t{x.b[static_cast<long long>(row + j) * x.n + col]} << (8 * j);
+  return v;
+}
+
+// A's scale register of `lane`: lane 4g (and 4g + 2) row g, lane 4g + 1 (and 4g + 3) row g + 8.
+NG_FRAG_HD uint32_t gemm_scale_a(const Gemm& x, int row0, int k0, int lane) {
+  const int row = row0 + lane / 4 + (lane % 2) * 8;
+  return row < x.m ? x.sa[static_cast<long long>(row) * x.kb + k0 / 32] : 0x7fu;
+}
+
+// B's scale register of `lane`: column lane / 4.
+NG_FRAG_HD uint32_t gemm_scale_b(const Gemm& x, int col0, int k0, int lane) {
+  const int col = col0 + lane / 4;
+  return col < x.n ? x.sb[static_cast<long long>(k0 / 32) * x.n + col] : 0x7fu;
+}
+
 }  // namespace numguard::cuda::fragments
