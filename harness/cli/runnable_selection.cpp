@@ -32,7 +32,7 @@ std::vector<const KernelDesc*> runnable_selection(const std::vector<const Kernel
       without_twin.push_back(k);
   }
   std::string note =
-      device::status().available
+      choice != DeviceChoice::cpu && device::status().available
           ? fmt::format("numguard check: {} GPU kernel{} cannot run on this device ({})", skipped,
                         skipped == 1 ? "" : "s", why)
           : fmt::format("numguard check: GPU kernels do not run here ({})", why);
