@@ -257,7 +257,10 @@ Problem special(const ReductionForm& f, const KernelDesc& kd, Rng& r) {
   return p;
 }
 
-// K at tile boundaries: 0, 1, multiples of the recipe's block +- 1, and primes.
+// K at tile boundaries: 0, 1, multiples of the recipe's block +- 1, and primes; for a GEMM, in
+// half the cases M and N around the 16 x 8 tile of mma.sync and twice it too, so that a kernel's
+// residue tiles in M and N, and the rows and columns each lane of a tile owns (rows g and g + 8),
+// are reached (random_shape's M and N stay below 8).
 Problem tile_edges(const ReductionForm& f, const KernelDesc& kd, Rng& r) {
   const Accumulation& a = kd.recipe.shape;
   int64_t t = a.block > 0 ? a.block : 32;
@@ -267,6 +270,11 @@ Problem tile_edges(const ReductionForm& f, const KernelDesc& kd, Rng& r) {
                              7, 31, 61, 127,   251};
   Shape s = random_shape(f, r);
   s.k = dim_or(Dim::k, std::max<int64_t>(0, choices[r.integer(0, std::size(choices) - 1)]));
+  if (f.gemm && r.coin()) {
+    constexpr int64_t rows[] = {7, 8, 9, 15, 16, 17, 31, 33}, cols[] = {7, 8, 9, 15, 16, 17};
+    s.m = dim_or(Dim::m, rows[r.integer(0, std::size(rows) - 1)]);
+    s.n = dim_or(Dim::n, cols[r.integer(0, std::size(cols) - 1)]);
+  }
   return fill(f, kd, s, r, [](Rng& g) { return g.uniform(-1, 1); });
 }
 
