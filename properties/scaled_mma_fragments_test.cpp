@@ -21,7 +21,22 @@ struct Seen {  // what one instruction reads, as matrices
 };
 
 // PTX ISA, "Matrix Fragments for mma.m16n8k32" (.e4m3: a_0..a_15, b_0..b_7, one byte each) and
-// "mma.m16n8k64" (.e2m1, packed: a_0..a_31, b_0..b_15, one nibble each).
+// "mma.m16n8k64" (.e2m1, packed: a_0..a_31, b_0..b_15, one nibble each): the row and column of
+// a_i in lane (g, t), and the row of b_i (its column is g).
+int a_row(Kind kind, int g, int i) {  // "row = groupID for a_i where 0 <= i < 4 || 8 <= i < 12"
+  const bool lower =
+      kind == Kind::mxf8f6f4_e4m3 ? (i < 4 || (i >= 8 && i < 12)) : (i < 8 || (i >= 16 && i < 24));
+  return lower ? g : g + 8;
+}
+int a_col(Kind kind, int t, int i) {
+  return kind == Kind::mxf8f6f4_e4m3 ? t * 4 + (i & 3) + (i >= 8 ? 16 : 0)
+                                     : t * 8 + (i & 7) + (i >= 16 ? 32 : 0);
+}
+int b_row(Kind kind, int t, int i) {
+  return kind == Kind::mxf8f6f4_e4m3 ? t * 4 + (i & 3) + (i >= 4 ? 16 : 0)
+                                     : t * 8 + (i & 7) + (i >= 8 ? 32 : 0);
+}
+
 Seen read_back(Kind kind, const Dot& d, int k0) {
   const bool fp8 = kind == Kind::mxf8f6f4_e4m3;
   const int width = fp8 ? 8 : 4, per_reg = 32 / width;
@@ -37,17 +52,11 @@ Seen read_back(Kind kind, const Dot& d, int k0) {
     const int g = lane / 4, t = lane % 4;
     for (int i = 0; i < 4 * per_reg; ++i) {  // a_i
       const uint32_t bits = a_reg(kind, d, k0, g, t, i / per_reg) >> (width * (i % per_reg));
-      const bool upper = fp8 ? !(i < 4 || (i >= 8 && i < 12)) : !(i < 8 || (i >= 16 && i < 24));
-      const int row = upper ? g + 8 : g;
-      const int col =
-          fp8 ? t * 4 + (i & 3) + (i >= 8 ? 16 : 0) : t * 8 + (i & 7) + (i >= 16 ? 32 : 0);
-      s.a[row][col] = bits & mask;
+      s.a[a_row(kind, g, i)][a_col(kind, t, i)] = bits & mask;
     }
     for (int i = 0; i < 2 * per_reg; ++i) {  // b_i
       const uint32_t bits = b_reg(kind, d, k0, g, t, i / per_reg) >> (width * (i % per_reg));
-      const int row =
-          fp8 ? t * 4 + (i & 3) + (i >= 4 ? 16 : 0) : t * 8 + (i & 7) + (i >= 8 ? 32 : 0);
-      s.b[row][g] = bits & mask;
+      s.b[b_row(kind, t, i)][g] = bits & mask;
     }
     // "Block Scaling for mma.sync", thread-id 0 and byte-id 0; the lane of the pair for row g
     // and the byte order as the header sources them.
@@ -123,64 +132,85 @@ TEST(ScaledMmaFragments, TheInstructionSeesTheProbesVectorsAndScalesOnly) {
   }
 }
 
-// The GEMM kernel's tiles: for shapes that are and are not multiples of the 16 x 8 x 32 tile,
-// every tile's registers, read back through the same formulas (m16n8k32, .e4m3), hold that
-// tile of A, B and their scales, zeros past m, n and k.
+// The GEMM kernel's tiles: for each kind and for shapes that are and are not multiples of the
+// 16 x 8 x K tile, every tile's registers, read back through the same formulas, hold that tile
+// of A, B and their scales, zeros past m, n and k, unit scales past m, n and kb.
 TEST(ScaledMmaFragments, EveryGemmTileSeesItsPartOfEachMatrix) {
   struct Shape {
     int m, n, k;
   };
-  const std::vector<Shape> shapes = {{16, 8, 32}, {33, 17, 70}, {5, 3, 1}, {48, 24, 96}};
+  const std::vector<Shape> shapes = {
+      {16, 8, 64}, {33, 17, 70}, {5, 3, 1}, {48, 24, 96}, {17, 9, 161}};
+  const std::vector<Kind> kinds = {Kind::mxf8f6f4_e4m3, Kind::mxf4_e2m1, Kind::mxf4nvf4_e2m1};
   ASSERT_FALSE(shapes.empty());
-  for (const Shape& sh : shapes) {
-    const int kb = (sh.k + 31) / 32;
-    std::vector<uint8_t> a(sh.m * sh.k), b(sh.k * sh.n), sa(sh.m * kb), sb(kb * sh.n);
-    for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<uint8_t>(1 + (i * 37) % 251);
-    for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<uint8_t>(1 + (i * 53 + 7) % 251);
-    for (size_t i = 0; i < sa.size(); ++i) sa[i] = static_cast<uint8_t>(100 + i % 50);
-    for (size_t i = 0; i < sb.size(); ++i) sb[i] = static_cast<uint8_t>(10 + i % 80);
-    const Gemm x{a.data(), b.data(), sa.data(), sb.data(), sh.m, sh.n, sh.k, kb};
-    const auto at_a = [&](int r, int c) -> uint32_t {
-      return r < sh.m && c < sh.k ? a[r * sh.k + c] : 0;
-    };
-    const auto at_b = [&](int r, int c) -> uint32_t {
-      return r < sh.k && c < sh.n ? b[r * sh.n + c] : 0;
-    };
-    for (int row0 = 0; row0 < sh.m; row0 += 16)
-      for (int col0 = 0; col0 < sh.n; col0 += 8)
-        for (int k0 = 0; k0 < sh.k; k0 += 32) {
-          SCOPED_TRACE(::testing::Message() << sh.m << "x" << sh.n << "x" << sh.k << ", tile ("
-                                            << row0 << ", " << col0 << "), k0 " << k0);
-          for (int lane = 0; lane < 32; ++lane) {
-            const int g = lane / 4, t = lane % 4;
-            for (int i = 0; i < 16; ++i) {  // a_i: "row = groupID for a_i where 0 <= i < 4 ||
-                                            // 8 <= i < 12", col = 4t + (i & 3) (+ 16 for i >= 8)
-              const int row = (i < 4 || (i >= 8 && i < 12)) ? g : g + 8;
-              const int col = t * 4 + (i & 3) + (i >= 8 ? 16 : 0);
-              const uint32_t bits = (gemm_a_reg(x, row0, k0, g, t, i / 4) >> (8 * (i % 4))) & 0xff;
-              EXPECT_EQ(bits, at_a(row0 + row, k0 + col)) << "lane " << lane << ", a_" << i;
-            }
-            for (int i = 0; i < 8; ++i) {  // b_i: row = 4t + (i & 3) (+ 16 for i >= 4), col g
-              const int row = t * 4 + (i & 3) + (i >= 4 ? 16 : 0);
-              const uint32_t bits = (gemm_b_reg(x, col0, k0, g, t, i / 4) >> (8 * (i % 4))) & 0xff;
-              EXPECT_EQ(bits, at_b(k0 + row, col0 + g)) << "lane " << lane << ", b_" << i;
-            }
-            // thread-id 0: lanes 4g and 4g + 1 give rows g and g + 8; lane 4g gives column g.
-            if (t < 2) {
-              const int row = row0 + g + 8 * t;
-              EXPECT_EQ(gemm_scale_a(x, row0, k0, lane),
-                        row < sh.m ? sa[row * kb + k0 / 32] : 0x7fu)
-                  << "lane " << lane;
-            }
-            if (t == 0) {
-              const int col = col0 + g;
-              EXPECT_EQ(gemm_scale_b(x, col0, k0, lane),
-                        col < sh.n ? sb[(k0 / 32) * sh.n + col] : 0x7fu)
-                  << "lane " << lane;
+  for (Kind kind : kinds)
+    for (const Shape& sh : shapes) {
+      const int block = scale_block(kind), kb = (sh.k + block - 1) / block,
+                ik = instruction_k(kind);
+      const int bits = kind == Kind::mxf8f6f4_e4m3 ? 8 : 4, per = 32 / bits;
+      const uint32_t mask = (1u << bits) - 1u, one = unit_scale(kind);
+      // Nonzero elements (a dropped one shows), with bits above the nibble set for fp4 (the
+      // loader must drop them), and no scale equal to the unit scale.
+      std::vector<uint8_t> a(sh.m * sh.k), b(sh.k * sh.n), sa(sh.m * kb), sb(kb * sh.n);
+      for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<uint8_t>(1 + (i * 37) % 251);
+      for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<uint8_t>(1 + (i * 53 + 7) % 251);
+      for (size_t i = 0; i < sa.size(); ++i) sa[i] = static_cast<uint8_t>(0x10 + i % 40);
+      for (size_t i = 0; i < sb.size(); ++i) sb[i] = static_cast<uint8_t>(0x40 + i % 50);
+      const Gemm x{a.data(), b.data(), sa.data(), sb.data(), sh.m, sh.n, sh.k, kb, kind};
+      const auto at_a = [&](int r, int c) -> uint32_t {
+        return r < sh.m && c < sh.k ? a[r * sh.k + c] & mask : 0;
+      };
+      const auto at_b = [&](int r, int c) -> uint32_t {
+        return r < sh.k && c < sh.n ? b[r * sh.n + c] & mask : 0;
+      };
+      const auto scale_a = [&](int row, int blk) -> uint32_t {
+        return row < sh.m && blk < kb ? sa[row * kb + blk] : one;
+      };
+      const auto scale_b = [&](int col, int blk) -> uint32_t {
+        return col < sh.n && blk < kb ? sb[blk * sh.n + col] : one;
+      };
+      for (int row0 = 0; row0 < sh.m; row0 += 16)
+        for (int col0 = 0; col0 < sh.n; col0 += 8)
+          for (int k0 = 0; k0 < sh.k; k0 += ik) {
+            SCOPED_TRACE(::testing::Message()
+                         << "kind " << static_cast<int>(kind) << ", " << sh.m << "x" << sh.n << "x"
+                         << sh.k << ", tile (" << row0 << ", " << col0 << "), k0 " << k0);
+            for (int lane = 0; lane < 32; ++lane) {
+              const int g = lane / 4, t = lane % 4;
+              for (int i = 0; i < 4 * per; ++i) {
+                const uint32_t got =
+                    (gemm_a_reg(x, row0, k0, g, t, i / per) >> (bits * (i % per))) & mask;
+                EXPECT_EQ(got, at_a(row0 + a_row(kind, g, i), k0 + a_col(kind, t, i)))
+                    << "lane " << lane << ", a_" << i;
+              }
+              for (int i = 0; i < 2 * per; ++i) {
+                const uint32_t got =
+                    (gemm_b_reg(x, col0, k0, g, t, i / per) >> (bits * (i % per))) & mask;
+                EXPECT_EQ(got, at_b(k0 + b_row(kind, t, i), col0 + g))
+                    << "lane " << lane << ", b_" << i;
+              }
+              // thread-id 0: lanes 4g and 4g + 1 give rows g and g + 8; lane 4g gives column g;
+              // byte j of each scale register is the instruction's block j.
+              for (int j = 0; j < ik / block; ++j) {
+                const int blk = k0 / block + j;
+                const auto byte = [j](uint32_t r) { return (r >> (8 * j)) & 0xffu; };
+                if (t < 2) {
+                  EXPECT_EQ(byte(gemm_scale_a(x, row0, k0, lane)), scale_a(row0 + g + 8 * t, blk))
+                      << "lane " << lane << ", A scale byte " << j;
+                }
+                // The CUDA mutant's loader: lane 4g + 1 gives row g too.
+                if (t == 1) {
+                  EXPECT_EQ(byte(gemm_scale_a(x, row0, k0, lane, true)), scale_a(row0 + g, blk))
+                      << "lane " << lane << ", the mutant's A scale byte " << j;
+                }
+                if (t == 0) {
+                  EXPECT_EQ(byte(gemm_scale_b(x, col0, k0, lane)), scale_b(col0 + g, blk))
+                      << "lane " << lane << ", B scale byte " << j;
+                }
+              }
             }
           }
-        }
-  }
+    }
 }
 
 }  // namespace

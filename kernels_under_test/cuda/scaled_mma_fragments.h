@@ -90,45 +90,78 @@ NG_FRAG_HD uint32_t scale_reg(Kind k, const Dot& d, const uint32_t* s, int k0, i
 }
 
 // The block-scaled GEMM (scaled_gemm_sm120.cu): one warp computes the 16 x 8 tile of D = (A SA)
-// (B SB) at (row0, col0) with kind::mxf8f6f4 e4m3 instructions, one per 32 k in increasing k.
-// A (m x k) and B (k x n): e4m3 bytes, row-major; SA (m x kb) and SB (kb x n): E8M0 bytes, one
-// per 32 k (kb = ceil(k / 32)). Elements past m, n or k are zeros, scales past m or n ones.
+// (B SB) at (row0, col0) with one instruction of `kind` per instruction_k(kind) k, in increasing
+// k. A (m x k) and B (k x n): one element pattern per byte (an fp4 in the low nibble),
+// row-major; SA (m x kb) and SB (kb x n): scale bytes, one per scale_block(kind) k (kb =
+// ceil(k / block)). Elements past m, n or k are zeros, scales past m, n or kb ones.
 struct Gemm {
   const uint8_t* a;
   const uint8_t* b;
   const uint8_t* sa;
   const uint8_t* sb;
   int m, n, k, kb;
+  Kind kind = Kind::mxf8f6f4_e4m3;
 };
 
+// Elements per register, bits per element, and the k offset of the second half of a fragment.
+NG_FRAG_HD constexpr int per_reg(Kind k) {
+  return k == Kind::mxf8f6f4_e4m3 ? 4 : 8;
+}
+NG_FRAG_HD constexpr int element_bits(Kind k) {
+  return k == Kind::mxf8f6f4_e4m3 ? 8 : 4;
+}
+
 NG_FRAG_HD uint32_t gemm_a_reg(const Gemm& x, int row0, int k0, int g, int t, int r) {
-  const int row = row0 + g + ((r & 1) ? 8 : 0), col = k0 + 4 * t + ((r & 2) ? 16 : 0);
+  const int per = per_reg(x.kind), bits = element_bits(x.kind);
+  const int row = row0 + g + ((r & 1) ? 8 : 0),
+            col = k0 + per * t + ((r & 2) ? instruction_k(x.kind) / 2 : 0);
   uint32_t v = 0;
-  for (int j = 0; j < 4; ++j)
+  for (int j = 0; j < per; ++j)
     if (row < x.m && col + j < x.k)
-      v |= uint32_t{x.a[static_cast<long long>(row) * x.k + col + j]} << (8 * j);
+      v |= (uint32_t{x.a[static_cast<long long>(row) * x.k + col + j]} & ((1u << bits) - 1u))
+           << (bits * j);
   return v;
 }
 
 NG_FRAG_HD uint32_t gemm_b_reg(const Gemm& x, int col0, int k0, int g, int t, int r) {
-  const int col = col0 + g, row = k0 + 4 * t + 16 * r;
+  const int per = per_reg(x.kind), bits = element_bits(x.kind);
+  const int col = col0 + g, row = k0 + per * t + r * (instruction_k(x.kind) / 2);
   uint32_t v = 0;
-  for (int j = 0; j < 4; ++j)
+  for (int j = 0; j < per; ++j)
     if (col < x.n && row + j < x.k)
-      v |= uint32_t{x.b[static_cast<long long>(row + j) * x.n + col]} << (8 * j);
+      v |= (uint32_t{x.b[static_cast<long long>(row + j) * x.n + col]} & ((1u << bits) - 1u))
+           << (bits * j);
   return v;
 }
 
+// The scale register over scale row `line` (A's row or B's column) of a tensor holding scale
+// (line, blk) at line * line_stride + blk * blk_stride: byte j scales the instruction's j-th
+// block; past the tensor's lines or its kb blocks, the unit scale.
+NG_FRAG_HD uint32_t gemm_scale_reg(const Gemm& x, const uint8_t* s, int line, int lines,
+                                   long long line_stride, long long blk_stride, int k0) {
+  const int block = scale_block(x.kind);
+  uint32_t r = 0;
+  for (int j = 0; j < instruction_k(x.kind) / block; ++j) {
+    const int blk = k0 / block + j;
+    const uint32_t v =
+        line < lines && blk < x.kb ? s[line * line_stride + blk * blk_stride] : unit_scale(x.kind);
+    r |= (v & 0xffu) << (8 * j);
+  }
+  return r;
+}
+
 // A's scale register of `lane`: lane 4g (and 4g + 2) row g, lane 4g + 1 (and 4g + 3) row g + 8.
-NG_FRAG_HD uint32_t gemm_scale_a(const Gemm& x, int row0, int k0, int lane) {
-  const int row = row0 + lane / 4 + (lane % 2) * 8;
-  return row < x.m ? x.sa[static_cast<long long>(row) * x.kb + k0 / 32] : 0x7fu;
+// `one_row_per_quad` is the planted bug of a CUDA mutant: every lane of quad g gives row g, as
+// B's loader gives column g (rows g + 8 scaled by row g's scales).
+NG_FRAG_HD uint32_t gemm_scale_a(const Gemm& x, int row0, int k0, int lane,
+                                 bool one_row_per_quad = false) {
+  const int row = row0 + lane / 4 + (one_row_per_quad ? 0 : (lane % 2) * 8);
+  return gemm_scale_reg(x, x.sa, row, x.m, x.kb, 1, k0);
 }
 
 // B's scale register of `lane`: column lane / 4.
 NG_FRAG_HD uint32_t gemm_scale_b(const Gemm& x, int col0, int k0, int lane) {
-  const int col = col0 + lane / 4;
-  return col < x.n ? x.sb[static_cast<long long>(k0 / 32) * x.n + col] : 0x7fu;
+  return gemm_scale_reg(x, x.sb, col0 + lane / 4, x.n, 1, x.n, k0);
 }
 
 }  // namespace numguard::cuda::fragments
