@@ -37,11 +37,20 @@ namespace {
 
 constexpr uint64_t kSeed = 20261124;
 
-const std::vector<std::string> kCudaKernels = {
-    "gemm.fp16.tc-mma",           "gemm.bf16.tc-mma",           "gemm.tf32.tc-mma",
-    "gemm.fp16.tc-mma.splitk4",   "gemm.fp16.tc-mma.fp16acc",   "sum.fp16.fp32acc.warp",
-    "sum.bf16.fp32acc.warp",      "sumsq.fp16.fp32acc.warp",    "sumsq.bf16.fp32acc.warp",
-    "dot.fp16.fp32acc.cuda-core", "dot.bf16.fp32acc.cuda-core", "scaled_gemm.e4m3.mma-sm120a"};
+const std::vector<std::string> kCudaKernels = {"gemm.fp16.tc-mma",
+                                               "gemm.bf16.tc-mma",
+                                               "gemm.tf32.tc-mma",
+                                               "gemm.fp16.tc-mma.splitk4",
+                                               "gemm.fp16.tc-mma.fp16acc",
+                                               "sum.fp16.fp32acc.warp",
+                                               "sum.bf16.fp32acc.warp",
+                                               "sumsq.fp16.fp32acc.warp",
+                                               "sumsq.bf16.fp32acc.warp",
+                                               "dot.fp16.fp32acc.cuda-core",
+                                               "dot.bf16.fp32acc.cuda-core",
+                                               "scaled_gemm.e4m3.mma-sm120a",
+                                               "scaled_gemm.e2m1.mma-sm120a",
+                                               "nvfp4_gemm.e2m1.mma-sm120a"};
 
 // The warp-per-row softmax kernels (softmax.cu): every input format and algorithm.
 std::vector<std::string> softmax_kernels() {

@@ -70,6 +70,10 @@ void layout_variants(const kernels::ScaledGemmArithmetic& d, std::vector<Hypothe
   add_variant(d, out, "scales=read_blocked",
               "row-major scales read in cuBLAS's blocked layout (the swizzle left out)",
               [](A& a) { a.scales_read_blocked = true; });
+  add_variant(d, out, "scales_a=one_row_per_quad",
+              "rows 8..15 of each 16-row tile read the scales of rows 0..7 (an mma.sync scale "
+              "fragment filled one row per quad of lanes, as B's)",
+              [](A& a) { a.a_scales_one_row_per_quad = true; });
 }
 
 void scaled_variants(std::string_view, const Recipe& r, std::vector<Hypothesis>& out) {

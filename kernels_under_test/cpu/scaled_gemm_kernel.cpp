@@ -31,7 +31,9 @@ ScaledGemmArithmetic nvfp4_operands() {
 
 const tc::Instruction& scaled_instruction_row(const ScaledGemmArithmetic& a) {
   const tc::Instruction* ins = nullptr;
-  if (a.arch == "blackwell") {
+  if (!a.instruction.empty()) {
+    ins = tc::find_instruction(a.instruction, a.arch);
+  } else if (a.arch == "blackwell") {
     ins = tc::find_instruction(scaled_instruction(a), "blackwell");
   } else {  // the row of a.arch for these elements and scales
     for (const tc::Instruction& row : tc::tc_instructions())
@@ -114,10 +116,11 @@ void run_scaled_gemm(const ScaledGemmArithmetic& arith, const Problem& p, Tensor
     for (int64_t i = 0; i < p.m; ++i) {
       const size_t e = static_cast<size_t>(i * p.n + j);
       if (sample && !sample->wanted(e)) continue;
+      const int64_t si = arith.a_scales_one_row_per_quad && i % 16 >= 8 ? i - 8 : i;
       for (int64_t b = 0; b < kb; ++b)
         sa[static_cast<size_t>(b)] = read(
-            scale_byte(p.c, arith.scales_read_blocked ? mx::blocked_scale_index(i, block_of(b), kb)
-                                                      : i * kb + block_of(b)));
+            scale_byte(p.c, arith.scales_read_blocked ? mx::blocked_scale_index(si, block_of(b), kb)
+                                                      : si * kb + block_of(b)));
       std::copy_n(p.a.bits.begin() + i * p.k, p.k, row.begin());
       if (arith.a_nibbles_swapped)  // two fp4 per byte, read in the other order
         for (size_t l = 0; l + 1 < row.size(); l += 2) std::swap(row[l], row[l + 1]);

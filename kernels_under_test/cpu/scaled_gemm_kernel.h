@@ -16,24 +16,28 @@ namespace numguard::kernels {
 
 struct ScaledGemmArithmetic {
   Format element = Format::e4m3;
-  Format scale = Format::e8m0;            // e8m0 (scaled_gemm) or ue4m3 (nvfp4_gemm)
-  int block = 32;                         // elements per scale as the tensors hold them
-  int scale_bias = 127;                   // E8M0 read as 2^(e - bias) (the format's bias is 127)
-  bool b_scales_n_major = false;          // SB read as n x kb where it is kb x n
-  bool short_block_shares_scale = false;  // a last block of k % block elements read with the
-                                          // scale before it (floor(k / block) scales counted)
-  int scale_block_read = 0;               // > 0: scale l read as if one served this many elements
-  bool a_nibbles_swapped = false;         // A's packed fp4 pairs read high nibble first
-  bool tensor_scale_inverted = false;     // the epilogue multiplies by 1 / (scale_a scale_b)
-  bool tensor_scale_b_dropped = false;    // the epilogue multiplies by scale_a only
-  bool scales_read_blocked = false;       // row-major SA and SB read in cuBLAS's blocked layout
-                                          // (zero bytes past their end)
+  Format scale = Format::e8m0;             // e8m0 (scaled_gemm) or ue4m3 (nvfp4_gemm)
+  int block = 32;                          // elements per scale as the tensors hold them
+  int scale_bias = 127;                    // E8M0 read as 2^(e - bias) (the format's bias is 127)
+  bool b_scales_n_major = false;           // SB read as n x kb where it is kb x n
+  bool short_block_shares_scale = false;   // a last block of k % block elements read with the
+                                           // scale before it (floor(k / block) scales counted)
+  int scale_block_read = 0;                // > 0: scale l read as if one served this many elements
+  bool a_nibbles_swapped = false;          // A's packed fp4 pairs read high nibble first
+  bool tensor_scale_inverted = false;      // the epilogue multiplies by 1 / (scale_a scale_b)
+  bool tensor_scale_b_dropped = false;     // the epilogue multiplies by scale_a only
+  bool scales_read_blocked = false;        // row-major SA and SB read in cuBLAS's blocked layout
+                                           // (zero bytes past their end)
+  bool a_scales_one_row_per_quad = false;  // rows 8..15 of each 16-row tile read the scales of
+                                           // rows 0..7 (an mma.sync scale fragment filled as B's)
   // The other reading of the unmeasured hardware rule (not a bug): a group of 16 zero products
   // aligned at its scales' exponents (tc::TcModel::zero_group_at_scales).
   bool zero_group_at_scales = false;
   // Whose instruction runs the blocks: "blackwell" (tcgen05.mma) or "rtx_blackwell" (mma.sync
-  // kind::mxf8f6f4 / mxf4nvf4, the CUDA kernel of scaled_gemm_sm120.cu and its twin).
+  // kind::mxf8f6f4, mxf4, mxf4nvf4: the CUDA kernels of scaled_gemm_sm120.cu and their twins).
   std::string_view arch = "blackwell";
+  // The instruction's row by name on `arch`; empty: the first row for these elements and scales.
+  std::string_view instruction = {};
 };
 
 // The declared arithmetic of the two ops' kernels.

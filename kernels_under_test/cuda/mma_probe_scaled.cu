@@ -11,43 +11,21 @@
 #include <string>
 #include <vector>
 
+#include "kernels_under_test/cuda/block_scaled_mma.cuh"
+#include "kernels_under_test/cuda/cuda_common.cuh"
 #include "kernels_under_test/cuda/mma_probe.h"
 
 namespace numguard::cuda {
 namespace {
 
 namespace fr = fragments;
+using detail::check;
 
 struct ScaledArgs {
   fr::Dot dot;
   uint32_t c;
   uint32_t* out;
 };
-
-// D = A B + C in place, with thread-id and byte-id 0 for both scales (the header says why).
-#define NG_BLOCK_SCALED_MMA(instruction)                                                   \
-  asm volatile(                                                                            \
-      instruction                                                                          \
-      " {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3}, %10, {0, 0}, %11, {0, 0};\n" \
-      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])                                     \
-      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "r"(sa), "r"(sb))
-
-template <ScaledProbeInput In>
-__device__ void mma(float (&d)[4], const uint32_t (&a)[4], const uint32_t (&b)[2], uint32_t sa,
-                    uint32_t sb) {
-  if constexpr (In == ScaledProbeInput::mxf8f6f4_e4m3)
-    NG_BLOCK_SCALED_MMA(
-        "mma.sync.aligned.m16n8k32.row.col.kind::mxf8f6f4.block_scale.scale_vec::1X.f32.e4m3.e4m3."
-        "f32.ue8m0");
-  else if constexpr (In == ScaledProbeInput::mxf4_e2m1)
-    NG_BLOCK_SCALED_MMA(
-        "mma.sync.aligned.m16n8k64.row.col.kind::mxf4.block_scale.scale_vec::2X.f32.e2m1.e2m1.f32."
-        "ue8m0");
-  else
-    NG_BLOCK_SCALED_MMA(
-        "mma.sync.aligned.m16n8k64.row.col.kind::mxf4nvf4.block_scale.scale_vec::4X.f32.e2m1.e2m1."
-        "f32.ue4m3");
-}
 
 template <ScaledProbeInput In>
 __global__ void probe_scaled(ScaledArgs p) {
@@ -60,18 +38,13 @@ __global__ void probe_scaled(ScaledArgs p) {
     const uint32_t a[4] = {fr::a_reg(In, v, k0, g, t, 0), fr::a_reg(In, v, k0, g, t, 1),
                            fr::a_reg(In, v, k0, g, t, 2), fr::a_reg(In, v, k0, g, t, 3)};
     const uint32_t b[2] = {fr::b_reg(In, v, k0, g, t, 0), fr::b_reg(In, v, k0, g, t, 1)};
-    mma<In>(d, a, b, fr::scale_reg(In, v, v.sa, k0, g), fr::scale_reg(In, v, v.sb, k0, g));
+    fr::block_scaled_mma<In>(d, a, b, fr::scale_reg(In, v, v.sa, k0, g),
+                             fr::scale_reg(In, v, v.sb, k0, g));
   }
   if (lane == 0) p.out[0] = __float_as_uint(d[0]);
 #else
   __trap();  // built for sm_120a / sm_121a only
 #endif
-}
-
-void check(cudaError_t e, const char* what) {
-  if (e != cudaSuccess)
-    throw std::runtime_error(std::string("block-scaled mma probe: ") + what + ": " +
-                             cudaGetErrorString(e));
 }
 
 // Device buffers of the probe, freed on every path.

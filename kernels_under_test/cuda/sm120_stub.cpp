@@ -30,7 +30,13 @@ bool mma_probe_has_block_scaled(std::string* why_not) {
   return false;
 }
 
-Bits scaled_gemm_sm120(GemmShape, const Bits&, const Bits&, const Bits&, const Bits&) {
+Bits scaled_gemm_sm120(ScaledProbeInput, GemmShape, const Bits&, const Bits&, const Bits&,
+                       const Bits&, uint32_t) {
+  throw std::runtime_error(std::string("scaled_gemm_sm120: ") + kWhy);
+}
+
+Bits mutant_scaled_gemm_sm120_scale_rows(GemmShape, const Bits&, const Bits&, const Bits&,
+                                         const Bits&) {
   throw std::runtime_error(std::string("scaled_gemm_sm120: ") + kWhy);
 }
 
