@@ -24,7 +24,6 @@ namespace {
 
 namespace fr = fragments;
 using Kind = fr::Kind;
-using detail::check;
 using detail::DeviceBuffer;
 
 constexpr int kWarps = 4;  // per block
