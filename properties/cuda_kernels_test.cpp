@@ -19,10 +19,12 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "harness/device/device.h"
+#include "harness/engine/case_shapes.h"
 #include "harness/engine/check_runner.h"
 #include "harness/engine/generators.h"
 #include "harness/engine/op.h"
@@ -50,7 +52,10 @@ const std::vector<std::string> kCudaKernels = {"gemm.fp16.tc-mma",
                                                "dot.bf16.fp32acc.cuda-core",
                                                "scaled_gemm.e4m3.mma-sm120a",
                                                "scaled_gemm.e2m1.mma-sm120a",
-                                               "nvfp4_gemm.e2m1.mma-sm120a"};
+                                               "nvfp4_gemm.e2m1.mma-sm120a",
+                                               "scaled_gemm.e4m3.tcgen05-sm100a",
+                                               "scaled_gemm.e2m1.tcgen05-sm100a",
+                                               "nvfp4_gemm.e2m1.tcgen05-sm100a"};
 
 // The warp-per-row softmax kernels (softmax.cu): every input format and algorithm.
 std::vector<std::string> softmax_kernels() {
@@ -421,6 +426,29 @@ struct Labeled {
   Problem problem;
 };
 
+// Block-scaled GEMMs past one CTA tile of the tcgen05 kernels (128 x 128) and one K chunk (128
+// bytes of a row), which the generators' shapes stay below: two generators at each shape.
+const char* const kPastOneTile[] = {"128x128x256", "130x129x300", "257x9x520"};
+
+std::vector<Labeled> past_one_tile(const KernelDesc& k) {
+  std::vector<Labeled> out;
+  if (k.op != "scaled_gemm" && k.op != "nvfp4_gemm") return out;
+  for (const char* text : kPastOneTile) {
+    ShapeRequest r;
+    const std::string why = parse_shape(*find_op(k.op), text, &r);
+    if (!why.empty()) throw std::logic_error(std::string(text) + ": " + why);
+    const ForcedShape forced(r);
+    for (int64_t c = 0; c < 2; ++c) {
+      std::string gen;
+      Problem p = make_case(k, kSeed, c, &gen);
+      out.push_back({"generator " + gen + " (--seed " + std::to_string(kSeed) + " --case " +
+                         std::to_string(c) + " --shape " + text + ")",
+                     std::move(p)});
+    }
+  }
+  return out;
+}
+
 // The shapes above (uniform and wide values, every third with the epilogue), then the
 // engine's generated cases (every generator, specials and tile edges included).
 // Ops of the op table take only the generated cases, four times as many (their generators
@@ -439,6 +467,7 @@ std::vector<Labeled> cases_for(const KernelDesc& k) {
       ++i;
     }
   }
+  for (Labeled& c : past_one_tile(k)) out.push_back(std::move(c));
   const int64_t generated = (table_op(k) ? 20 : 5) * static_cast<int64_t>(case_generators().size());
   for (int64_t c = 0; c < generated; ++c) {
     std::string gen;
@@ -448,6 +477,20 @@ std::vector<Labeled> cases_for(const KernelDesc& k) {
                    std::move(p)});
   }
   return out;
+}
+
+TEST(CudaTwins, BlockScaledGemmCasesReachPastOneTcgen05Tile) {
+  for (const char* name : {"scaled_gemm.e4m3.tcgen05-sm100a", "nvfp4_gemm.e2m1.tcgen05-sm100a"}) {
+    const KernelDesc* k = find_kernel(name);
+    ASSERT_NE(k, nullptr) << name;
+    const std::vector<Labeled> cases = past_one_tile(*k);
+    ASSERT_EQ(cases.size(), 6u) << name;
+    EXPECT_EQ(cases[3].problem.m, 130) << cases[3].label;
+    EXPECT_EQ(cases[3].problem.n, 129) << cases[3].label;
+    EXPECT_EQ(cases[3].problem.k, 300) << cases[3].label;
+    EXPECT_EQ(cases[5].problem.m, 257) << cases[5].label;
+    EXPECT_EQ(cases[5].problem.k, 520) << cases[5].label;
+  }
 }
 
 bool same_bits(Format f, uint64_t x, uint64_t y) {

@@ -74,6 +74,12 @@ void layout_variants(const kernels::ScaledGemmArithmetic& d, std::vector<Hypothe
               "rows 8..15 of each 16-row tile read the scales of rows 0..7 (an mma.sync scale "
               "fragment filled one row per quad of lanes, as B's)",
               [](A& a) { a.a_scales_one_row_per_quad = true; });
+  // Only where an instruction reads fewer than the 4 blocks of a column group (not NVFP4's 4X).
+  if (kernels::scaled_instruction_row(d).model.block / d.block < 4)
+    add_variant(d, out, "scales=id_stuck",
+                "every tcgen05.mma of a 4-block scale column group reads its first byte(s) (the "
+                "scale factor ID left at 0)",
+                [](A& a) { a.scale_id_stuck = true; });
 }
 
 void scaled_variants(std::string_view, const Recipe& r, std::vector<Hypothesis>& out) {

@@ -89,7 +89,9 @@ void run_scaled_gemm(const ScaledGemmArithmetic& arith, const Problem& p, Tensor
         std::clamp<int64_t>(static_cast<int64_t>(e) + 127 - arith.scale_bias, 0, 254));
   };
   // The scale index this kernel reads for block b (the instruction's own count of blocks).
+  const int64_t per_instruction = std::max<int64_t>(1, m.block / bl);
   const auto block_of = [&](int64_t b) {
+    if (arith.scale_id_stuck) return b / 4 * 4 + b % per_instruction;
     if (arith.scale_block_read > 0) return b * bl / arith.scale_block_read;
     return arith.short_block_shares_scale && p.k % bl && b == kb - 1 && b > 0 ? b - 1 : b;
   };

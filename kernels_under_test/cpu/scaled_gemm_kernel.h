@@ -30,6 +30,9 @@ struct ScaledGemmArithmetic {
                                            // (zero bytes past their end)
   bool a_scales_one_row_per_quad = false;  // rows 8..15 of each 16-row tile read the scales of
                                            // rows 0..7 (an mma.sync scale fragment filled as B's)
+  bool scale_id_stuck = false;  // every tcgen05.mma of a 4-block scale column group reads its
+                                // first byte(s) (the scale factor ID left at 0): block b takes
+                                // block 4 floor(b / 4) + b % v's scale (v blocks per instruction)
   // The other reading of the unmeasured hardware rule (not a bug): a group of 16 zero products
   // aligned at its scales' exponents (tc::TcModel::zero_group_at_scales).
   bool zero_group_at_scales = false;

@@ -31,6 +31,28 @@ inline void check_launch(const char* kernel) {
   check(cudaGetLastError(), kernel);
 }
 
+// Whether `kernel` has code for the present device (arch-specific code has none on any other
+// GPU); otherwise false, *why_not = "<needs>; this device is sm_XY" or "no CUDA device".
+inline bool runs_here(const void* kernel, const char* needs, std::string* why_not) {
+  int dev = 0, major = 0, minor = 0;
+  if (cudaGetDevice(&dev) != cudaSuccess) {
+    cudaGetLastError();
+    if (why_not) *why_not = "no CUDA device";
+    return false;
+  }
+  cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev);
+  cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, dev);
+  cudaFuncAttributes attr{};
+  if (cudaFuncGetAttributes(&attr, kernel) != cudaSuccess) {
+    cudaGetLastError();
+    if (why_not)
+      *why_not = std::string(needs) + "; this device is sm_" + std::to_string(major) +
+                 std::to_string(minor);
+    return false;
+  }
+  return true;
+}
+
 template <class T>
 class DeviceBuffer {
  public:

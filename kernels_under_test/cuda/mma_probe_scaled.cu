@@ -100,26 +100,10 @@ uint64_t mma_probe_scaled_dot(ScaledProbeInput in, const std::vector<uint64_t>& 
 }
 
 bool mma_probe_has_block_scaled(std::string* why_not) {
-  int dev = 0, major = 0, minor = 0;
-  if (cudaGetDevice(&dev) != cudaSuccess) {
-    cudaGetLastError();
-    if (why_not) *why_not = "no CUDA device";
-    return false;
-  }
-  cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev);
-  cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, dev);
-  // The kernel has an image for this device only where it is sm_120a or sm_121a code's GPU.
-  cudaFuncAttributes attr{};
-  if (cudaFuncGetAttributes(&attr, probe_scaled<ScaledProbeInput::mxf8f6f4_e4m3>) != cudaSuccess) {
-    cudaGetLastError();
-    if (why_not)
-      *why_not =
-          "block-scaled mma.sync needs RTX Blackwell (sm_120 / sm_121); this device is "
-          "sm_" +
-          std::to_string(major) + std::to_string(minor);
-    return false;
-  }
-  return true;
+  // An image for this device only where it is sm_120a or sm_121a code's GPU.
+  return detail::runs_here(
+      reinterpret_cast<const void*>(probe_scaled<ScaledProbeInput::mxf8f6f4_e4m3>),
+      "block-scaled mma.sync needs RTX Blackwell (sm_120 / sm_121)", why_not);
 }
 
 }  // namespace numguard::cuda

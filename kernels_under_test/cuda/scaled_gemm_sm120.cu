@@ -1,8 +1,8 @@
-// The block-scaled GEMMs behind scaled_gemm_sm120.h: one warp per 16 x 8 output tile, walking K
-// in increasing steps of the instruction's K (32 for kind::mxf8f6f4, 64 for kind::mxf4 and
-// kind::mxf4nvf4), one mma.sync per step, its accumulator the chain's C (so each element is the
-// twin's chain of blocks: docs/kernels.md, "CUDA kernels"). Operands are read straight from
-// global memory into the fragments scaled_mma_fragments.h defines (and
+// The block-scaled GEMMs of RTX Blackwell (scaled_gemm_blackwell.h): one warp per 16 x 8 output
+// tile, walking K in increasing steps of the instruction's K (32 for kind::mxf8f6f4, 64 for
+// kind::mxf4 and kind::mxf4nvf4), one mma.sync per step, its accumulator the chain's C (so each
+// element is the twin's chain of blocks: docs/kernels.md, "CUDA kernels"). Operands are read
+// straight from global memory into the fragments scaled_mma_fragments.h defines (and
 // properties/scaled_mma_fragments_test.cpp checks): kernels under test, written for a clear
 // order, not for speed. Compiled only for sm_120a / sm_121a
 // (kernels_under_test/cuda/CMakeLists.txt).
@@ -16,7 +16,8 @@
 
 #include "kernels_under_test/cuda/block_scaled_mma.cuh"
 #include "kernels_under_test/cuda/cuda_common.cuh"
-#include "kernels_under_test/cuda/scaled_gemm_sm120.h"
+#include "kernels_under_test/cuda/scaled_gemm_blackwell.h"
+#include "kernels_under_test/cuda/scaled_gemm_host.cuh"
 #include "kernels_under_test/cuda/scaled_mma_fragments.h"
 
 namespace numguard::cuda {
@@ -24,7 +25,6 @@ namespace {
 
 namespace fr = fragments;
 using Kind = fr::Kind;
-using detail::DeviceBuffer;
 
 constexpr int kWarps = 4;  // per block
 
@@ -59,50 +59,17 @@ __global__ void __launch_bounds__(32 * kWarps)
 #endif
 }
 
-DeviceBuffer<uint8_t> bytes_on_device(const Bits& v) {
-  return DeviceBuffer<uint8_t>(std::vector<uint8_t>(v.begin(), v.end()));
-}
-
 template <Kind K, bool kOneRowPerQuad>
 Bits run(GemmShape s, const Bits& a, const Bits& b, const Bits& sa, const Bits& sb,
          uint32_t alpha) {
-  const int64_t bl = fr::scale_block(K), kb = (s.k + bl - 1) / bl;
-  if (s.m < 0 || s.n < 0 || s.k < 0 || s.m * s.k != static_cast<int64_t>(a.size()) ||
-      s.k * s.n != static_cast<int64_t>(b.size()) || s.m * kb != static_cast<int64_t>(sa.size()) ||
-      kb * s.n != static_cast<int64_t>(sb.size()))
-    throw std::invalid_argument("scaled_gemm_sm120: buffers do not match m, n, k");
-  if (s.m > (1 << 30) || s.n > (1 << 30) || s.k > (1 << 30))
-    throw std::invalid_argument("scaled_gemm_sm120: a dimension past 2^30");
-  std::string why;
-  if (!scaled_gemm_sm120_runs(&why)) throw std::runtime_error("scaled_gemm_sm120: " + why);
-  if (s.m * s.n == 0) return Bits{};
-  const DeviceBuffer<uint8_t> da = bytes_on_device(a), db = bytes_on_device(b),
-                              dsa = bytes_on_device(sa), dsb = bytes_on_device(sb);
-  DeviceBuffer<float> dout(static_cast<size_t>(s.m * s.n));
-  const fr::Gemm x{da.get(),
-                   db.get(),
-                   dsa.get(),
-                   dsb.get(),
-                   static_cast<int>(s.m),
-                   static_cast<int>(s.n),
-                   static_cast<int>(s.k),
-                   static_cast<int>(kb),
-                   K};
-  const int64_t tiles = (s.m + 15) / 16 * ((s.n + 7) / 8);
-  float alpha_f;
-  std::memcpy(&alpha_f, &alpha, sizeof alpha_f);
-  scaled_gemm_sm120_kernel<K, kOneRowPerQuad>
-      <<<static_cast<unsigned>((tiles + kWarps - 1) / kWarps), 32 * kWarps>>>(x, alpha_f,
-                                                                              dout.get());
-  detail::check_launch("scaled_gemm_sm120");
-  const std::vector<float> h = dout.to_host();
-  Bits out(h.size());
-  for (size_t i = 0; i < h.size(); ++i) {
-    uint32_t u;
-    std::memcpy(&u, &h[i], sizeof u);
-    out[i] = u;
-  }
-  return out;
+  return detail::run_scaled_gemm(
+      "scaled_gemm_sm120", K, s, a, b, sa, sb, alpha, scaled_gemm_sm120_runs,
+      [&](const fr::Gemm& x, float alpha_f, float* out) {
+        const int64_t tiles = (s.m + 15) / 16 * ((s.n + 7) / 8);
+        scaled_gemm_sm120_kernel<K, kOneRowPerQuad>
+            <<<static_cast<unsigned>((tiles + kWarps - 1) / kWarps), 32 * kWarps>>>(x, alpha_f,
+                                                                                    out);
+      });
 }
 
 }  // namespace
@@ -113,15 +80,9 @@ bool scaled_gemm_sm120_runs(std::string* why_not) {
 
 Bits scaled_gemm_sm120(ScaledProbeInput kind, GemmShape s, const Bits& a, const Bits& b,
                        const Bits& sa, const Bits& sb, uint32_t alpha) {
-  switch (kind) {
-    case Kind::mxf8f6f4_e4m3:
-      return run<Kind::mxf8f6f4_e4m3, false>(s, a, b, sa, sb, alpha);
-    case Kind::mxf4_e2m1:
-      return run<Kind::mxf4_e2m1, false>(s, a, b, sa, sb, alpha);
-    case Kind::mxf4nvf4_e2m1:
-      return run<Kind::mxf4nvf4_e2m1, false>(s, a, b, sa, sb, alpha);
-  }
-  throw std::invalid_argument("scaled_gemm_sm120: unknown kind");
+  return detail::for_kind("scaled_gemm_sm120", kind, run<Kind::mxf8f6f4_e4m3, false>,
+                          run<Kind::mxf4_e2m1, false>,
+                          run<Kind::mxf4nvf4_e2m1, false>)(s, a, b, sa, sb, alpha);
 }
 
 Bits mutant_scaled_gemm_sm120_scale_rows(GemmShape s, const Bits& a, const Bits& b, const Bits& sa,
